@@ -1,0 +1,64 @@
+import * as hcloud from "@pulumi/hcloud";
+import { ServerTypeInfo } from "../../lib/capacity/capacity";
+import { InputProblem, inputError } from "../../lib/errors";
+import { StackConfig, configNamespace } from "../../lib/config/stackConfig";
+
+/** What the capacity check needs to know about the host before it is declared. */
+export interface HostSize {
+    memoryMb: number;
+    /** The key that sets the size, named in capacity errors. */
+    sizeKey: string;
+    label: string;
+    serverTypes?: ServerTypeInfo[];
+    current?: ServerTypeInfo;
+    location?: string;
+}
+
+function fromHcloud(t: hcloud.types.output.GetServerTypesServerType): ServerTypeInfo {
+    return {
+        name: t.name,
+        memoryMb: Math.round(t.memory * 1024),
+        cores: t.cores,
+        architecture: t.architecture,
+        deprecated: t.isDeprecated,
+        locations: t.locations.filter((l) => l.available && !l.isDeprecated).map((l) => l.name),
+    };
+}
+
+/**
+ * The host's memory: from config for a local engine, from Hetzner's list of server types for a
+ * server (asked at preview, so a wrong type name is refused before anything is created).
+ */
+export async function hostSize(settings: StackConfig, stack: string): Promise<HostSize> {
+    if (settings.hostKind === "local") {
+        const sizeKey = `${configNamespace}:hostMemoryMb`;
+        return { memoryMb: settings.hostMemoryMb, sizeKey, label: `host ${settings.hostName} (${settings.hostMemoryMb} MB)` };
+    }
+    const sizeKey = `${configNamespace}:serverType`;
+    const serverTypes = (await hcloud.getServerTypes()).serverTypes.map(fromHcloud);
+    const current = serverTypes.find((t) => t.name === settings.serverType);
+    const where = `Pulumi.${stack}.yaml: ${sizeKey}`;
+    const orderable = serverTypes.filter((t) => !t.deprecated && t.locations.includes(settings.serverLocation));
+    const problems: InputProblem[] = [];
+    if (current === undefined) {
+        const names = orderable.map((t) => t.name).join(", ");
+        problems.push({ where, path: "", message: `"${settings.serverType}" is not a Hetzner server type; types in ${settings.serverLocation}: ${names}` });
+    } else if (!orderable.includes(current)) {
+        problems.push({
+            where,
+            path: "",
+            message: `"${settings.serverType}" cannot be ordered in ${settings.serverLocation} (deprecated or unavailable there); pick another type or location`,
+        });
+    }
+    if (problems.length > 0 || current === undefined) {
+        throw inputError(problems);
+    }
+    return {
+        memoryMb: current.memoryMb,
+        sizeKey,
+        label: `server type ${current.name} (${current.memoryMb} MB)`,
+        serverTypes,
+        current,
+        location: settings.serverLocation,
+    };
+}

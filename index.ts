@@ -1,0 +1,70 @@
+import { fleetOutputs } from "./components/fleetOutputs";
+import { createHost } from "./components/host/createHost";
+import { hostSize } from "./components/host/hostSize";
+import { ZeptoClawImage } from "./components/image/zeptoclawImage";
+import { TenantNetwork } from "./components/network/tenantNetwork";
+import { ZeptoClawTenant } from "./components/tenant/zeptoclawTenant";
+import { capacityProblems } from "./lib/capacity/capacity";
+import { loadFleetConfig } from "./lib/config/loadFleetConfig";
+import { failOnProblems } from "./lib/errors";
+
+export = async () => {
+    // Config: stack settings, tenant files and tenant secrets, validated before anything is declared.
+    const config = loadFleetConfig();
+    const { settings } = config;
+
+    // Host: sized first, so a fleet that does not fit is refused at preview.
+    const size = await hostSize(settings, config.stack);
+    failOnProblems(
+        capacityProblems({
+            tenants: config.tenants,
+            hostMemoryMb: size.memoryMb,
+            reservedMb: settings.hostReservedMemoryMb,
+            sizeKey: size.sizeKey,
+            hostLabel: size.label,
+            serverTypes: size.serverTypes,
+            current: size.current,
+            location: size.location,
+        }),
+    );
+    const host = createHost(settings, config.environment);
+    const onHost = { parent: host, providers: [host.dockerProvider] };
+
+    // Image: built on, or pulled to, the host's engine.
+    const image = new ZeptoClawImage(
+        `${host.hostName}/zeptoclaw`,
+        {
+            source: settings.imageSource,
+            repository: settings.imageRepository,
+            version: settings.imageVersion,
+            digest: settings.imageDigest,
+            context: settings.imageContext,
+            dockerfile: settings.imageDockerfile,
+            projectDir: config.projectDir,
+        },
+        onHost,
+    );
+    const network = new TenantNetwork(`${host.hostName}/tenants`, { hostName: host.hostName, subnet: settings.tenantSubnet }, onHost);
+
+    // Tenants: one component each, named after the tenant, never after its place in the list.
+    const tenants = config.tenants.map(
+        (tenant) =>
+            new ZeptoClawTenant(
+                tenant.name,
+                {
+                    tenant,
+                    secrets: config.secrets[tenant.name],
+                    image: image.id,
+                    version: settings.imageVersion,
+                    environment: config.environment,
+                    hostName: host.hostName,
+                    network: network.networkName,
+                    configRoot: settings.configRoot,
+                },
+                onHost,
+            ),
+    );
+
+    // Outputs
+    return fleetOutputs(host, image, tenants);
+};

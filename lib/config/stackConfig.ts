@@ -1,0 +1,203 @@
+import { z } from "zod";
+import { InputProblem, formatPath } from "../errors";
+import { stackNamePattern, tenantNamePattern } from "../tenants/tenantSchema";
+
+/** The Pulumi config namespace: the project name in Pulumi.yaml. */
+export const configNamespace = "zeptoclaw-fleet";
+
+const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: "is not an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32" });
+
+const sshPublicKey = z
+    .string()
+    .regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/, {
+        error: "is not an OpenSSH public key line (e.g. the content of ~/.ssh/id_ed25519.pub)",
+    });
+
+const common = {
+    environment: z.string().regex(stackNamePattern, { error: "is not a valid environment name" }).optional(),
+    hostName: z.string().regex(tenantNamePattern, {
+        error: "is a stable host name in DNS-label style (lowercase letters, digits, '-'); resource names derive from it",
+    }),
+    hostReservedMemoryMb: z.number().int().min(0).max(65_536),
+    configRoot: z
+        .string()
+        .regex(/^\/[A-Za-z0-9._/-]+$/, { error: "is an absolute path on the host, such as /var/lib/zeptoclaw-fleet/tenants" })
+        .refine((p) => !p.split("/").includes(".."), { error: "must not contain '..'" }),
+    tenantsDir: z.string().min(1),
+    tenantSubnet: cidr.optional(),
+    imageSource: z.enum(["published", "build"], { error: 'is "published" (pull a released image) or "build" (build from imageContext)' }),
+    imageRepository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+        error: "is not an image repository such as ghcr.io/qhkm/zeptoclaw",
+    }),
+    imageVersion: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "is a version tag such as 0.9.2" }),
+    imageDigest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: "is a digest such as sha256:<64 hex digits>" }).optional(),
+    imageContext: z.string().min(1).optional(),
+    imageDockerfile: z.string().min(1).optional(),
+};
+
+const localHost = z.strictObject({
+    ...common,
+    hostKind: z.literal("local"),
+    dockerHost: z.string().regex(/^(unix|tcp|ssh|npipe):\/\/.+/, { error: "is a Docker host such as unix:///var/run/docker.sock" }),
+    hostMemoryMb: z.number().int().min(256, { error: "is the engine host's memory in MB (at least 256)" }),
+});
+
+const hetznerHost = z.strictObject({
+    ...common,
+    hostKind: z.literal("hetzner"),
+    serverType: z.string().regex(/^[a-z0-9-]+$/, { error: "is a Hetzner server type such as cx32" }),
+    serverLocation: z.string().regex(/^[a-z0-9-]+$/, { error: "is a Hetzner location such as fsn1" }),
+    serverImage: z.string().min(1),
+    sshAllowedCidrs: z.array(cidr).min(1, { error: "list at least one CIDR allowed to reach SSH, e.g. your office or VPN" }),
+    sshPublicKeys: z.array(sshPublicKey).min(1, { error: "list at least one operator SSH public key" }),
+    protectHost: z.boolean(),
+});
+
+export const stackConfigSchema = z.discriminatedUnion("hostKind", [localHost, hetznerHost], {
+    error: 'is "local" (the Docker engine at dockerHost) or "hetzner" (a Hetzner Cloud server)',
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type LocalStackConfig = z.infer<typeof localHost>;
+export type HetznerStackConfig = z.infer<typeof hetznerHost>;
+
+/** How each key is stored by `pulumi config set`: everything arrives as a string. */
+const keyKinds: Record<string, "string" | "integer" | "boolean" | "array"> = {
+    environment: "string",
+    hostKind: "string",
+    hostName: "string",
+    hostReservedMemoryMb: "integer",
+    configRoot: "string",
+    tenantsDir: "string",
+    tenantSubnet: "string",
+    imageSource: "string",
+    imageRepository: "string",
+    imageVersion: "string",
+    imageDigest: "string",
+    imageContext: "string",
+    imageDockerfile: "string",
+    dockerHost: "string",
+    hostMemoryMb: "integer",
+    serverType: "string",
+    serverLocation: "string",
+    serverImage: "string",
+    sshAllowedCidrs: "array",
+    sshPublicKeys: "array",
+    protectHost: "boolean",
+};
+
+/**
+ * The defaults declared in Pulumi.yaml (a test keeps the two equal), applied here too so the
+ * program behaves the same under test mocks. An empty string means "not set" for optional keys,
+ * because Pulumi.yaml can only declare a key with a default.
+ */
+export const stackConfigDefaults: Readonly<Record<string, unknown>> = {
+    environment: "",
+    hostKind: "local",
+    hostName: "local",
+    hostReservedMemoryMb: 512,
+    configRoot: "/var/lib/zeptoclaw-fleet/tenants",
+    tenantsDir: "tenants",
+    tenantSubnet: "",
+    imageSource: "published",
+    imageRepository: "ghcr.io/qhkm/zeptoclaw",
+    imageVersion: "0.9.2",
+    imageDigest: "",
+    imageContext: "",
+    imageDockerfile: "",
+    dockerHost: "unix:///var/run/docker.sock",
+    hostMemoryMb: 4096,
+    serverType: "cx32",
+    serverLocation: "fsn1",
+    serverImage: "debian-12",
+    sshAllowedCidrs: [],
+    sshPublicKeys: [],
+    protectHost: false,
+};
+
+/** Keys that only one host kind reads; the other kind ignores them. */
+const onlyFor: Record<string, "local" | "hetzner"> = {
+    dockerHost: "local",
+    hostMemoryMb: "local",
+    serverType: "hetzner",
+    serverLocation: "hetzner",
+    serverImage: "hetzner",
+    sshAllowedCidrs: "hetzner",
+    sshPublicKeys: "hetzner",
+    protectHost: "hetzner",
+};
+
+export type StackConfigResult = { ok: true; config: StackConfig } | { ok: false; problems: InputProblem[] };
+
+/**
+ * Validates the stack config. `raw` maps bare keys (without the namespace) to the strings
+ * Pulumi stores; `stack` names the stack file in messages.
+ */
+export function parseStackConfig(raw: Readonly<Record<string, string | undefined>>, stack: string): StackConfigResult {
+    const where = (key: string): string => `Pulumi.${stack}.yaml: ${configNamespace}:${key}`;
+    const problems: InputProblem[] = [];
+    const values: Record<string, unknown> = { ...stackConfigDefaults };
+
+    for (const [key, text] of Object.entries(raw)) {
+        if (text === undefined || key === "tenantSecrets") {
+            continue;
+        }
+        const kind = keyKinds[key];
+        if (kind === undefined) {
+            problems.push({ where: where(key), path: "", message: `is not a zeptoclaw-fleet setting; remove it (pulumi config rm ${key})` });
+            continue;
+        }
+        const decoded = decode(kind, text);
+        if (decoded.ok) {
+            values[key] = decoded.value;
+        } else {
+            problems.push({ where: where(key), path: "", message: decoded.message });
+        }
+    }
+    if (problems.length > 0) {
+        return { ok: false, problems };
+    }
+
+    const hostKind = values.hostKind;
+    const relevant = Object.fromEntries(
+        Object.entries(values).filter(([key, value]) => value !== "" && (onlyFor[key] === undefined || onlyFor[key] === hostKind)),
+    );
+    const result = stackConfigSchema.safeParse(relevant);
+    if (!result.success) {
+        return {
+            ok: false,
+            problems: result.error.issues.map((issue) => {
+                const [key, ...rest] = issue.path;
+                return { where: where(String(key ?? "hostKind")), path: formatPath(rest), message: issue.message };
+            }),
+        };
+    }
+    if (result.data.imageSource === "build" && result.data.imageContext === undefined) {
+        return {
+            ok: false,
+            problems: [{ where: where("imageContext"), path: "", message: 'is required when imageSource is "build": the path of a ZeptoClaw checkout' }],
+        };
+    }
+    return { ok: true, config: result.data };
+}
+
+function decode(kind: string, text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+    switch (kind) {
+        case "integer": {
+            const n = Number(text);
+            return Number.isInteger(n) && text.trim() !== "" ? { ok: true, value: n } : { ok: false, message: `is "${text}", not a whole number` };
+        }
+        case "boolean":
+            return text === "true" || text === "false" ? { ok: true, value: text === "true" } : { ok: false, message: `is "${text}", not true or false` };
+        case "array": {
+            try {
+                const value: unknown = JSON.parse(text);
+                return Array.isArray(value) ? { ok: true, value } : { ok: false, message: "must be a list (set it with pulumi config set --path 'key[0]' value)" };
+            } catch {
+                return { ok: false, message: "must be a list (set it with pulumi config set --path 'key[0]' value)" };
+            }
+        }
+        default:
+            return { ok: true, value: text };
+    }
+}

@@ -1,0 +1,50 @@
+import { stringify } from "yaml";
+import { renderDaemonConfig } from "./daemonConfig";
+
+export interface CloudInitInput {
+    /** The server's SSH host key, so the fleet knows it before the first connection. */
+    hostKeyPrivateOpenssh: string;
+    hostKeyPublicOpenssh: string;
+}
+
+/** The ssh daemon drop-in: keys only, never passwords. */
+export const sshdHardening = [
+    "PasswordAuthentication no",
+    "KbdInteractiveAuthentication no",
+    "PermitRootLogin prohibit-password",
+    "",
+].join("\n");
+
+/**
+ * The server's user data. It installs and configures the Docker engine and pins the SSH host key
+ * to one we generated, so that every connection verifies the host instead of trusting on first
+ * use. It is applied once, at creation: later edits do not replace the server (see HetznerHost).
+ */
+export function renderCloudInit(input: CloudInitInput): string {
+    const document = {
+        package_update: true,
+        package_upgrade: true,
+        packages: ["docker.io", "unattended-upgrades"],
+        ssh_pwauth: false,
+        ssh_deletekeys: true,
+        ssh_genkeytypes: [],
+        ssh_keys: {
+            ed25519_private: input.hostKeyPrivateOpenssh,
+            ed25519_public: input.hostKeyPublicOpenssh.trim(),
+        },
+        write_files: [
+            {
+                path: "/etc/docker/daemon.json",
+                permissions: "0644",
+                content: `${JSON.stringify(renderDaemonConfig(), null, 2)}\n`,
+            },
+            { path: "/etc/ssh/sshd_config.d/50-zeptoclaw-fleet.conf", permissions: "0644", content: sshdHardening },
+        ],
+        runcmd: [
+            ["systemctl", "enable", "docker"],
+            ["systemctl", "restart", "docker"],
+            ["systemctl", "reload", "ssh"],
+        ],
+    };
+    return `#cloud-config\n${stringify(document, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,98 @@
+import * as path from "node:path";
+import { InputProblem } from "../errors";
+import { parseTenantFile } from "./parseTenantFile";
+import { Tenant } from "./tenant";
+import { TenantFile } from "./tenantSchema";
+import { derivedTenantUid } from "./tenantUid";
+
+export interface TenantSource {
+    /** Path shown to the operator, e.g. `tenants/shop-ahmad.yaml`. */
+    file: string;
+    text: string;
+}
+
+export interface TenantSelection {
+    /** The tenants that run in `stack`, sorted by name. */
+    tenants: Tenant[];
+    problems: InputProblem[];
+}
+
+/**
+ * Validates the whole tenant list (every file, whatever its stacks, so that a mistake in a
+ * prod-only tenant is caught by the dev preview too) and returns the tenants of one stack.
+ */
+export function selectTenants(sources: ReadonlyArray<TenantSource>, stack: string, knownStacks: ReadonlyArray<string>): TenantSelection {
+    const problems: InputProblem[] = [];
+    const parsed: { file: string; tenant: TenantFile }[] = [];
+    for (const source of sources) {
+        const result = parseTenantFile(source.file, source.text);
+        if (result.ok) {
+            parsed.push({ file: source.file, tenant: result.tenant });
+        } else {
+            problems.push(...result.problems);
+        }
+    }
+
+    const byName = new Map<string, string>();
+    const byUid = new Map<number, { file: string; name: string }>();
+    const known = new Set(knownStacks);
+    const tenants: Tenant[] = [];
+    for (const { file, tenant } of parsed) {
+        const other = byName.get(tenant.name);
+        if (other !== undefined) {
+            problems.push({ where: file, path: "name", message: `"${tenant.name}" is already the name of ${other}; tenant names must be unique` });
+            continue;
+        }
+        byName.set(tenant.name, file);
+
+        const seenStacks = new Set<string>();
+        tenant.stacks.forEach((s, i) => {
+            if (!known.has(s)) {
+                const list = [...known].sort().join(", ");
+                problems.push({
+                    where: file,
+                    path: `stacks[${i}]`,
+                    message: `stack "${s}" does not exist (no Pulumi.${s}.yaml); known stacks: ${list}`,
+                });
+            } else if (seenStacks.has(s)) {
+                problems.push({ where: file, path: `stacks[${i}]`, message: `stack "${s}" is listed twice` });
+            }
+            seenStacks.add(s);
+        });
+
+        const uid = tenant.uid ?? derivedTenantUid(tenant.name);
+        const clash = byUid.get(uid);
+        if (clash !== undefined) {
+            problems.push({
+                where: file,
+                path: "uid",
+                message:
+                    `uid ${uid} is also the uid of tenant "${clash.name}" (${clash.file}); ` +
+                    `set a distinct "uid:" in this file (any unused number from 10000000 to 2000000000)`,
+            });
+            continue;
+        }
+        byUid.set(uid, { file, name: tenant.name });
+
+        if (tenant.stacks.includes(stack)) {
+            tenants.push({
+                name: tenant.name,
+                file,
+                uid,
+                zeptoclaw: tenant.zeptoclaw,
+                resources: tenant.resources,
+                labels: tenant.labels,
+            });
+        }
+    }
+    tenants.sort((a, b) => a.name.localeCompare(b.name));
+    return { tenants, problems };
+}
+
+/** Stack names from the Pulumi.<stack>.yaml files beside Pulumi.yaml. */
+export function stacksFromFileNames(fileNames: ReadonlyArray<string>): string[] {
+    return fileNames
+        .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(f))?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}

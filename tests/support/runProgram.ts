@@ -1,0 +1,219 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { serverTypesFixture } from "./serverTypes";
+
+/** A resource as the program declared it, with its inputs as the engine would receive them. */
+export interface DeclaredResource {
+    type: string;
+    name: string;
+    urn: string;
+    /** Inputs with secrets unwrapped. */
+    inputs: Record<string, any>;
+    /** Inputs as serialized, secrets still wrapped in Pulumi's secret envelope. */
+    rawInputs: Record<string, unknown>;
+    provider: string;
+    parent: string;
+    options: { deleteBeforeReplace: boolean; retainOnDelete: boolean; ignoreChanges: string[]; replaceOnChanges: string[]; dependencies: string[] };
+}
+
+export interface ProgramRun {
+    resources: DeclaredResource[];
+    outputs: Record<string, unknown>;
+    /** Stack outputs as serialized, secrets wrapped. */
+    rawOutputs: unknown;
+    logs: string[];
+    byType(type: string): DeclaredResource[];
+    one(type: string, name: string): DeclaredResource;
+}
+
+export interface RunOptions {
+    stack?: string;
+    /** Bare keys (no namespace) → value; objects and arrays are JSON-encoded like the CLI does. */
+    config?: Record<string, unknown>;
+    /** Config under other namespaces, e.g. { "hcloud:token": "..." }. */
+    extraConfig?: Record<string, string>;
+    /** tenantSecrets, stored as an encrypted key unless `secretsInPlaintext`. */
+    tenantSecrets?: Record<string, Record<string, string>>;
+    secretsInPlaintext?: boolean;
+    /** Tenant files: file name → text. Written to a fresh folder used as tenantsDir. */
+    tenantFiles?: Record<string, string>;
+    preview?: boolean;
+}
+
+export const secretSigKey = "4dabf18193072939515e22adb298388d";
+
+/**
+ * Runs index.ts under Pulumi's mocks in a fresh module registry and records every resource
+ * registration, including the raw (secret-wrapped) inputs the engine would see.
+ */
+export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> {
+    const stack = options.stack ?? "dev";
+    const tenantsDir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-tenants-"));
+    for (const [file, text] of Object.entries(options.tenantFiles ?? {})) {
+        fs.writeFileSync(path.join(tenantsDir, file), text);
+    }
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries({ tenantsDir, ...(options.config ?? {}) })) {
+        config[`zeptoclaw-fleet:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    if (options.tenantSecrets !== undefined) {
+        config["zeptoclaw-fleet:tenantSecrets"] = JSON.stringify(options.tenantSecrets);
+        if (!options.secretsInPlaintext) {
+            secretKeys.push("zeptoclaw-fleet:tenantSecrets");
+        }
+    }
+    Object.assign(config, options.extraConfig ?? {});
+
+    const resources: DeclaredResource[] = [];
+    const logs: string[] = [];
+    let outputs: Record<string, unknown> = {};
+    let rawOutputs: unknown;
+    let failure: unknown;
+
+    const originalLog = console.log;
+    const originalError = console.error;
+    const originalWarn = console.warn;
+    const capture = (...args: unknown[]) => logs.push(args.map(String).join(" "));
+    console.log = capture;
+    console.error = capture;
+    console.warn = capture;
+    try {
+        await new Promise<void>((resolve) => {
+            jest.isolateModules(() => {
+                const pulumi = require("@pulumi/pulumi");
+                const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
+                const rpc = require("@pulumi/pulumi/runtime/rpc");
+                const original = MockMonitor.prototype.registerResource;
+                MockMonitor.prototype.registerResource = function (req: any, callback: any) {
+                    if (req.getCustom()) {
+                        resources.push({
+                            type: req.getType(),
+                            name: req.getName(),
+                            urn: "",
+                            inputs: rpc.deserializeProperties(req.getObject()),
+                            rawInputs: req.getObject().toJavaScript(),
+                            provider: req.getProvider(),
+                            parent: req.getParent(),
+                            options: {
+                                deleteBeforeReplace: req.getDeletebeforereplace(),
+                                retainOnDelete: req.getRetainondelete?.() ?? false,
+                                ignoreChanges: req.getIgnorechangesList(),
+                                replaceOnChanges: req.getReplaceonchangesList(),
+                                dependencies: req.getDependenciesList(),
+                            },
+                        });
+                    }
+                    return original.call(this, req, (err: unknown, response: any) => {
+                        if (!err && req.getCustom()) {
+                            const entry = resources.find((r) => r.name === req.getName() && r.type === req.getType() && r.urn === "");
+                            if (entry) {
+                                entry.urn = response.getUrn();
+                            }
+                        }
+                        callback(err, response);
+                    });
+                };
+                pulumi.runtime.setAllConfig(config, secretKeys);
+                pulumi.runtime
+                    .setMocks(
+                        {
+                            newResource: (args: any) => ({ id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) }),
+                            call: (args: any) => {
+                                if (args.token === "hcloud:index/getServerTypes:getServerTypes") {
+                                    return { id: "server-types", serverTypes: serverTypesFixture, names: [], descriptions: [], serverTypeIds: [] };
+                                }
+                                throw new Error(`unexpected invoke ${args.token}`);
+                            },
+                        },
+                        "zeptoclaw-fleet",
+                        stack,
+                        options.preview ?? false,
+                    )
+                    .then(async () => {
+                        const program = require("../../index");
+                        const result = await program();
+                        const resolved = pulumi.output(result);
+                        outputs = await new Promise((r) => resolved.apply((v: Record<string, unknown>) => r(v)));
+                        rawOutputs = await rpc.serializeProperty("outputs", result, new Set(), { keepOutputValues: false });
+                        // Let pending registrations finish before reading the records.
+                        await new Promise((r) => setTimeout(r, 0));
+                        MockMonitor.prototype.registerResource = original;
+                        resolve();
+                    })
+                    .catch((err: unknown) => {
+                        MockMonitor.prototype.registerResource = original;
+                        failure = err;
+                        resolve();
+                    });
+            });
+        });
+    } finally {
+        console.log = originalLog;
+        console.error = originalError;
+        console.warn = originalWarn;
+        fs.rmSync(tenantsDir, { recursive: true, force: true });
+    }
+    if (failure !== undefined) {
+        throw failure;
+    }
+    return {
+        resources,
+        outputs,
+        rawOutputs,
+        logs,
+        byType: (type) => resources.filter((r) => r.type === type),
+        one: (type, name) => {
+            const found = resources.filter((r) => r.type === type && r.name === name);
+            if (found.length !== 1) {
+                throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${resources.map((r) => `${r.type}::${r.name}`).join(", ")}`);
+            }
+            return found[0];
+        },
+    };
+}
+
+/** What the providers would return: inputs plus the computed outputs the program reads. */
+function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+    switch (type) {
+        case "docker:index/remoteImage:RemoteImage":
+            return { ...inputs, imageId: `sha256:${digestOf(inputs.name)}`, repoDigest: `${inputs.name}@sha256:${digestOf(inputs.name)}` };
+        case "docker:index/image:Image":
+            return { ...inputs, repoDigest: `sha256:${digestOf(JSON.stringify(inputs.build))}` };
+        case "hcloud:index/server:Server":
+            return { ...inputs, ipv4Address: "198.51.100.7", ipv6Address: "2001:db8::7" };
+        case "tls:index/privateKey:PrivateKey":
+            return {
+                ...inputs,
+                privateKeyOpenssh: "-----BEGIN OPENSSH PRIVATE KEY-----\nMOCKHOSTKEYPRIVATE\n-----END OPENSSH PRIVATE KEY-----\n",
+                publicKeyOpenssh: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey\n",
+            };
+        case "command:remote:Command":
+            return { ...inputs, stdout: "20.10.24", stderr: "" };
+        default:
+            return { ...inputs, name: inputs.name ?? name };
+    }
+}
+
+function digestOf(text: string): string {
+    return require("node:crypto").createHash("sha256").update(String(text)).digest("hex");
+}
+
+/** Strings of `value` that are not inside a Pulumi secret envelope. */
+export function plaintextStrings(value: unknown): string[] {
+    if (typeof value === "string") {
+        return [value];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap(plaintextStrings);
+    }
+    if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (record[secretSigKey] === "1b47061264138c4ac30d75fd1eb44270") {
+            return [];
+        }
+        return Object.values(record).flatMap(plaintextStrings);
+    }
+    return [];
+}
