@@ -1,3 +1,4 @@
+import { TenantConfigFiles } from "./components/config/tenantConfigFiles";
 import { fleetOutputs } from "./components/fleetOutputs";
 import { createHost } from "./components/host/createHost";
 import { hostSize } from "./components/host/hostSize";
@@ -7,6 +8,8 @@ import { ZeptoClawTenant } from "./components/tenant/zeptoclawTenant";
 import { capacityProblems } from "./lib/capacity/capacity";
 import { loadFleetConfig } from "./lib/config/loadFleetConfig";
 import { failOnProblems } from "./lib/errors";
+import { withoutStackTraces } from "./lib/runtime/withoutStackTraces";
+import { tenantConfigOutput } from "./lib/zeptoclaw/tenantConfigOutput";
 
 export = async () => {
     // Config: stack settings, tenant files and tenant secrets, validated before anything is declared.
@@ -44,25 +47,52 @@ export = async () => {
         },
         onHost,
     );
-    const network = new TenantNetwork(`${host.hostName}/tenants`, { hostName: host.hostName, subnet: settings.tenantSubnet }, onHost);
+    const network = new TenantNetwork(
+        `${host.hostName}/tenants`,
+        { hostName: host.hostName, subnet: settings.tenantSubnet },
+        onHost,
+    );
 
-    // Tenants: one component each, named after the tenant, never after its place in the list.
-    const tenants = config.tenants.map(
-        (tenant) =>
-            new ZeptoClawTenant(
-                tenant.name,
-                {
-                    tenant,
-                    secrets: config.secrets[tenant.name],
-                    image: image.id,
-                    version: settings.imageVersion,
-                    environment: config.environment,
-                    hostName: host.hostName,
-                    network: network.networkName,
-                    configRoot: settings.configRoot,
-                },
-                onHost,
-            ),
+    // Tenants: their config files, then one component each, named after the tenant, never after
+    // its place in the list.
+    const configs = config.tenants.map((tenant) => ({
+        tenant,
+        ...tenantConfigOutput(tenant, config.secrets[tenant.name]),
+    }));
+    const configFiles = new TenantConfigFiles(
+        `${host.hostName}/configs`,
+        {
+            configs: configs.map((c) => ({
+                tenant: c.tenant.name,
+                uid: c.tenant.uid,
+                configJson: c.json,
+                sha256: c.sha256,
+            })),
+            image: image.id,
+            configRoot: settings.configRoot,
+            hostName: host.hostName,
+        },
+        onHost,
+    );
+    const tenants = withoutStackTraces(() =>
+        configs.map(
+            ({ tenant, sha256 }) =>
+                new ZeptoClawTenant(
+                    tenant.name,
+                    {
+                        tenant,
+                        configSha256: sha256,
+                        configFiles: configFiles.writer,
+                        image: image.id,
+                        version: settings.imageVersion,
+                        environment: config.environment,
+                        hostName: host.hostName,
+                        network: network.networkName,
+                        configRoot: settings.configRoot,
+                    },
+                    onHost,
+                ),
+        ),
     );
 
     // Outputs

@@ -4,7 +4,11 @@ import { ZeptoClawImage } from "./image/zeptoclawImage";
 import { ZeptoClawTenant } from "./tenant/zeptoclawTenant";
 
 /** The stack outputs: how to reach the host, what runs there, and which image. */
-export function fleetOutputs(host: FleetHost, image: ZeptoClawImage, tenants: ReadonlyArray<ZeptoClawTenant>) {
+export function fleetOutputs(
+    host: FleetHost,
+    image: ZeptoClawImage,
+    tenants: ReadonlyArray<ZeptoClawTenant>,
+) {
     return {
         hostName: host.hostName,
         hostAddress: host.address,
@@ -12,7 +16,7 @@ export function fleetOutputs(host: FleetHost, image: ZeptoClawImage, tenants: Re
         dockerHostCommand: pulumi.interpolate`export DOCKER_HOST=${host.dockerHost}`,
         image: { reference: image.reference, id: image.id },
         tenants: Object.fromEntries(
-            tenants.map((t) => [t.tenantName, { container: t.containerName, volume: t.volumeName, configSha256: t.configSha256 }]),
+            tenants.map((t) => [t.tenantName, { container: t.containerName, volume: t.volumeName }]),
         ),
     };
 }

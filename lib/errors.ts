@@ -21,7 +21,11 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Turns zod's issues into problems that name the file or key and the path inside it. */
-export function problemsFromZod(where: string, error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = []): InputProblem[] {
+export function problemsFromZod(
+    where: string,
+    error: z.ZodError,
+    prefix: ReadonlyArray<PropertyKey> = [],
+): InputProblem[] {
     return error.issues.flatMap((issue) => {
         if (issue.code === "unrecognized_keys") {
             return issue.keys.map((key) => ({
@@ -30,7 +34,9 @@ export function problemsFromZod(where: string, error: z.ZodError, prefix: Readon
                 message: `unknown key "${key}". Remove it or fix its spelling (ZeptoClaw would ignore it silently)`,
             }));
         }
-        return [{ where, path: formatPath([...prefix, ...issue.path]), message: issue.message }];
+        // A bad map key would read "Invalid key in record"; the key's own rule says more.
+        const message = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+        return [{ where, path: formatPath([...prefix, ...issue.path]), message }];
     });
 }
 
@@ -39,14 +45,22 @@ export function describeProblem(problem: InputProblem): string {
     return `${location}: ${problem.message}`;
 }
 
+/** A thousand identical lines hide the first one; the rest follow once these are fixed. */
+export const maxListedProblems = 30;
+
 /**
  * One RunError listing every problem, so that a preview shows all mistakes at once instead of one
  * per run. RunError prints without a stack trace: the message is the whole story.
  */
 export function inputError(problems: ReadonlyArray<InputProblem>): pulumi.RunError {
-    const lines = problems.map((p) => `  - ${describeProblem(p)}`);
+    const lines = problems.slice(0, maxListedProblems).map((p) => `  - ${describeProblem(p)}`);
+    if (problems.length > maxListedProblems) {
+        lines.push(`  - ... and ${problems.length - maxListedProblems} more like these`);
+    }
     const noun = problems.length === 1 ? "problem" : "problems";
-    return new pulumi.RunError(`zeptoclaw-fleet: ${problems.length} ${noun} in the input:\n${lines.join("\n")}`);
+    return new pulumi.RunError(
+        `zeptoclaw-fleet: ${problems.length} ${noun} in the input:\n${lines.join("\n")}`,
+    );
 }
 
 /** Throws `inputError(problems)` when there is any problem. */

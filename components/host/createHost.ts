@@ -5,9 +5,17 @@ import { HetznerHost } from "./hetznerHost";
 import { LocalHost } from "./localHost";
 
 /** Declares the stack's host: a local engine or a Hetzner server, behind one interface. */
-export function createHost(settings: StackConfig, environment: string, opts?: pulumi.ComponentResourceOptions): FleetHost {
+export function createHost(
+    settings: StackConfig,
+    environment: string,
+    opts?: pulumi.ComponentResourceOptions,
+): FleetHost {
     if (settings.hostKind === "local") {
-        return new LocalHost(settings.hostName, { hostName: settings.hostName, dockerHost: settings.dockerHost }, opts);
+        return new LocalHost(
+            settings.hostName,
+            { hostName: settings.hostName, dockerHost: settings.dockerHost },
+            opts,
+        );
     }
     return new HetznerHost(
         settings.hostName,

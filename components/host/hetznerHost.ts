@@ -63,14 +63,24 @@ export class HetznerHost extends pulumi.ComponentResource implements FleetHost {
             {
                 name: `${args.hostName}-fleet`,
                 labels: args.labels,
-                rules: [{ direction: "in", protocol: "tcp", port: "22", sourceIps: args.sshAllowedCidrs, description: "SSH" }],
+                rules: [
+                    {
+                        direction: "in",
+                        protocol: "tcp",
+                        port: "22",
+                        sourceIps: args.sshAllowedCidrs,
+                        description: "SSH",
+                    },
+                ],
             },
             parent,
         );
 
         const userData = pulumi
             .all([hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh])
-            .apply(([privateKey, publicKey]) => renderCloudInit({ hostKeyPrivateOpenssh: privateKey, hostKeyPublicOpenssh: publicKey }));
+            .apply(([privateKey, publicKey]) =>
+                renderCloudInit({ hostKeyPrivateOpenssh: privateKey, hostKeyPublicOpenssh: publicKey }),
+            );
 
         const server = new hcloud.Server(
             `${name}/server`,
@@ -100,7 +110,12 @@ export class HetznerHost extends pulumi.ComponentResource implements FleetHost {
         const ready = new command.remote.Command(
             `${name}/ready`,
             {
-                connection: { host: server.ipv4Address, user: "root", hostKey: hostPublicKey, dialErrorLimit: 60 },
+                connection: {
+                    host: server.ipv4Address,
+                    user: "root",
+                    hostKey: hostPublicKey,
+                    dialErrorLimit: 60,
+                },
                 // Exit status 2 means "done, with warnings": what matters is that dockerd answers.
                 create: "cloud-init status --wait >/dev/null || test $? -eq 2; docker info --format '{{.ServerVersion}}'",
                 triggers: [server.id],
@@ -114,11 +129,15 @@ export class HetznerHost extends pulumi.ComponentResource implements FleetHost {
             `${name}/docker`,
             {
                 host: this.dockerHost,
-                sshOpts: pulumi.all([server.ipv4Address, hostPublicKey]).apply(([ip, key]) => pinnedHostKeySshOptions(ip, key)),
+                sshOpts: pulumi
+                    .all([server.ipv4Address, hostPublicKey])
+                    .apply(([ip, key]) => pinnedHostKeySshOptions(ip, key)),
             },
             { parent: this, dependsOn: [ready] },
         );
-        this.knownHostsLine = pulumi.all([server.ipv4Address, hostPublicKey]).apply(([ip, key]) => knownHostsLine(ip, key));
+        this.knownHostsLine = pulumi
+            .all([server.ipv4Address, hostPublicKey])
+            .apply(([ip, key]) => knownHostsLine(ip, key));
         this.sshCommand = pulumi.interpolate`ssh root@${server.ipv4Address}`;
         this.registerOutputs({
             address: this.address,

@@ -32,17 +32,27 @@ function fromHcloud(t: hcloud.types.output.GetServerTypesServerType): ServerType
 export async function hostSize(settings: StackConfig, stack: string): Promise<HostSize> {
     if (settings.hostKind === "local") {
         const sizeKey = `${configNamespace}:hostMemoryMb`;
-        return { memoryMb: settings.hostMemoryMb, sizeKey, label: `host ${settings.hostName} (${settings.hostMemoryMb} MB)` };
+        return {
+            memoryMb: settings.hostMemoryMb,
+            sizeKey,
+            label: `host ${settings.hostName} (${settings.hostMemoryMb} MB)`,
+        };
     }
     const sizeKey = `${configNamespace}:serverType`;
     const serverTypes = (await hcloud.getServerTypes()).serverTypes.map(fromHcloud);
     const current = serverTypes.find((t) => t.name === settings.serverType);
     const where = `Pulumi.${stack}.yaml: ${sizeKey}`;
-    const orderable = serverTypes.filter((t) => !t.deprecated && t.locations.includes(settings.serverLocation));
+    const orderable = serverTypes.filter(
+        (t) => !t.deprecated && t.locations.includes(settings.serverLocation),
+    );
     const problems: InputProblem[] = [];
     if (current === undefined) {
         const names = orderable.map((t) => t.name).join(", ");
-        problems.push({ where, path: "", message: `"${settings.serverType}" is not a Hetzner server type; types in ${settings.serverLocation}: ${names}` });
+        problems.push({
+            where,
+            path: "",
+            message: `"${settings.serverType}" is not a Hetzner server type; types in ${settings.serverLocation}: ${names}`,
+        });
     } else if (!orderable.includes(current)) {
         problems.push({
             where,

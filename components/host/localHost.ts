@@ -20,10 +20,18 @@ export class LocalHost extends pulumi.ComponentResource implements FleetHost {
     constructor(name: string, args: LocalHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super("zeptoclaw-fleet:host:LocalHost", name, {}, opts);
         this.hostName = args.hostName;
-        this.dockerProvider = new docker.Provider(`${name}/docker`, { host: args.dockerHost }, { parent: this });
+        this.dockerProvider = new docker.Provider(
+            `${name}/docker`,
+            { host: args.dockerHost },
+            { parent: this },
+        );
         this.address = pulumi.output("localhost");
         this.dockerHost = pulumi.output(args.dockerHost);
         this.sshCommand = pulumi.output(undefined);
-        this.registerOutputs({ address: this.address, dockerHost: this.dockerHost, sshCommand: this.sshCommand });
+        this.registerOutputs({
+            address: this.address,
+            dockerHost: this.dockerHost,
+            sshCommand: this.sshCommand,
+        });
     }
 }

@@ -20,7 +20,9 @@ export interface ZeptoClawImageArgs {
 }
 
 /** The published reference, e.g. `ghcr.io/qhkm/zeptoclaw:0.9.2` or `...:0.9.2@sha256:...`. */
-export function publishedReference(args: Pick<ZeptoClawImageArgs, "repository" | "version" | "digest">): string {
+export function publishedReference(
+    args: Pick<ZeptoClawImageArgs, "repository" | "version" | "digest">,
+): string {
     const tagged = `${args.repository}:${args.version}`;
     return args.digest === undefined ? tagged : `${tagged}@${args.digest}`;
 }
@@ -39,12 +41,18 @@ export class ZeptoClawImage extends pulumi.ComponentResource {
         super("zeptoclaw-fleet:image:ZeptoClawImage", name, {}, opts);
         if (args.source === "published") {
             const reference = publishedReference(args);
-            const image = new docker.RemoteImage(`${name}/published`, { name: reference, keepLocally: true }, { parent: this });
+            const image = new docker.RemoteImage(
+                `${name}/published`,
+                { name: reference, keepLocally: true },
+                { parent: this },
+            );
             this.id = image.imageId;
             this.reference = pulumi.output(reference);
         } else {
             if (args.context === undefined) {
-                throw new pulumi.RunError(`ZeptoClawImage ${name}: a build needs a context (set zeptoclaw-fleet:imageContext)`);
+                throw new pulumi.RunError(
+                    `ZeptoClawImage ${name}: a build needs a context (set zeptoclaw-fleet:imageContext)`,
+                );
             }
             const context = path.resolve(args.projectDir, args.context);
             const tag = `zeptoclaw-fleet/zeptoclaw:${args.version}`;

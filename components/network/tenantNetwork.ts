@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { labelKeys } from "../../lib/docker/tenantContainers";
+import { labelKeys } from "../../lib/docker/labels";
 
 export interface TenantNetworkArgs {
     /** Stable host name, for the label. */

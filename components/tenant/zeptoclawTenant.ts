@@ -1,16 +1,17 @@
-import { createHash } from "node:crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { gatewayContainerArgs, initContainerArgs, labelKeys } from "../../lib/docker/tenantContainers";
+import { labelKeys } from "../../lib/docker/labels";
+import { gatewayContainerArgs } from "../../lib/docker/tenantContainers";
 import { tenantNames } from "../../lib/docker/tenantNames";
 import { Tenant } from "../../lib/tenants/tenant";
-import { renderZeptoClawConfigJson } from "../../lib/zeptoclaw/renderConfig";
 
 export interface ZeptoClawTenantArgs {
     /** The validated tenant (from its file in tenants/). */
     tenant: Tenant;
-    /** Values of the secrets the tenant references, by name; each a Pulumi secret. */
-    secrets: Record<string, pulumi.Output<string>>;
+    /** SHA-256 of the tenant's rendered config; a change replaces the container. */
+    configSha256: pulumi.Input<string>;
+    /** The resource that writes the config file; the container starts after it. */
+    configFiles: pulumi.Resource;
     /** Immutable id of the ZeptoClaw image on this tenant's host. */
     image: pulumi.Input<string>;
     /** ZeptoClaw version, for the `com.zeptoclaw.version` label. */
@@ -25,10 +26,7 @@ export interface ZeptoClawTenantArgs {
     configRoot: string;
 }
 
-/**
- * One tenant: its data volume, the init container that delivers its config and prepares the
- * volume, and its gateway container. Four resources with this component, whatever the fleet size.
- */
+/** One tenant: its data volume and its gateway container. Three resources with this component. */
 export class ZeptoClawTenant extends pulumi.ComponentResource {
     /** The tenant's name, as in its file. */
     public readonly tenantName: string;
@@ -36,8 +34,6 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
     public readonly containerName: pulumi.Output<string>;
     /** The data volume's name, `<tenant>-data`; it outlives the tenant's removal from the list. */
     public readonly volumeName: pulumi.Output<string>;
-    /** SHA-256 of the rendered config, also a container label: shows which config runs. */
-    public readonly configSha256: pulumi.Output<string>;
 
     constructor(name: string, args: ZeptoClawTenantArgs, opts?: pulumi.ComponentResourceOptions) {
         super("zeptoclaw-fleet:tenant:ZeptoClawTenant", name, {}, opts);
@@ -46,53 +42,40 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
         const names = tenantNames(tenant.name, args.configRoot);
 
         // Kept when the tenant leaves the list: deleting a tenant's data is an explicit purge.
+        // Its inputs never change, so it is never replaced either.
         const volume = new docker.Volume(
             `${name}/data`,
-            {
-                name: names.volume,
-                labels: [
-                    { label: labelKeys.tenant, value: tenant.name },
-                    { label: labelKeys.host, value: args.hostName },
-                ],
-            },
+            { name: names.volume, labels: [{ label: labelKeys.tenant, value: tenant.name }] },
             { parent: this, retainOnDelete: true },
         );
 
-        const configJson = pulumi.secret(
-            pulumi.all(args.secrets).apply((values) => renderZeptoClawConfigJson(tenant.zeptoclaw, values)),
+        const gateway = new docker.Container(
+            `${name}/gateway`,
+            gatewayContainerArgs(
+                tenant,
+                {
+                    image: args.image,
+                    version: args.version,
+                    environment: args.environment,
+                    hostName: args.hostName,
+                    network: args.network,
+                    volume: volume.name,
+                    names,
+                },
+                args.configSha256,
+            ),
+            {
+                parent: this,
+                dependsOn: [args.configFiles],
+                // The name is fixed, so a replacement must remove the old container first.
+                deleteBeforeReplace: true,
+                // The provider neither updates these in place nor replaces the container for them.
+                replaceOnChanges: ["healthcheck", "tmpfs"],
+            },
         );
-        // A digest of a document holding high-entropy keys reveals none of them; shown in previews.
-        const configSha256 = pulumi.unsecret(configJson.apply((json) => createHash("sha256").update(json).digest("hex")));
-
-        const ctx = {
-            image: args.image,
-            version: args.version,
-            environment: args.environment,
-            hostName: args.hostName,
-            network: args.network,
-            volume: volume.name,
-            names,
-        };
-        // Containers have fixed names, so a replacement must remove the old one first.
-        const init = new docker.Container(`${name}/init`, initContainerArgs(tenant, ctx, configJson), {
-            parent: this,
-            deleteBeforeReplace: true,
-        });
-        const gateway = new docker.Container(`${name}/gateway`, gatewayContainerArgs(tenant, ctx, configSha256), {
-            parent: this,
-            deleteBeforeReplace: true,
-            dependsOn: [init],
-            // The provider neither updates these in place nor replaces the container for them.
-            replaceOnChanges: ["healthcheck", "tmpfs"],
-        });
 
         this.containerName = gateway.name;
         this.volumeName = volume.name;
-        this.configSha256 = configSha256;
-        this.registerOutputs({
-            containerName: this.containerName,
-            volumeName: this.volumeName,
-            configSha256: this.configSha256,
-        });
+        this.registerOutputs({ containerName: this.containerName, volumeName: this.volumeName });
     }
 }

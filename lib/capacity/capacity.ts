@@ -85,7 +85,12 @@ export function capacityProblems(input: CapacityInput): InputProblem[] {
     const requiredTotal = needed + input.reservedMb;
     let advice: string;
     if (input.serverTypes !== undefined && input.current !== undefined) {
-        const bigger = smallestServerTypeHolding(requiredTotal, input.serverTypes, input.current.architecture, input.location);
+        const bigger = smallestServerTypeHolding(
+            requiredTotal,
+            input.serverTypes,
+            input.current.architecture,
+            input.location,
+        );
         advice =
             bigger === undefined
                 ? "No single server type holds them: split the tenants across stacks or lower their memoryReservationMb."

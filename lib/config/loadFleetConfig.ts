@@ -57,14 +57,22 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     const tenantsDir = path.resolve(root, settings.tenantsDir);
     if (!fs.existsSync(tenantsDir) || !fs.statSync(tenantsDir).isDirectory()) {
         throw inputError([
-            { where: `Pulumi.${stack}.yaml: ${configNamespace}:tenantsDir`, path: "", message: `"${settings.tenantsDir}" is not a folder; create it or fix the path` },
+            {
+                where: `Pulumi.${stack}.yaml: ${configNamespace}:tenantsDir`,
+                path: "",
+                message: `"${settings.tenantsDir}" is not a folder; create it or fix the path`,
+            },
         ]);
     }
     const knownStacks = stacksFromFileNames(fs.readdirSync(root));
     const selection = selectTenants(readTenantSources(tenantsDir, root), stack, knownStacks);
     problems.push(...selection.problems);
 
-    const secretValues = parseTenantSecrets(raw[tenantSecretsKey], isStoredEncrypted(`${prefix}${tenantSecretsKey}`), stack);
+    const secretValues = parseTenantSecrets(
+        raw[tenantSecretsKey],
+        isStoredEncrypted(`${prefix}${tenantSecretsKey}`),
+        stack,
+    );
     const available: Record<string, Set<string>> = {};
     if (secretValues.ok) {
         for (const [tenant, values] of Object.entries(secretValues.values)) {
@@ -84,5 +92,12 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
             secrets[tenant.name][use.name] = pulumi.secret(values[tenant.name][use.name]);
         }
     }
-    return { stack, environment: settings.environment ?? stack, settings, tenants: selection.tenants, secrets, projectDir: root };
+    return {
+        stack,
+        environment: settings.environment ?? stack,
+        settings,
+        tenants: selection.tenants,
+        secrets,
+        projectDir: root,
+    };
 }

@@ -5,13 +5,18 @@ import { stackNamePattern, tenantNamePattern } from "../tenants/tenantSchema";
 /** The Pulumi config namespace: the project name in Pulumi.yaml. */
 export const configNamespace = "zeptoclaw-fleet";
 
-const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: "is not an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32" });
+const cidr = z.union([z.cidrv4(), z.cidrv6()], {
+    error: "is not an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32",
+});
 
 const sshPublicKey = z
     .string()
-    .regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/, {
-        error: "is not an OpenSSH public key line (e.g. the content of ~/.ssh/id_ed25519.pub)",
-    });
+    .regex(
+        /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/,
+        {
+            error: "is not an OpenSSH public key line (e.g. the content of ~/.ssh/id_ed25519.pub)",
+        },
+    );
 
 const common = {
     environment: z.string().regex(stackNamePattern, { error: "is not a valid environment name" }).optional(),
@@ -21,16 +26,27 @@ const common = {
     hostReservedMemoryMb: z.number().int().min(0).max(65_536),
     configRoot: z
         .string()
-        .regex(/^\/[A-Za-z0-9._/-]+$/, { error: "is an absolute path on the host, such as /var/lib/zeptoclaw-fleet/tenants" })
+        .regex(/^\/[A-Za-z0-9._/-]+$/, {
+            error: "is an absolute path on the host, such as /var/lib/zeptoclaw-fleet/tenants",
+        })
         .refine((p) => !p.split("/").includes(".."), { error: "must not contain '..'" }),
     tenantsDir: z.string().min(1),
     tenantSubnet: cidr.optional(),
-    imageSource: z.enum(["published", "build"], { error: 'is "published" (pull a released image) or "build" (build from imageContext)' }),
-    imageRepository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
-        error: "is not an image repository such as ghcr.io/qhkm/zeptoclaw",
+    imageSource: z.enum(["published", "build"], {
+        error: 'is "published" (pull a released image) or "build" (build from imageContext)',
     }),
-    imageVersion: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "is a version tag such as 0.9.2" }),
-    imageDigest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: "is a digest such as sha256:<64 hex digits>" }).optional(),
+    imageRepository: z
+        .string()
+        .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+            error: "is not an image repository such as ghcr.io/qhkm/zeptoclaw",
+        }),
+    imageVersion: z
+        .string()
+        .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "is a version tag such as 0.9.2" }),
+    imageDigest: z
+        .string()
+        .regex(/^sha256:[a-f0-9]{64}$/, { error: "is a digest such as sha256:<64 hex digits>" })
+        .optional(),
     imageContext: z.string().min(1).optional(),
     imageDockerfile: z.string().min(1).optional(),
 };
@@ -38,7 +54,9 @@ const common = {
 const localHost = z.strictObject({
     ...common,
     hostKind: z.literal("local"),
-    dockerHost: z.string().regex(/^(unix|tcp|ssh|npipe):\/\/.+/, { error: "is a Docker host such as unix:///var/run/docker.sock" }),
+    dockerHost: z.string().regex(/^(unix|tcp|ssh|npipe):\/\/.+/, {
+        error: "is a Docker host such as unix:///var/run/docker.sock",
+    }),
     hostMemoryMb: z.number().int().min(256, { error: "is the engine host's memory in MB (at least 256)" }),
 });
 
@@ -48,7 +66,9 @@ const hetznerHost = z.strictObject({
     serverType: z.string().regex(/^[a-z0-9-]+$/, { error: "is a Hetzner server type such as cx32" }),
     serverLocation: z.string().regex(/^[a-z0-9-]+$/, { error: "is a Hetzner location such as fsn1" }),
     serverImage: z.string().min(1),
-    sshAllowedCidrs: z.array(cidr).min(1, { error: "list at least one CIDR allowed to reach SSH, e.g. your office or VPN" }),
+    sshAllowedCidrs: z
+        .array(cidr)
+        .min(1, { error: "list at least one CIDR allowed to reach SSH, e.g. your office or VPN" }),
     sshPublicKeys: z.array(sshPublicKey).min(1, { error: "list at least one operator SSH public key" }),
     protectHost: z.boolean(),
 });
@@ -133,7 +153,10 @@ export type StackConfigResult = { ok: true; config: StackConfig } | { ok: false;
  * Validates the stack config. `raw` maps bare keys (without the namespace) to the strings
  * Pulumi stores; `stack` names the stack file in messages.
  */
-export function parseStackConfig(raw: Readonly<Record<string, string | undefined>>, stack: string): StackConfigResult {
+export function parseStackConfig(
+    raw: Readonly<Record<string, string | undefined>>,
+    stack: string,
+): StackConfigResult {
     const where = (key: string): string => `Pulumi.${stack}.yaml: ${configNamespace}:${key}`;
     const problems: InputProblem[] = [];
     const values: Record<string, unknown> = { ...stackConfigDefaults };
@@ -144,7 +167,11 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
         }
         const kind = keyKinds[key];
         if (kind === undefined) {
-            problems.push({ where: where(key), path: "", message: `is not a zeptoclaw-fleet setting; remove it (pulumi config rm ${key})` });
+            problems.push({
+                where: where(key),
+                path: "",
+                message: `is not a zeptoclaw-fleet setting; remove it (pulumi config rm ${key})`,
+            });
             continue;
         }
         const decoded = decode(kind, text);
@@ -160,7 +187,9 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
 
     const hostKind = values.hostKind;
     const relevant = Object.fromEntries(
-        Object.entries(values).filter(([key, value]) => value !== "" && (onlyFor[key] === undefined || onlyFor[key] === hostKind)),
+        Object.entries(values).filter(
+            ([key, value]) => value !== "" && (onlyFor[key] === undefined || onlyFor[key] === hostKind),
+        ),
     );
     const result = stackConfigSchema.safeParse(relevant);
     if (!result.success) {
@@ -168,14 +197,24 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
             ok: false,
             problems: result.error.issues.map((issue) => {
                 const [key, ...rest] = issue.path;
-                return { where: where(String(key ?? "hostKind")), path: formatPath(rest), message: issue.message };
+                return {
+                    where: where(String(key ?? "hostKind")),
+                    path: formatPath(rest),
+                    message: issue.message,
+                };
             }),
         };
     }
     if (result.data.imageSource === "build" && result.data.imageContext === undefined) {
         return {
             ok: false,
-            problems: [{ where: where("imageContext"), path: "", message: 'is required when imageSource is "build": the path of a ZeptoClaw checkout' }],
+            problems: [
+                {
+                    where: where("imageContext"),
+                    path: "",
+                    message: 'is required when imageSource is "build": the path of a ZeptoClaw checkout',
+                },
+            ],
         };
     }
     return { ok: true, config: result.data };
@@ -185,16 +224,28 @@ function decode(kind: string, text: string): { ok: true; value: unknown } | { ok
     switch (kind) {
         case "integer": {
             const n = Number(text);
-            return Number.isInteger(n) && text.trim() !== "" ? { ok: true, value: n } : { ok: false, message: `is "${text}", not a whole number` };
+            return Number.isInteger(n) && text.trim() !== ""
+                ? { ok: true, value: n }
+                : { ok: false, message: `is "${text}", not a whole number` };
         }
         case "boolean":
-            return text === "true" || text === "false" ? { ok: true, value: text === "true" } : { ok: false, message: `is "${text}", not true or false` };
+            return text === "true" || text === "false"
+                ? { ok: true, value: text === "true" }
+                : { ok: false, message: `is "${text}", not true or false` };
         case "array": {
             try {
                 const value: unknown = JSON.parse(text);
-                return Array.isArray(value) ? { ok: true, value } : { ok: false, message: "must be a list (set it with pulumi config set --path 'key[0]' value)" };
+                return Array.isArray(value)
+                    ? { ok: true, value }
+                    : {
+                          ok: false,
+                          message: "must be a list (set it with pulumi config set --path 'key[0]' value)",
+                      };
             } catch {
-                return { ok: false, message: "must be a list (set it with pulumi config set --path 'key[0]' value)" };
+                return {
+                    ok: false,
+                    message: "must be a list (set it with pulumi config set --path 'key[0]' value)",
+                };
             }
         }
         default:

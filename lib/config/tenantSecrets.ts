@@ -49,7 +49,12 @@ export function parseTenantSecrets(
         data = undefined;
     }
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
-        return { ok: false, problems: [{ where, path: "", message: "must be a map of tenant name to a map of secret name to value" }] };
+        return {
+            ok: false,
+            problems: [
+                { where, path: "", message: "must be a map of tenant name to a map of secret name to value" },
+            ],
+        };
     }
     const problems: InputProblem[] = [];
     const values: TenantSecretValues = {};
@@ -80,7 +85,11 @@ export function parseTenantSecrets(
  * Every secret a tenant references must be set for that tenant in this stack. A tenant can only
  * reference its own secrets, so one tenant's file can never pull another tenant's key.
  */
-export function missingSecretProblems(tenants: ReadonlyArray<Tenant>, available: Readonly<Record<string, ReadonlySet<string>>>, stack: string): InputProblem[] {
+export function missingSecretProblems(
+    tenants: ReadonlyArray<Tenant>,
+    available: Readonly<Record<string, ReadonlySet<string>>>,
+    stack: string,
+): InputProblem[] {
     return tenants.flatMap((tenant) =>
         collectSecretUses(tenant.zeptoclaw)
             .filter((use) => !available[tenant.name]?.has(use.name))

@@ -2,19 +2,13 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { Tenant } from "../tenants/tenant";
 import { configPathInContainer, dataDir } from "../zeptoclaw/renderConfig";
+import { labelKeys, toLabels } from "./labels";
 import { TenantNames } from "./tenantNames";
 
 export const healthPort = 9090;
 
-/** Labels every fleet object carries, for `docker ps --filter label=...` and for the status command. */
-export const labelKeys = {
-    tenant: "com.zeptoclaw.tenant",
-    version: "com.zeptoclaw.version",
-    env: "com.zeptoclaw.env",
-    host: "com.zeptoclaw.host",
-    role: "com.zeptoclaw.role",
-    configSha256: "com.zeptoclaw.config-sha256",
-} as const;
+/** The upstream image's entrypoint; the gateway still starts through it. */
+export const upstreamEntrypoint = "docker-entrypoint.sh";
 
 export interface TenantContainerContext {
     /** Immutable image id or digest: an unchanged image restarts nobody. */
@@ -28,72 +22,22 @@ export interface TenantContainerContext {
     names: TenantNames;
 }
 
-/** Where the init container sees the host folder that receives config.json. */
-const initConfigDir = "/fleet-config";
-
-function toLabels(labels: Record<string, string>): docker.types.input.ContainerLabel[] {
-    return Object.entries(labels)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([label, value]) => ({ label, value }));
-}
-
-function commonLabels(tenant: Tenant, ctx: TenantContainerContext, role: string): Record<string, string> {
-    return {
-        ...tenant.labels,
-        [labelKeys.tenant]: tenant.name,
-        [labelKeys.version]: ctx.version,
-        [labelKeys.env]: ctx.environment,
-        [labelKeys.host]: ctx.hostName,
-        [labelKeys.role]: role,
-    };
-}
-
 /**
- * The one-shot container that prepares a tenant before its gateway starts. It writes the
- * rendered config to the host (Docker copies `uploads` into the bind-mounted host folder before
- * the container starts), then gives the data volume to the tenant's uid. It does the root part of
- * the upstream entrypoint (`mkdir -p /data; chown -R`), for the tenant's own uid; the gateway
- * container then runs without root at all, so the entrypoint's chown never meets the read-only
- * config mount, which would make it exit under `set -e`.
+ * The first seconds of the gateway container, as root: give the data volume to the tenant's uid
+ * (a new volume, or one migrated from the seed, belongs to someone else), then drop to that uid
+ * for good and start the upstream entrypoint, which, no longer root, just execs ZeptoClaw.
+ * The upstream entrypoint's own root branch (`chown -R /data`) would meet the read-only config
+ * mount and exit under `set -e`; this chown skips that one file. `env` sets HOME after gosu,
+ * which would otherwise take it from /etc/passwd, where the tenant's uid has no entry.
  */
-export function initContainerArgs(tenant: Tenant, ctx: TenantContainerContext, configJson: pulumi.Input<string>): docker.ContainerArgs {
-    const script = [
+export function gatewayEntrypointScript(): string {
+    return [
         "set -eu",
-        `mkdir -p ${dataDir}/.zeptoclaw`,
-        `chown -R "$1:$1" ${dataDir}`,
-        `chmod 0700 ${dataDir}`,
+        'uid="$1"',
+        "shift",
+        `find ${dataDir} ! -path ${configPathInContainer} \\( ! -user "$uid" -o ! -group "$uid" \\) -exec chown -h "$uid:$uid" {} +`,
+        `exec gosu "$uid:$uid" env HOME=${dataDir} ${upstreamEntrypoint} "$@"`,
     ].join("\n");
-    return {
-        name: ctx.names.initContainer,
-        image: ctx.image,
-        entrypoints: ["/bin/sh", "-c", script, "fleet-init"],
-        command: [String(tenant.uid)],
-        user: "0:0",
-        // Runs once per change and exits; Pulumi waits for it so the gateway never starts first.
-        attach: true,
-        mustRun: false,
-        restart: "no",
-        networkMode: "none",
-        labels: toLabels(commonLabels(tenant, ctx, "init")),
-        volumes: [{ hostPath: ctx.names.configDir, containerPath: initConfigDir }],
-        mounts: [{ type: "volume", source: ctx.volume, target: dataDir }],
-        uploads: [
-            {
-                file: `${initConfigDir}/config.json`,
-                content: configJson,
-                owner: "0",
-                group: String(tenant.uid),
-                permissions: "0440",
-            },
-        ],
-        memory: 64,
-        memorySwap: 64,
-        cpus: "0.5",
-        capabilities: { drops: ["ALL"], adds: ["CHOWN", "DAC_OVERRIDE", "FOWNER"] },
-        securityOpts: ["no-new-privileges:true"],
-        logDriver: "json-file",
-        logOpts: { "max-size": "1m", "max-file": "1" },
-    };
 }
 
 /** Docker's default CPU weight is 1024 for one full CPU. */
@@ -106,14 +50,27 @@ export function cpuShares(cpuReservation: number): number {
  * `configSha256` labels the container so that a changed config replaces it: the bind mount pins
  * the file's inode, so a container never sees a config written after it started.
  */
-export function gatewayContainerArgs(tenant: Tenant, ctx: TenantContainerContext, configSha256: pulumi.Input<string>): docker.ContainerArgs {
+export function gatewayContainerArgs(
+    tenant: Tenant,
+    ctx: TenantContainerContext,
+    configSha256: pulumi.Input<string>,
+): docker.ContainerArgs {
     const r = tenant.resources;
+    const labels = {
+        ...tenant.labels,
+        [labelKeys.tenant]: tenant.name,
+        [labelKeys.version]: ctx.version,
+        [labelKeys.env]: ctx.environment,
+        [labelKeys.host]: ctx.hostName,
+        [labelKeys.role]: "gateway",
+    };
     return {
         name: ctx.names.container,
         image: ctx.image,
+        entrypoints: ["/bin/sh", "-c", gatewayEntrypointScript(), "zeptoclaw-fleet", String(tenant.uid)],
         command: ["zeptoclaw", "gateway"],
         restart: "unless-stopped",
-        user: `${tenant.uid}:${tenant.uid}`,
+        user: "0:0",
         envs: [
             `HOME=${dataDir}`,
             "RUST_LOG=zeptoclaw=info",
@@ -122,7 +79,7 @@ export function gatewayContainerArgs(tenant: Tenant, ctx: TenantContainerContext
         ],
         labels: pulumi
             .output(configSha256)
-            .apply((sha) => toLabels({ ...commonLabels(tenant, ctx, "gateway"), [labelKeys.configSha256]: sha })),
+            .apply((sha) => toLabels({ ...labels, [labelKeys.configSha256]: sha })),
         mounts: [
             { type: "volume", source: ctx.volume, target: dataDir },
             { type: "bind", source: ctx.names.configFile, target: configPathInContainer, readOnly: true },
@@ -150,7 +107,9 @@ export function gatewayContainerArgs(tenant: Tenant, ctx: TenantContainerContext
             { name: "nproc", soft: r.pids, hard: r.pids },
             { name: "nofile", soft: 4096, hard: 4096 },
         ],
-        capabilities: { drops: ["ALL"] },
+        // What the preamble needs (chown, read any folder, switch uid); gone once ZeptoClaw runs
+        // as the tenant's uid, and no-new-privileges keeps them from coming back.
+        capabilities: { drops: ["ALL"], adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID"] },
         securityOpts: ["no-new-privileges:true"],
         // The provider detaches the container from the default bridge and attaches only these.
         networksAdvanced: [{ name: ctx.network }],

@@ -38,7 +38,11 @@ export function renderCloudInit(input: CloudInitInput): string {
                 permissions: "0644",
                 content: `${JSON.stringify(renderDaemonConfig(), null, 2)}\n`,
             },
-            { path: "/etc/ssh/sshd_config.d/50-zeptoclaw-fleet.conf", permissions: "0644", content: sshdHardening },
+            {
+                path: "/etc/ssh/sshd_config.d/50-zeptoclaw-fleet.conf",
+                permissions: "0644",
+                content: sshdHardening,
+            },
         ],
         runcmd: [
             ["systemctl", "enable", "docker"],

@@ -26,7 +26,12 @@ export function parseTenantFile(file: string, text: string): ParsedTenantFile {
     }
     const data: unknown = document.toJS();
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
-        return { ok: false, problems: [{ where: file, path: "", message: "must hold a mapping with name, stacks and zeptoclaw" }] };
+        return {
+            ok: false,
+            problems: [
+                { where: file, path: "", message: "must hold a mapping with name, stacks and zeptoclaw" },
+            ],
+        };
     }
     const result = tenantFileSchema.safeParse(data);
     if (!result.success) {

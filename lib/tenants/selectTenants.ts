@@ -21,7 +21,11 @@ export interface TenantSelection {
  * Validates the whole tenant list (every file, whatever its stacks, so that a mistake in a
  * prod-only tenant is caught by the dev preview too) and returns the tenants of one stack.
  */
-export function selectTenants(sources: ReadonlyArray<TenantSource>, stack: string, knownStacks: ReadonlyArray<string>): TenantSelection {
+export function selectTenants(
+    sources: ReadonlyArray<TenantSource>,
+    stack: string,
+    knownStacks: ReadonlyArray<string>,
+): TenantSelection {
     const problems: InputProblem[] = [];
     const parsed: { file: string; tenant: TenantFile }[] = [];
     for (const source of sources) {
@@ -40,7 +44,11 @@ export function selectTenants(sources: ReadonlyArray<TenantSource>, stack: strin
     for (const { file, tenant } of parsed) {
         const other = byName.get(tenant.name);
         if (other !== undefined) {
-            problems.push({ where: file, path: "name", message: `"${tenant.name}" is already the name of ${other}; tenant names must be unique` });
+            problems.push({
+                where: file,
+                path: "name",
+                message: `"${tenant.name}" is already the name of ${other}; tenant names must be unique`,
+            });
             continue;
         }
         byName.set(tenant.name, file);

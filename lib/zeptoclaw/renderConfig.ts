@@ -13,7 +13,10 @@ export const workspaceDir = `${dataDir}/workspace`;
  * reference. It has the shape of the seed's add-tenant.sh output, so tenants migrated from the
  * seed run with the same settings.
  */
-export function renderZeptoClawConfig(settings: ZeptoClawSettings, secrets: Readonly<Record<string, string>>): object {
+export function renderZeptoClawConfig(
+    settings: ZeptoClawSettings,
+    secrets: Readonly<Record<string, string>>,
+): object {
     const resolved = substituteSecrets(settings, secrets) as Record<string, unknown> & {
         agents: { defaults: Record<string, unknown> };
         tools: Record<string, unknown> & { web?: { search?: Record<string, unknown> } };
@@ -29,6 +32,9 @@ export function renderZeptoClawConfig(settings: ZeptoClawSettings, secrets: Read
 }
 
 /** Stable text: the same settings and secrets always give the same bytes (and config hash). */
-export function renderZeptoClawConfigJson(settings: ZeptoClawSettings, secrets: Readonly<Record<string, string>>): string {
+export function renderZeptoClawConfigJson(
+    settings: ZeptoClawSettings,
+    secrets: Readonly<Record<string, string>>,
+): string {
     return `${JSON.stringify(renderZeptoClawConfig(settings, secrets), null, 2)}\n`;
 }

@@ -17,7 +17,10 @@ function isSecretRef(value: unknown): value is SecretRef {
 }
 
 /** Every `{secret: NAME}` in a tenant's ZeptoClaw settings, in document order. */
-export function collectSecretUses(settings: unknown, prefix: ReadonlyArray<PropertyKey> = ["zeptoclaw"]): SecretUse[] {
+export function collectSecretUses(
+    settings: unknown,
+    prefix: ReadonlyArray<PropertyKey> = ["zeptoclaw"],
+): SecretUse[] {
     if (isSecretRef(settings)) {
         return [{ path: formatPath(prefix), name: settings.secret }];
     }
@@ -44,7 +47,9 @@ export function substituteSecrets(settings: unknown, values: Readonly<Record<str
         return settings.map((item) => substituteSecrets(item, values));
     }
     if (typeof settings === "object" && settings !== null) {
-        return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, substituteSecrets(v, values)]));
+        return Object.fromEntries(
+            Object.entries(settings).map(([k, v]) => [k, substituteSecrets(v, values)]),
+        );
     }
     return settings;
 }

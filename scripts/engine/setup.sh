@@ -105,7 +105,8 @@ ensure_engine() {
     mkdir -p "$(dirname "$DOCKERD_LOG")"
     log "starting dockerd${args[*]:+ ${args[*]}} (log: $DOCKERD_LOG)"
     # nohup + background: the daemon outlives this script and the terminal.
-    nohup dockerd "${args[@]}" >>"$DOCKERD_LOG" 2>&1 </dev/null &
+    # 9>&- : it must not inherit (and hold forever) this script's lock.
+    nohup dockerd "${args[@]}" >>"$DOCKERD_LOG" 2>&1 </dev/null 9>&- &
     pid=$!
   fi
 
@@ -252,7 +253,10 @@ main() {
   mkdir -p "$CACHE_DIR"
   # Serialise concurrent runs (e.g. parallel CI jobs) on the same machine.
   exec 9>"$CACHE_DIR/setup.lock"
-  flock 9
+  if ! flock -n 9; then
+    log "another setup.sh is running; waiting for it (up to 15 min)"
+    flock -w 900 9 || die "timed out waiting for $CACHE_DIR/setup.lock"
+  fi
 
   local t0
   t0=$(now_ms)

@@ -14,7 +14,13 @@ export interface DeclaredResource {
     rawInputs: Record<string, unknown>;
     provider: string;
     parent: string;
-    options: { deleteBeforeReplace: boolean; retainOnDelete: boolean; ignoreChanges: string[]; replaceOnChanges: string[]; dependencies: string[] };
+    options: {
+        deleteBeforeReplace: boolean;
+        retainOnDelete: boolean;
+        ignoreChanges: string[];
+        replaceOnChanges: string[];
+        dependencies: string[];
+    };
 }
 
 export interface ProgramRun {
@@ -107,7 +113,9 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                     }
                     return original.call(this, req, (err: unknown, response: any) => {
                         if (!err && req.getCustom()) {
-                            const entry = resources.find((r) => r.name === req.getName() && r.type === req.getType() && r.urn === "");
+                            const entry = resources.find(
+                                (r) => r.name === req.getName() && r.type === req.getType() && r.urn === "",
+                            );
                             if (entry) {
                                 entry.urn = response.getUrn();
                             }
@@ -119,10 +127,19 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                 pulumi.runtime
                     .setMocks(
                         {
-                            newResource: (args: any) => ({ id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) }),
+                            newResource: (args: any) => ({
+                                id: `${args.name}-id`,
+                                state: mockState(args.type, args.name, args.inputs),
+                            }),
                             call: (args: any) => {
                                 if (args.token === "hcloud:index/getServerTypes:getServerTypes") {
-                                    return { id: "server-types", serverTypes: serverTypesFixture, names: [], descriptions: [], serverTypeIds: [] };
+                                    return {
+                                        id: "server-types",
+                                        serverTypes: serverTypesFixture,
+                                        names: [],
+                                        descriptions: [],
+                                        serverTypeIds: [],
+                                    };
                                 }
                                 throw new Error(`unexpected invoke ${args.token}`);
                             },
@@ -135,8 +152,12 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                         const program = require("../../index");
                         const result = await program();
                         const resolved = pulumi.output(result);
-                        outputs = await new Promise((r) => resolved.apply((v: Record<string, unknown>) => r(v)));
-                        rawOutputs = await rpc.serializeProperty("outputs", result, new Set(), { keepOutputValues: false });
+                        outputs = await new Promise((r) =>
+                            resolved.apply((v: Record<string, unknown>) => r(v)),
+                        );
+                        rawOutputs = await rpc.serializeProperty("outputs", result, new Set(), {
+                            keepOutputValues: false,
+                        });
                         // Let pending registrations finish before reading the records.
                         await new Promise((r) => setTimeout(r, 0));
                         MockMonitor.prototype.registerResource = original;
@@ -167,7 +188,9 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
         one: (type, name) => {
             const found = resources.filter((r) => r.type === type && r.name === name);
             if (found.length !== 1) {
-                throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${resources.map((r) => `${r.type}::${r.name}`).join(", ")}`);
+                throw new Error(
+                    `expected one ${type} named ${name}, found ${found.length}: ${resources.map((r) => `${r.type}::${r.name}`).join(", ")}`,
+                );
             }
             return found[0];
         },
@@ -178,7 +201,11 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
 function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
     switch (type) {
         case "docker:index/remoteImage:RemoteImage":
-            return { ...inputs, imageId: `sha256:${digestOf(inputs.name)}`, repoDigest: `${inputs.name}@sha256:${digestOf(inputs.name)}` };
+            return {
+                ...inputs,
+                imageId: `sha256:${digestOf(inputs.name)}`,
+                repoDigest: `${inputs.name}@sha256:${digestOf(inputs.name)}`,
+            };
         case "docker:index/image:Image":
             return { ...inputs, repoDigest: `sha256:${digestOf(JSON.stringify(inputs.build))}` };
         case "hcloud:index/server:Server":
@@ -186,7 +213,8 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
         case "tls:index/privateKey:PrivateKey":
             return {
                 ...inputs,
-                privateKeyOpenssh: "-----BEGIN OPENSSH PRIVATE KEY-----\nMOCKHOSTKEYPRIVATE\n-----END OPENSSH PRIVATE KEY-----\n",
+                privateKeyOpenssh:
+                    "-----BEGIN OPENSSH PRIVATE KEY-----\nMOCKHOSTKEYPRIVATE\n-----END OPENSSH PRIVATE KEY-----\n",
                 publicKeyOpenssh: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey\n",
             };
         case "command:remote:Command":

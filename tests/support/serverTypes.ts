@@ -15,7 +15,14 @@ function serverType(name: string, memoryGb: number, cores: number, architecture 
         includedTraffic: 20,
         storageType: "local",
         unavailableAfter: "",
-        locations: ["fsn1", "nbg1", "hel1"].map((l, i) => ({ id: i, name: l, available: true, isDeprecated: false, deprecationAnnounced: "", unavailableAfter: "" })),
+        locations: ["fsn1", "nbg1", "hel1"].map((l, i) => ({
+            id: i,
+            name: l,
+            available: true,
+            isDeprecated: false,
+            deprecationAnnounced: "",
+            unavailableAfter: "",
+        })),
     };
 }
 

@@ -16,11 +16,20 @@ export function tenantYaml(name: string, overrides: Record<string, unknown> = {}
 /** Secrets for the tenants of `tenantYaml`, distinct per tenant so that leaks are traceable. */
 export function secretsFor(names: ReadonlyArray<string>): Record<string, Record<string, string>> {
     return Object.fromEntries(
-        names.map((n) => [n, { anthropicApiKey: `sk-ant-SECRET-${n}-0123456789`, telegramBotToken: `123456:TGSECRET-${n}-abcdef` }]),
+        names.map((n) => [
+            n,
+            {
+                anthropicApiKey: `sk-ant-SECRET-${n}-0123456789`,
+                telegramBotToken: `123456:TGSECRET-${n}-abcdef`,
+            },
+        ]),
     );
 }
 
-export function fleet(names: ReadonlyArray<string>): { tenantFiles: Record<string, string>; tenantSecrets: Record<string, Record<string, string>> } {
+export function fleet(names: ReadonlyArray<string>): {
+    tenantFiles: Record<string, string>;
+    tenantSecrets: Record<string, Record<string, string>>;
+} {
     return {
         tenantFiles: Object.fromEntries(names.map((n) => [`${n}.yaml`, tenantYaml(n)])),
         tenantSecrets: secretsFor(names),

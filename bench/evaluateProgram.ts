@@ -1,0 +1,95 @@
+/**
+ * Evaluates the program under Pulumi's mocks for a fleet of N tenants and prints the time, the
+ * resource counts and the memory it took. One fleet size per process, so sizes do not share a
+ * warmed-up heap. Usage: ts-node bench/evaluateProgram.ts <tenants>
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+
+async function main(): Promise<void> {
+    const count = Number(process.argv[2] ?? "100");
+    const tenantsDir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-bench-"));
+    const secrets: Record<string, Record<string, string>> = {};
+    for (let i = 0; i < count; i++) {
+        const name = `tenant-${String(i).padStart(4, "0")}`;
+        fs.writeFileSync(
+            path.join(tenantsDir, `${name}.yaml`),
+            stringify({
+                name,
+                stacks: ["dev"],
+                zeptoclaw: {
+                    providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
+                    channels: { telegram: { token: { secret: "telegramBotToken" } } },
+                },
+                resources: { memoryReservationMb: 8 },
+            }),
+        );
+        secrets[name] = { anthropicApiKey: `sk-ant-${i}`, telegramBotToken: `${i}:TOKEN` };
+    }
+    pulumi.runtime.setAllConfig(
+        {
+            "zeptoclaw-fleet:tenantsDir": tenantsDir,
+            "zeptoclaw-fleet:hostMemoryMb": String(64 * 1024),
+            "zeptoclaw-fleet:tenantSecrets": JSON.stringify(secrets),
+        },
+        ["zeptoclaw-fleet:tenantSecrets"],
+    );
+    const counts = new Map<string, number>();
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                counts.set(args.type, (counts.get(args.type) ?? 0) + 1);
+                return {
+                    id: `${args.name}-id`,
+                    state: { ...args.inputs, imageId: "sha256:0", name: args.inputs.name ?? args.name },
+                };
+            },
+            call: () => ({}),
+        },
+        "zeptoclaw-fleet",
+        "dev",
+        true,
+    );
+    const rssBefore = process.memoryUsage().rss;
+    const started = process.hrtime.bigint();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require("../index") as () => Promise<Record<string, unknown>>;
+    const outputs = await program();
+    await new Promise<void>((resolve) => pulumi.output(outputs).apply(() => resolve()));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const rssMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
+    fs.rmSync(tenantsDir, { recursive: true, force: true });
+
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    // Components register through the same monitor call, so `total` includes them.
+    const components = [...counts.entries()]
+        .filter(([t]) => t.startsWith("zeptoclaw-fleet:"))
+        .reduce((a, [, n]) => a + n, 0);
+    const perTenant = [...counts.entries()]
+        .filter(([t]) =>
+            [
+                "zeptoclaw-fleet:tenant:ZeptoClawTenant",
+                "docker:index/volume:Volume",
+                "docker:index/container:Container",
+            ].includes(t),
+        )
+        .reduce((a, [, n]) => a + n, 0);
+    console.log(
+        JSON.stringify({
+            tenants: count,
+            seconds: Number(seconds.toFixed(2)),
+            resources: total,
+            components,
+            resourcesPerTenant: Number((perTenant / count).toFixed(2)),
+            rssGrowthMb: Math.round(rssMb),
+        }),
+    );
+}
+
+main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+});

@@ -1,0 +1,169 @@
+import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
+import { selectTenants, stacksFromFileNames } from "../../lib/tenants/selectTenants";
+import { tenantUidRange } from "../../lib/tenants/tenantSchema";
+import { derivedTenantUid } from "../../lib/tenants/tenantUid";
+import { tenantYaml } from "../support/tenantFiles";
+
+function problemsOf(file: string, text: string): string[] {
+    const result = parseTenantFile(file, text);
+    if (result.ok) {
+        throw new Error(`${file} parsed but was expected to fail`);
+    }
+    return result.problems.map((p) => `${p.where}: ${p.path}: ${p.message}`);
+}
+
+describe("parseTenantFile", () => {
+    test("a minimal file gets the seed's add-tenant.sh defaults and the seed's limits", () => {
+        const result = parseTenantFile("tenants/shop-a.yaml", tenantYaml("shop-a"));
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        const t = result.tenant;
+        expect(t.zeptoclaw.agents.defaults).toEqual({
+            model: "anthropic/claude-sonnet-4",
+            max_tokens: 8192,
+            temperature: 0.7,
+            max_tool_iterations: 20,
+        });
+        expect(t.zeptoclaw.heartbeat).toEqual({ enabled: false, interval_secs: 1800 });
+        expect(t.zeptoclaw.skills).toEqual({ enabled: true });
+        expect(t.zeptoclaw.swarm).toEqual({ enabled: true, max_depth: 1, max_concurrent: 3 });
+        expect(t.resources).toEqual({ memoryMb: 128, memoryReservationMb: 32, cpus: 0.25, cpuReservation: 0.05, pids: 256 });
+    });
+
+    test("JSON files are read too", () => {
+        const json = JSON.stringify({
+            name: "shop-j",
+            stacks: ["dev"],
+            zeptoclaw: { providers: { openai: { api_key: { secret: "openaiKey" } } } },
+        });
+        expect(parseTenantFile("tenants/shop-j.json", json).ok).toBe(true);
+    });
+
+    test("malformed YAML names the file and the line", () => {
+        const [problem] = problemsOf("tenants/shop-a.yaml", "name: shop-a\nstacks: [dev\nzeptoclaw: {}\n");
+        expect(problem).toMatch(/^tenants\/shop-a\.yaml: : is not valid YAML: .*line \d+/);
+    });
+
+    test("malformed JSON names the file", () => {
+        const [problem] = problemsOf("tenants/shop-a.json", '{"name": "shop-a",, }');
+        expect(problem).toMatch(/^tenants\/shop-a\.json: : is not valid JSON/);
+    });
+
+    test("a duplicate key inside one file is refused", () => {
+        expect(problemsOf("tenants/shop-a.yaml", `${tenantYaml("shop-a")}name: shop-a\n`)[0]).toMatch(/not valid YAML/);
+    });
+
+    test("an unknown key is refused at any depth, with its path", () => {
+        const text = tenantYaml("shop-a", {
+            zeptoclaw: {
+                providers: { anthropic: { api_key: { secret: "k" } } },
+                channels: { telegram: { token: { secret: "t" }, alow_from: [] } },
+            },
+        });
+        expect(problemsOf("tenants/shop-a.yaml", text)).toEqual([
+            expect.stringMatching(/tenants\/shop-a\.yaml: zeptoclaw\.channels\.telegram\.alow_from: unknown key "alow_from"/),
+        ]);
+        expect(problemsOf("tenants/shop-a.yaml", `${tenantYaml("shop-a")}resourcez: {}\n`)[0]).toMatch(/: resourcez: unknown key/);
+    });
+
+    test("a wrong type is refused with its path", () => {
+        const text = tenantYaml("shop-a", { resources: { memoryMb: "lots" } });
+        expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(/resources\.memoryMb: Invalid input: expected number, received string/);
+    });
+
+    test("a secret written in plain text is refused and the message says where secrets go", () => {
+        const text = tenantYaml("shop-a", { zeptoclaw: { providers: { anthropic: { api_key: "sk-ant-123" } } } });
+        expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(
+            /zeptoclaw\.providers\.anthropic\.api_key: must be a secret reference .*pulumi config set --secret/,
+        );
+    });
+
+    test.each(["Shop", "-shop", "shop-", "shop_a", "a".repeat(41), "shop.a"])("the invalid name %j is refused", (name) => {
+        expect(problemsOf(`tenants/${name}.yaml`, tenantYaml(name)).join("\n")).toMatch(/name: a tenant name is/);
+    });
+
+    test("the name must match the file name", () => {
+        expect(problemsOf("tenants/shop-b.yaml", tenantYaml("shop-a"))[0]).toMatch(/name: is "shop-a" but the file is named "shop-b"/);
+    });
+
+    test("a reservation above the limit is refused", () => {
+        const text = tenantYaml("shop-a", { resources: { memoryMb: 64, memoryReservationMb: 96 } });
+        expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(/resources\.memoryReservationMb: is 96 MB, above memoryMb/);
+    });
+
+    test("reserved labels cannot be overridden", () => {
+        const text = tenantYaml("shop-a", { labels: { "com.zeptoclaw.tenant": "other" } });
+        expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(/labels\.com\.zeptoclaw\.tenant: labels under com\.zeptoclaw\./);
+    });
+});
+
+describe("selectTenants", () => {
+    const stacks = ["dev", "prod"];
+
+    test("returns the tenants of one stack, sorted, and validates the others too", () => {
+        const { tenants, problems } = selectTenants(
+            [
+                { file: "tenants/b.yaml", text: tenantYaml("b", { stacks: ["dev"] }) },
+                { file: "tenants/a.yaml", text: tenantYaml("a", { stacks: ["dev", "prod"] }) },
+                { file: "tenants/p.yaml", text: tenantYaml("p", { stacks: ["prod"] }) },
+            ],
+            "dev",
+            stacks,
+        );
+        expect(problems).toEqual([]);
+        expect(tenants.map((t) => t.name)).toEqual(["a", "b"]);
+        const broken = selectTenants([{ file: "tenants/p.yaml", text: tenantYaml("p", { stacks: ["prod"], oops: 1 }) }], "dev", stacks);
+        expect(broken.problems).toHaveLength(1);
+    });
+
+    test("a duplicate name across files is refused", () => {
+        const { problems } = selectTenants(
+            [
+                { file: "tenants/a.json", text: JSON.stringify({ name: "a", stacks: ["dev"], zeptoclaw: { providers: { groq: { api_key: { secret: "g" } } } } }) },
+                { file: "tenants/a.yaml", text: tenantYaml("a") },
+            ],
+            "dev",
+            stacks,
+        );
+        expect(problems).toEqual([expect.objectContaining({ where: "tenants/a.yaml", path: "name", message: expect.stringMatching(/already the name of tenants\/a\.json/) })]);
+    });
+
+    test("a stack that does not exist is refused, naming the known ones", () => {
+        const { problems } = selectTenants([{ file: "tenants/a.yaml", text: tenantYaml("a", { stacks: ["dev", "staging"] }) }], "dev", stacks);
+        expect(problems).toEqual([
+            { where: "tenants/a.yaml", path: "stacks[1]", message: 'stack "staging" does not exist (no Pulumi.staging.yaml); known stacks: dev, prod' },
+        ]);
+    });
+
+    test("two tenants with one uid are refused, and the message says how to fix it", () => {
+        const { problems } = selectTenants(
+            [
+                { file: "tenants/a.yaml", text: tenantYaml("a") },
+                { file: "tenants/b.yaml", text: tenantYaml("b", { uid: derivedTenantUid("a") }) },
+            ],
+            "dev",
+            stacks,
+        );
+        expect(problems).toEqual([expect.objectContaining({ where: "tenants/b.yaml", path: "uid", message: expect.stringMatching(/also the uid of tenant "a".*set a distinct "uid:"/) })]);
+    });
+
+    test("uids derive from the name alone, in the tenant range, distinct for a large fleet", () => {
+        expect(derivedTenantUid("shop-a")).toBe(derivedTenantUid("shop-a"));
+        const uids = new Set<number>();
+        for (let i = 0; i < 2000; i++) {
+            const uid = derivedTenantUid(`tenant-${i}`);
+            expect(uid).toBeGreaterThanOrEqual(tenantUidRange.min);
+            expect(uid).toBeLessThan(tenantUidRange.max);
+            uids.add(uid);
+        }
+        expect(uids.size).toBe(2000);
+    });
+
+    test("stack names come from Pulumi.<stack>.yaml files", () => {
+        expect(stacksFromFileNames(["Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "package.json", "Pulumi.staging.yml"])).toEqual([
+            "dev",
+            "prod",
+            "staging",
+        ]);
+    });
+});
