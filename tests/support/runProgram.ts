@@ -98,7 +98,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                             type: req.getType(),
                             name: req.getName(),
                             urn: "",
-                            inputs: rpc.deserializeProperties(req.getObject()),
+                            inputs: unwrapSecrets(rpc.deserializeProperties(req.getObject())),
                             rawInputs: req.getObject().toJavaScript(),
                             provider: req.getProvider(),
                             parent: req.getParent(),
@@ -226,6 +226,20 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
 
 function digestOf(text: string): string {
     return require("node:crypto").createHash("sha256").update(String(text)).digest("hex");
+}
+
+/** A deep copy of `value` with Pulumi's secret envelopes replaced by what they hold. */
+export function unwrapSecrets(value: any): any {
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (value !== null && typeof value === "object") {
+        if (value[secretSigKey] === "1b47061264138c4ac30d75fd1eb44270") {
+            return unwrapSecrets(value.value);
+        }
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
 }
 
 /** Strings of `value` that are not inside a Pulumi secret envelope. */

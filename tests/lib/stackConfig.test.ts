@@ -1,0 +1,116 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { parseStackConfig, stackConfigDefaults } from "../../lib/config/stackConfig";
+import { missingSecretProblems, parseTenantSecrets } from "../../lib/config/tenantSecrets";
+import { Tenant } from "../../lib/tenants/tenant";
+import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
+import { tenantYaml } from "../support/tenantFiles";
+
+const root = path.resolve(__dirname, "..", "..");
+const hetzner = {
+    hostKind: "hetzner",
+    sshAllowedCidrs: JSON.stringify(["203.0.113.0/24"]),
+    sshPublicKeys: JSON.stringify(["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBqp ops@example.com"]),
+};
+
+function problems(raw: Record<string, string>, stack = "prod"): string[] {
+    const result = parseStackConfig(raw, stack);
+    if (result.ok) {
+        throw new Error("expected problems");
+    }
+    return result.problems.map((p) => `${p.where}${p.path ? `: ${p.path}` : ""}: ${p.message}`);
+}
+
+describe("parseStackConfig", () => {
+    test("an empty config is a local host with the declared defaults", () => {
+        const result = parseStackConfig({}, "dev");
+        expect(result).toEqual({
+            ok: true,
+            config: expect.objectContaining({ hostKind: "local", dockerHost: "unix:///var/run/docker.sock", hostMemoryMb: 4096, imageVersion: "0.9.2" }),
+        });
+    });
+
+    test("the code's defaults are exactly those Pulumi.yaml declares", () => {
+        const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default: unknown }> };
+        const declared = Object.fromEntries(Object.entries(project.config).map(([k, v]) => [k, v.default]));
+        expect(declared).toEqual(stackConfigDefaults);
+    });
+
+    test.each(["dev", "prod"])("the shipped Pulumi.%s.yaml is valid", (stack) => {
+        const file = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+        const raw = Object.fromEntries(
+            Object.entries(file.config).map(([k, v]) => [k.replace("zeptoclaw-fleet:", ""), typeof v === "string" ? v : JSON.stringify(v)]),
+        );
+        expect(parseStackConfig(raw, stack).ok).toBe(true);
+    });
+
+    test("a Hetzner host needs its SSH keys and CIDRs, and names the keys", () => {
+        expect(problems({ hostKind: "hetzner" })).toEqual([
+            "Pulumi.prod.yaml: zeptoclaw-fleet:sshAllowedCidrs: list at least one CIDR allowed to reach SSH, e.g. your office or VPN",
+            "Pulumi.prod.yaml: zeptoclaw-fleet:sshPublicKeys: list at least one operator SSH public key",
+        ]);
+        expect(parseStackConfig(hetzner, "prod").ok).toBe(true);
+    });
+
+    test("bad values name the key and say what is expected", () => {
+        expect(problems({ ...hetzner, sshAllowedCidrs: JSON.stringify(["10.0.0.0/33"]) })).toEqual([
+            expect.stringMatching(/zeptoclaw-fleet:sshAllowedCidrs: \[0\]: is not an IPv4 or IPv6 CIDR/),
+        ]);
+        expect(problems({ ...hetzner, sshPublicKeys: JSON.stringify(["not a key"]) })[0]).toMatch(/sshPublicKeys: \[0\]: is not an OpenSSH public key/);
+        expect(problems({ hostKind: "aws" })[0]).toMatch(/zeptoclaw-fleet:hostKind: is "local" .* or "hetzner"/);
+        expect(problems({ hostMemoryMb: "lots" }, "dev")).toEqual(['Pulumi.dev.yaml: zeptoclaw-fleet:hostMemoryMb: is "lots", not a whole number']);
+        expect(problems({ protectHost: "yes" })).toEqual(['Pulumi.prod.yaml: zeptoclaw-fleet:protectHost: is "yes", not true or false']);
+        expect(problems({ hostName: "Prod_1" })[0]).toMatch(/zeptoclaw-fleet:hostName: is a stable host name/);
+        expect(problems({ configRoot: "relative/path" })[0]).toMatch(/zeptoclaw-fleet:configRoot: is an absolute path/);
+        expect(problems({ imageDigest: "sha256:xyz" })[0]).toMatch(/zeptoclaw-fleet:imageDigest: is a digest/);
+    });
+
+    test("an unknown key is refused with the command that removes it", () => {
+        expect(problems({ severType: "cx22" })).toEqual(["Pulumi.prod.yaml: zeptoclaw-fleet:severType: is not a zeptoclaw-fleet setting; remove it (pulumi config rm severType)"]);
+    });
+
+    test("a build needs a context", () => {
+        expect(problems({ imageSource: "build" }, "dev")).toEqual([
+            'Pulumi.dev.yaml: zeptoclaw-fleet:imageContext: is required when imageSource is "build": the path of a ZeptoClaw checkout',
+        ]);
+    });
+});
+
+describe("tenant secrets", () => {
+    const tenant = (name: string): Tenant => {
+        const parsed = parseTenantFile(`tenants/${name}.yaml`, tenantYaml(name));
+        if (!parsed.ok) throw new Error("fixture");
+        return { name, file: `tenants/${name}.yaml`, uid: 1, zeptoclaw: parsed.tenant.zeptoclaw, resources: parsed.tenant.resources, labels: {} };
+    };
+
+    test("values stored in plain text are refused", () => {
+        const result = parseTenantSecrets(JSON.stringify({ a: { k: "v" } }), false, "prod");
+        expect(result.ok).toBe(false);
+        if (result.ok) return;
+        expect(result.problems[0].message).toMatch(/holds plaintext values: .*--secret/);
+    });
+
+    test("a missing secret names the file, the path and the command that sets it", () => {
+        expect(missingSecretProblems([tenant("shop-a")], { "shop-a": new Set(["anthropicApiKey"]) }, "prod")).toEqual([
+            {
+                where: "tenants/shop-a.yaml",
+                path: "zeptoclaw.channels.telegram.token",
+                message:
+                    "secret \"telegramBotToken\" is not set in stack \"prod\"; set it with: pulumi config set --secret --path 'tenantSecrets.shop-a.telegramBotToken' -s prod",
+            },
+        ]);
+    });
+
+    test("a tenant cannot use another tenant's secret", () => {
+        const other = { "shop-b": new Set(["anthropicApiKey", "telegramBotToken"]) };
+        expect(missingSecretProblems([tenant("shop-a")], other, "prod")).toHaveLength(2);
+    });
+
+    test("the map's shape is checked", () => {
+        const result = parseTenantSecrets(JSON.stringify({ "shop-a": { key: "" }, Bad_Name: {} }), true, "prod");
+        expect(result.ok).toBe(false);
+        if (result.ok) return;
+        expect(result.problems.map((p) => p.path)).toEqual(["shop-a.key", "Bad_Name"]);
+    });
+});
