@@ -1,9 +1,23 @@
 /** @type {import('jest').Config} */
+const transform = { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] };
+
 module.exports = {
-    preset: "ts-jest",
-    testEnvironment: "node",
-    roots: ["<rootDir>/tests"],
-    testMatch: ["**/*.test.ts"],
-    // The program registers thousands of resources in the scale test; ts-jest's type check runs in `npm run typecheck`.
-    transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+    projects: [
+        {
+            displayName: "unit",
+            preset: "ts-jest",
+            testEnvironment: "node",
+            transform,
+            roots: ["<rootDir>/tests"],
+            testMatch: ["<rootDir>/tests/lib/**/*.test.ts", "<rootDir>/tests/program/**/*.test.ts"],
+        },
+        {
+            displayName: "engine",
+            preset: "ts-jest",
+            testEnvironment: "node",
+            transform,
+            roots: ["<rootDir>/tests"],
+            testMatch: ["<rootDir>/tests/engine/**/*.test.ts"],
+        },
+    ],
 };

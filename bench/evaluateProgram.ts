@@ -42,9 +42,10 @@ async function main(): Promise<void> {
         {
             newResource: (args) => {
                 counts.set(args.type, (counts.get(args.type) ?? 0) + 1);
+                const inputs = args.inputs as Record<string, unknown>;
                 return {
                     id: `${args.name}-id`,
-                    state: { ...args.inputs, imageId: "sha256:0", name: args.inputs.name ?? args.name },
+                    state: { ...inputs, imageId: "sha256:0", name: inputs.name ?? args.name },
                 };
             },
             call: () => ({}),

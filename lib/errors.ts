@@ -35,7 +35,8 @@ export function problemsFromZod(
             }));
         }
         // A bad map key would read "Invalid key in record"; the key's own rule says more.
-        const message = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+        const message =
+            issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
         return [{ where, path: formatPath([...prefix, ...issue.path]), message }];
     });
 }

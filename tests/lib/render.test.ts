@@ -17,7 +17,14 @@ function tenant(name: string, overrides: Record<string, unknown> = {}): Tenant {
     const parsed = parseTenantFile(`tenants/${name}.yaml`, tenantYaml(name, overrides));
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     const t = parsed.tenant;
-    return { name, file: `tenants/${name}.yaml`, uid: 10_000_001, zeptoclaw: t.zeptoclaw, resources: t.resources, labels: t.labels };
+    return {
+        name,
+        file: `tenants/${name}.yaml`,
+        uid: 10_000_001,
+        zeptoclaw: t.zeptoclaw,
+        resources: t.resources,
+        labels: t.labels,
+    };
 }
 
 describe("renderZeptoClawConfig", () => {
@@ -48,18 +55,45 @@ describe("renderZeptoClawConfig", () => {
             zeptoclaw: {
                 providers: { anthropic: { api_key: { secret: "a" } } },
                 channels: {
-                    whatsapp_cloud: { phone_number_id: "111", access_token: { secret: "wa" }, webhook_verify_token: { secret: "wv" } },
+                    whatsapp_cloud: {
+                        phone_number_id: "111",
+                        access_token: { secret: "wa" },
+                        webhook_verify_token: { secret: "wv" },
+                    },
                 },
                 tools: {
                     web: { search: { api_key: { secret: "brave" }, max_results: 3 } },
-                    whatsapp: { business_account_id: "222", phone_number_id: "111", access_token: { secret: "wa" } },
+                    whatsapp: {
+                        business_account_id: "222",
+                        phone_number_id: "111",
+                        access_token: { secret: "wa" },
+                    },
                     google_sheets: { access_token: { secret: "sheets" } },
                 },
             },
         });
-        expect(collectSecretUses(t.zeptoclaw).map((u) => u.name)).toEqual(["a", "wa", "wv", "brave", "wa", "sheets"]);
-        const config = renderZeptoClawConfig(t.zeptoclaw, { a: "A", wa: "WA", wv: "WV", brave: "BR", sheets: "SH" }) as Record<string, any>;
-        expect(config.channels.whatsapp_cloud).toEqual({ enabled: true, phone_number_id: "111", access_token: "WA", webhook_verify_token: "WV", allow_from: [] });
+        expect(collectSecretUses(t.zeptoclaw).map((u) => u.name)).toEqual([
+            "a",
+            "wa",
+            "wv",
+            "brave",
+            "wa",
+            "sheets",
+        ]);
+        const config = renderZeptoClawConfig(t.zeptoclaw, {
+            a: "A",
+            wa: "WA",
+            wv: "WV",
+            brave: "BR",
+            sheets: "SH",
+        }) as Record<string, any>;
+        expect(config.channels.whatsapp_cloud).toEqual({
+            enabled: true,
+            phone_number_id: "111",
+            access_token: "WA",
+            webhook_verify_token: "WV",
+            allow_from: [],
+        });
         expect(config.tools).toEqual({
             web: { search: { api_key: "BR", provider: "brave", max_results: 3 } },
             whatsapp: { business_account_id: "222", phone_number_id: "111", access_token: "WA" },
@@ -69,21 +103,59 @@ describe("renderZeptoClawConfig", () => {
 
     test("is stable: the same input gives the same bytes", () => {
         const t = tenant("shop-a");
-        expect(renderZeptoClawConfigJson(t.zeptoclaw, secrets)).toBe(renderZeptoClawConfigJson(tenant("shop-a").zeptoclaw, { ...secrets }));
+        expect(renderZeptoClawConfigJson(t.zeptoclaw, secrets)).toBe(
+            renderZeptoClawConfigJson(tenant("shop-a").zeptoclaw, { ...secrets }),
+        );
     });
 });
 
 describe("capacity", () => {
     const types = [
-        { name: "cx22", memoryMb: 4096, cores: 2, architecture: "x86", deprecated: false, locations: ["fsn1"] },
-        { name: "cax31", memoryMb: 16384, cores: 8, architecture: "arm", deprecated: false, locations: ["fsn1"] },
-        { name: "cx42", memoryMb: 16384, cores: 8, architecture: "x86", deprecated: false, locations: ["fsn1"] },
-        { name: "cx32", memoryMb: 8192, cores: 4, architecture: "x86", deprecated: false, locations: ["nbg1"] },
+        {
+            name: "cx22",
+            memoryMb: 4096,
+            cores: 2,
+            architecture: "x86",
+            deprecated: false,
+            locations: ["fsn1"],
+        },
+        {
+            name: "cax31",
+            memoryMb: 16384,
+            cores: 8,
+            architecture: "arm",
+            deprecated: false,
+            locations: ["fsn1"],
+        },
+        {
+            name: "cx42",
+            memoryMb: 16384,
+            cores: 8,
+            architecture: "x86",
+            deprecated: false,
+            locations: ["fsn1"],
+        },
+        {
+            name: "cx32",
+            memoryMb: 8192,
+            cores: 4,
+            architecture: "x86",
+            deprecated: false,
+            locations: ["nbg1"],
+        },
     ];
     const fleet = (n: number) => Array.from({ length: n }, (_, i) => tenant(`t-${i}`));
 
     test("a fleet that fits passes", () => {
-        expect(capacityProblems({ tenants: fleet(10), hostMemoryMb: 4096, reservedMb: 512, sizeKey: "k", hostLabel: "h" })).toEqual([]);
+        expect(
+            capacityProblems({
+                tenants: fleet(10),
+                hostMemoryMb: 4096,
+                reservedMb: 512,
+                sizeKey: "k",
+                hostLabel: "h",
+            }),
+        ).toEqual([]);
     });
 
     test("a fleet that does not fit says how many fit and which server type holds them", () => {
@@ -106,17 +178,35 @@ describe("capacity", () => {
     });
 
     test("on a local host it says how much memory is needed", () => {
-        const [problem] = capacityProblems({ tenants: fleet(200), hostMemoryMb: 2048, reservedMb: 512, overheadMb: 4, sizeKey: "zeptoclaw-fleet:hostMemoryMb", hostLabel: "host local" });
-        expect(problem.message).toMatch(/only 42 of them fit\. Give the host at least 7712 MB and set zeptoclaw-fleet:hostMemoryMb/);
+        const [problem] = capacityProblems({
+            tenants: fleet(200),
+            hostMemoryMb: 2048,
+            reservedMb: 512,
+            overheadMb: 4,
+            sizeKey: "zeptoclaw-fleet:hostMemoryMb",
+            hostLabel: "host local",
+        });
+        expect(problem.message).toMatch(
+            /only 42 of them fit\. Give the host at least 7712 MB and set zeptoclaw-fleet:hostMemoryMb/,
+        );
     });
 
     test("a tenant whose limit is above the host is refused in its own file", () => {
         const big = tenant("big", { resources: { memoryMb: 8192, memoryReservationMb: 64 } });
-        expect(capacityProblems({ tenants: [big], hostMemoryMb: 4096, reservedMb: 512, sizeKey: "k", hostLabel: "server type cx22 (4096 MB)" })).toEqual([
+        expect(
+            capacityProblems({
+                tenants: [big],
+                hostMemoryMb: 4096,
+                reservedMb: 512,
+                sizeKey: "k",
+                hostLabel: "server type cx22 (4096 MB)",
+            }),
+        ).toEqual([
             {
                 where: "tenants/big.yaml",
                 path: "resources.memoryMb",
-                message: "is 8192 MB, above the 3584 MB the host can give tenants (server type cx22 (4096 MB), 512 MB kept for the OS); lower it or use a larger host",
+                message:
+                    "is 8192 MB, above the 3584 MB the host can give tenants (server type cx22 (4096 MB), 512 MB kept for the OS); lower it or use a larger host",
             },
         ]);
     });
@@ -129,15 +219,31 @@ describe("capacity", () => {
 
 describe("host rendering", () => {
     test("cloud-init installs Docker, pins the host key, and allows keys only", () => {
-        const text = renderCloudInit({ hostKeyPrivateOpenssh: "-----BEGIN OPENSSH PRIVATE KEY-----\nX\n-----END OPENSSH PRIVATE KEY-----\n", hostKeyPublicOpenssh: "ssh-ed25519 AAAA\n" });
+        const text = renderCloudInit({
+            hostKeyPrivateOpenssh:
+                "-----BEGIN OPENSSH PRIVATE KEY-----\nX\n-----END OPENSSH PRIVATE KEY-----\n",
+            hostKeyPublicOpenssh: "ssh-ed25519 AAAA\n",
+        });
         expect(text.startsWith("#cloud-config\n")).toBe(true);
         const doc = parse(text) as Record<string, any>;
         expect(doc.packages).toContain("docker.io");
         expect(doc.ssh_pwauth).toBe(false);
-        expect(doc.ssh_keys).toEqual({ ed25519_private: expect.stringContaining("X"), ed25519_public: "ssh-ed25519 AAAA" });
-        const daemon = JSON.parse(doc.write_files.find((f: any) => f.path === "/etc/docker/daemon.json").content);
-        expect(daemon).toMatchObject({ icc: false, "no-new-privileges": true, "live-restore": true, "log-opts": { "max-size": "10m", "max-file": "3" } });
-        expect(doc.write_files.find((f: any) => f.path.startsWith("/etc/ssh/")).content).toMatch(/PasswordAuthentication no/);
+        expect(doc.ssh_keys).toEqual({
+            ed25519_private: expect.stringContaining("X"),
+            ed25519_public: "ssh-ed25519 AAAA",
+        });
+        const daemon = JSON.parse(
+            doc.write_files.find((f: any) => f.path === "/etc/docker/daemon.json").content,
+        );
+        expect(daemon).toMatchObject({
+            icc: false,
+            "no-new-privileges": true,
+            "live-restore": true,
+            "log-opts": { "max-size": "10m", "max-file": "3" },
+        });
+        expect(doc.write_files.find((f: any) => f.path.startsWith("/etc/ssh/")).content).toMatch(
+            /PasswordAuthentication no/,
+        );
     });
 
     test("ssh options verify the host key strictly and never fall back to trusting it", () => {
@@ -151,13 +257,29 @@ describe("host rendering", () => {
 
 describe("config writer", () => {
     test("uploads each config readable by its tenant's group only, and a marker", () => {
-        const args = configWriterArgs([{ tenant: "shop-a", uid: 10_000_001, configJson: "{}" }], { name: "zc-configs-x", image: "sha256:1", configRoot: "/srv/zc", hostName: "h" });
+        const args = configWriterArgs([{ tenant: "shop-a", uid: 10_000_001, configJson: "{}" }], {
+            name: "zc-configs-x",
+            image: "sha256:1",
+            configRoot: "/srv/zc",
+            hostName: "h",
+        });
         expect(args.uploads).toEqual([
-            { file: "/fleet-config/shop-a/config.json", content: "{}", owner: "0", group: "10000001", permissions: "0440" },
+            {
+                file: "/fleet-config/shop-a/config.json",
+                content: "{}",
+                owner: "0",
+                group: "10000001",
+                permissions: "0440",
+            },
             expect.objectContaining({ file: `/fleet-config/shop-a/${managedMarker}` }),
         ]);
         expect(args.volumes).toEqual([{ hostPath: "/srv/zc", containerPath: "/fleet-config" }]);
-        expect(args).toMatchObject({ attach: true, mustRun: false, networkMode: "none", capabilities: { drops: ["ALL"] } });
+        expect(args).toMatchObject({
+            attach: true,
+            mustRun: false,
+            networkMode: "none",
+            capabilities: { drops: ["ALL"] },
+        });
     });
 
     test("its prune step deletes removed tenants' folders, and only folders it wrote", () => {
@@ -168,9 +290,19 @@ describe("config writer", () => {
         }
         fs.writeFileSync(path.join(root, "kept", managedMarker), "");
         fs.writeFileSync(path.join(root, "removed", managedMarker), "");
-        const args = configWriterArgs([{ tenant: "kept", uid: 1, configJson: "{}" }], { name: "n", image: "i", configRoot: root, hostName: "h" });
+        const args = configWriterArgs([{ tenant: "kept", uid: 1, configJson: "{}" }], {
+            name: "n",
+            image: "i",
+            configRoot: root,
+            hostName: "h",
+        });
         const [shell, flag, script, name] = args.entrypoints as string[];
-        execFileSync(shell, [flag, script.replace("/fleet-config", root), name, ...(args.command as string[])]);
+        execFileSync(shell, [
+            flag,
+            script.replace("/fleet-config", root),
+            name,
+            ...(args.command as string[]),
+        ]);
         expect(fs.readdirSync(root).sort()).toEqual(["foreign", "kept"]);
         fs.rmSync(root, { recursive: true, force: true });
     });

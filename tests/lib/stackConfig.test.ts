@@ -27,20 +27,32 @@ describe("parseStackConfig", () => {
         const result = parseStackConfig({}, "dev");
         expect(result).toEqual({
             ok: true,
-            config: expect.objectContaining({ hostKind: "local", dockerHost: "unix:///var/run/docker.sock", hostMemoryMb: 4096, imageVersion: "0.9.2" }),
+            config: expect.objectContaining({
+                hostKind: "local",
+                dockerHost: "unix:///var/run/docker.sock",
+                hostMemoryMb: 4096,
+                imageVersion: "0.9.2",
+            }),
         });
     });
 
     test("the code's defaults are exactly those Pulumi.yaml declares", () => {
-        const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default: unknown }> };
+        const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+            config: Record<string, { default: unknown }>;
+        };
         const declared = Object.fromEntries(Object.entries(project.config).map(([k, v]) => [k, v.default]));
         expect(declared).toEqual(stackConfigDefaults);
     });
 
     test.each(["dev", "prod"])("the shipped Pulumi.%s.yaml is valid", (stack) => {
-        const file = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+        const file = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as {
+            config: Record<string, unknown>;
+        };
         const raw = Object.fromEntries(
-            Object.entries(file.config).map(([k, v]) => [k.replace("zeptoclaw-fleet:", ""), typeof v === "string" ? v : JSON.stringify(v)]),
+            Object.entries(file.config).map(([k, v]) => [
+                k.replace("zeptoclaw-fleet:", ""),
+                typeof v === "string" ? v : JSON.stringify(v),
+            ]),
         );
         expect(parseStackConfig(raw, stack).ok).toBe(true);
     });
@@ -57,17 +69,33 @@ describe("parseStackConfig", () => {
         expect(problems({ ...hetzner, sshAllowedCidrs: JSON.stringify(["10.0.0.0/33"]) })).toEqual([
             expect.stringMatching(/zeptoclaw-fleet:sshAllowedCidrs: \[0\]: is not an IPv4 or IPv6 CIDR/),
         ]);
-        expect(problems({ ...hetzner, sshPublicKeys: JSON.stringify(["not a key"]) })[0]).toMatch(/sshPublicKeys: \[0\]: is not an OpenSSH public key/);
-        expect(problems({ hostKind: "aws" })[0]).toMatch(/zeptoclaw-fleet:hostKind: is "local" .* or "hetzner"/);
-        expect(problems({ hostMemoryMb: "lots" }, "dev")).toEqual(['Pulumi.dev.yaml: zeptoclaw-fleet:hostMemoryMb: is "lots", not a whole number']);
-        expect(problems({ protectHost: "yes" })).toEqual(['Pulumi.prod.yaml: zeptoclaw-fleet:protectHost: is "yes", not true or false']);
-        expect(problems({ hostName: "Prod_1" })[0]).toMatch(/zeptoclaw-fleet:hostName: is a stable host name/);
-        expect(problems({ configRoot: "relative/path" })[0]).toMatch(/zeptoclaw-fleet:configRoot: is an absolute path/);
-        expect(problems({ imageDigest: "sha256:xyz" })[0]).toMatch(/zeptoclaw-fleet:imageDigest: is a digest/);
+        expect(problems({ ...hetzner, sshPublicKeys: JSON.stringify(["not a key"]) })[0]).toMatch(
+            /sshPublicKeys: \[0\]: is not an OpenSSH public key/,
+        );
+        expect(problems({ hostKind: "aws" })[0]).toMatch(
+            /zeptoclaw-fleet:hostKind: is "local" .* or "hetzner"/,
+        );
+        expect(problems({ hostMemoryMb: "lots" }, "dev")).toEqual([
+            'Pulumi.dev.yaml: zeptoclaw-fleet:hostMemoryMb: is "lots", not a whole number',
+        ]);
+        expect(problems({ protectHost: "yes" })).toEqual([
+            'Pulumi.prod.yaml: zeptoclaw-fleet:protectHost: is "yes", not true or false',
+        ]);
+        expect(problems({ hostName: "Prod_1" })[0]).toMatch(
+            /zeptoclaw-fleet:hostName: is a stable host name/,
+        );
+        expect(problems({ configRoot: "relative/path" })[0]).toMatch(
+            /zeptoclaw-fleet:configRoot: is an absolute path/,
+        );
+        expect(problems({ imageDigest: "sha256:xyz" })[0]).toMatch(
+            /zeptoclaw-fleet:imageDigest: is a digest/,
+        );
     });
 
     test("an unknown key is refused with the command that removes it", () => {
-        expect(problems({ severType: "cx22" })).toEqual(["Pulumi.prod.yaml: zeptoclaw-fleet:severType: is not a zeptoclaw-fleet setting; remove it (pulumi config rm severType)"]);
+        expect(problems({ severType: "cx22" })).toEqual([
+            "Pulumi.prod.yaml: zeptoclaw-fleet:severType: is not a zeptoclaw-fleet setting; remove it (pulumi config rm severType)",
+        ]);
     });
 
     test("a build needs a context", () => {
@@ -81,7 +109,14 @@ describe("tenant secrets", () => {
     const tenant = (name: string): Tenant => {
         const parsed = parseTenantFile(`tenants/${name}.yaml`, tenantYaml(name));
         if (!parsed.ok) throw new Error("fixture");
-        return { name, file: `tenants/${name}.yaml`, uid: 1, zeptoclaw: parsed.tenant.zeptoclaw, resources: parsed.tenant.resources, labels: {} };
+        return {
+            name,
+            file: `tenants/${name}.yaml`,
+            uid: 1,
+            zeptoclaw: parsed.tenant.zeptoclaw,
+            resources: parsed.tenant.resources,
+            labels: {},
+        };
     };
 
     test("values stored in plain text are refused", () => {
@@ -92,12 +127,14 @@ describe("tenant secrets", () => {
     });
 
     test("a missing secret names the file, the path and the command that sets it", () => {
-        expect(missingSecretProblems([tenant("shop-a")], { "shop-a": new Set(["anthropicApiKey"]) }, "prod")).toEqual([
+        expect(
+            missingSecretProblems([tenant("shop-a")], { "shop-a": new Set(["anthropicApiKey"]) }, "prod"),
+        ).toEqual([
             {
                 where: "tenants/shop-a.yaml",
                 path: "zeptoclaw.channels.telegram.token",
                 message:
-                    "secret \"telegramBotToken\" is not set in stack \"prod\"; set it with: pulumi config set --secret --path 'tenantSecrets.shop-a.telegramBotToken' -s prod",
+                    'secret "telegramBotToken" is not set in stack "prod"; set it with: pulumi config set --secret --path \'tenantSecrets.shop-a.telegramBotToken\' -s prod',
             },
         ]);
     });
@@ -108,7 +145,11 @@ describe("tenant secrets", () => {
     });
 
     test("the map's shape is checked", () => {
-        const result = parseTenantSecrets(JSON.stringify({ "shop-a": { key: "" }, Bad_Name: {} }), true, "prod");
+        const result = parseTenantSecrets(
+            JSON.stringify({ "shop-a": { key: "" }, Bad_Name: {} }),
+            true,
+            "prod",
+        );
         expect(result.ok).toBe(false);
         if (result.ok) return;
         expect(result.problems.map((p) => p.path)).toEqual(["shop-a.key", "Bad_Name"]);

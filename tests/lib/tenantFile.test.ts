@@ -27,7 +27,13 @@ describe("parseTenantFile", () => {
         expect(t.zeptoclaw.heartbeat).toEqual({ enabled: false, interval_secs: 1800 });
         expect(t.zeptoclaw.skills).toEqual({ enabled: true });
         expect(t.zeptoclaw.swarm).toEqual({ enabled: true, max_depth: 1, max_concurrent: 3 });
-        expect(t.resources).toEqual({ memoryMb: 128, memoryReservationMb: 32, cpus: 0.25, cpuReservation: 0.05, pids: 256 });
+        expect(t.resources).toEqual({
+            memoryMb: 128,
+            memoryReservationMb: 32,
+            cpus: 0.25,
+            cpuReservation: 0.05,
+            pids: 256,
+        });
     });
 
     test("JSON files are read too", () => {
@@ -50,7 +56,9 @@ describe("parseTenantFile", () => {
     });
 
     test("a duplicate key inside one file is refused", () => {
-        expect(problemsOf("tenants/shop-a.yaml", `${tenantYaml("shop-a")}name: shop-a\n`)[0]).toMatch(/not valid YAML/);
+        expect(problemsOf("tenants/shop-a.yaml", `${tenantYaml("shop-a")}name: shop-a\n`)[0]).toMatch(
+            /not valid YAML/,
+        );
     });
 
     test("an unknown key is refused at any depth, with its path", () => {
@@ -61,39 +69,58 @@ describe("parseTenantFile", () => {
             },
         });
         expect(problemsOf("tenants/shop-a.yaml", text)).toEqual([
-            expect.stringMatching(/tenants\/shop-a\.yaml: zeptoclaw\.channels\.telegram\.alow_from: unknown key "alow_from"/),
+            expect.stringMatching(
+                /tenants\/shop-a\.yaml: zeptoclaw\.channels\.telegram\.alow_from: unknown key "alow_from"/,
+            ),
         ]);
-        expect(problemsOf("tenants/shop-a.yaml", `${tenantYaml("shop-a")}resourcez: {}\n`)[0]).toMatch(/: resourcez: unknown key/);
+        expect(problemsOf("tenants/shop-a.yaml", `${tenantYaml("shop-a")}resourcez: {}\n`)[0]).toMatch(
+            /: resourcez: unknown key/,
+        );
     });
 
     test("a wrong type is refused with its path", () => {
         const text = tenantYaml("shop-a", { resources: { memoryMb: "lots" } });
-        expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(/resources\.memoryMb: Invalid input: expected number, received string/);
+        expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(
+            /resources\.memoryMb: Invalid input: expected number, received string/,
+        );
     });
 
     test("a secret written in plain text is refused and the message says where secrets go", () => {
-        const text = tenantYaml("shop-a", { zeptoclaw: { providers: { anthropic: { api_key: "sk-ant-123" } } } });
+        const text = tenantYaml("shop-a", {
+            zeptoclaw: { providers: { anthropic: { api_key: "sk-ant-123" } } },
+        });
         expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(
             /zeptoclaw\.providers\.anthropic\.api_key: must be a secret reference .*pulumi config set --secret/,
         );
     });
 
-    test.each(["Shop", "-shop", "shop-", "shop_a", "a".repeat(41), "shop.a"])("the invalid name %j is refused", (name) => {
-        expect(problemsOf(`tenants/${name}.yaml`, tenantYaml(name)).join("\n")).toMatch(/name: a tenant name is/);
-    });
+    test.each(["Shop", "-shop", "shop-", "shop_a", "a".repeat(41), "shop.a"])(
+        "the invalid name %j is refused",
+        (name) => {
+            expect(problemsOf(`tenants/${name}.yaml`, tenantYaml(name)).join("\n")).toMatch(
+                /name: a tenant name is/,
+            );
+        },
+    );
 
     test("the name must match the file name", () => {
-        expect(problemsOf("tenants/shop-b.yaml", tenantYaml("shop-a"))[0]).toMatch(/name: is "shop-a" but the file is named "shop-b"/);
+        expect(problemsOf("tenants/shop-b.yaml", tenantYaml("shop-a"))[0]).toMatch(
+            /name: is "shop-a" but the file is named "shop-b"/,
+        );
     });
 
     test("a reservation above the limit is refused", () => {
         const text = tenantYaml("shop-a", { resources: { memoryMb: 64, memoryReservationMb: 96 } });
-        expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(/resources\.memoryReservationMb: is 96 MB, above memoryMb/);
+        expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(
+            /resources\.memoryReservationMb: is 96 MB, above memoryMb/,
+        );
     });
 
     test("reserved labels cannot be overridden", () => {
         const text = tenantYaml("shop-a", { labels: { "com.zeptoclaw.tenant": "other" } });
-        expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(/labels\.com\.zeptoclaw\.tenant: labels under com\.zeptoclaw\./);
+        expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(
+            /labels\.com\.zeptoclaw\.tenant: labels under com\.zeptoclaw\./,
+        );
     });
 });
 
@@ -112,26 +139,51 @@ describe("selectTenants", () => {
         );
         expect(problems).toEqual([]);
         expect(tenants.map((t) => t.name)).toEqual(["a", "b"]);
-        const broken = selectTenants([{ file: "tenants/p.yaml", text: tenantYaml("p", { stacks: ["prod"], oops: 1 }) }], "dev", stacks);
+        const broken = selectTenants(
+            [{ file: "tenants/p.yaml", text: tenantYaml("p", { stacks: ["prod"], oops: 1 }) }],
+            "dev",
+            stacks,
+        );
         expect(broken.problems).toHaveLength(1);
     });
 
     test("a duplicate name across files is refused", () => {
         const { problems } = selectTenants(
             [
-                { file: "tenants/a.json", text: JSON.stringify({ name: "a", stacks: ["dev"], zeptoclaw: { providers: { groq: { api_key: { secret: "g" } } } } }) },
+                {
+                    file: "tenants/a.json",
+                    text: JSON.stringify({
+                        name: "a",
+                        stacks: ["dev"],
+                        zeptoclaw: { providers: { groq: { api_key: { secret: "g" } } } },
+                    }),
+                },
                 { file: "tenants/a.yaml", text: tenantYaml("a") },
             ],
             "dev",
             stacks,
         );
-        expect(problems).toEqual([expect.objectContaining({ where: "tenants/a.yaml", path: "name", message: expect.stringMatching(/already the name of tenants\/a\.json/) })]);
+        expect(problems).toEqual([
+            expect.objectContaining({
+                where: "tenants/a.yaml",
+                path: "name",
+                message: expect.stringMatching(/already the name of tenants\/a\.json/),
+            }),
+        ]);
     });
 
     test("a stack that does not exist is refused, naming the known ones", () => {
-        const { problems } = selectTenants([{ file: "tenants/a.yaml", text: tenantYaml("a", { stacks: ["dev", "staging"] }) }], "dev", stacks);
+        const { problems } = selectTenants(
+            [{ file: "tenants/a.yaml", text: tenantYaml("a", { stacks: ["dev", "staging"] }) }],
+            "dev",
+            stacks,
+        );
         expect(problems).toEqual([
-            { where: "tenants/a.yaml", path: "stacks[1]", message: 'stack "staging" does not exist (no Pulumi.staging.yaml); known stacks: dev, prod' },
+            {
+                where: "tenants/a.yaml",
+                path: "stacks[1]",
+                message: 'stack "staging" does not exist (no Pulumi.staging.yaml); known stacks: dev, prod',
+            },
         ]);
     });
 
@@ -144,7 +196,13 @@ describe("selectTenants", () => {
             "dev",
             stacks,
         );
-        expect(problems).toEqual([expect.objectContaining({ where: "tenants/b.yaml", path: "uid", message: expect.stringMatching(/also the uid of tenant "a".*set a distinct "uid:"/) })]);
+        expect(problems).toEqual([
+            expect.objectContaining({
+                where: "tenants/b.yaml",
+                path: "uid",
+                message: expect.stringMatching(/also the uid of tenant "a".*set a distinct "uid:"/),
+            }),
+        ]);
     });
 
     test("uids derive from the name alone, in the tenant range, distinct for a large fleet", () => {
@@ -160,10 +218,14 @@ describe("selectTenants", () => {
     });
 
     test("stack names come from Pulumi.<stack>.yaml files", () => {
-        expect(stacksFromFileNames(["Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "package.json", "Pulumi.staging.yml"])).toEqual([
-            "dev",
-            "prod",
-            "staging",
-        ]);
+        expect(
+            stacksFromFileNames([
+                "Pulumi.yaml",
+                "Pulumi.prod.yaml",
+                "Pulumi.dev.yaml",
+                "package.json",
+                "Pulumi.staging.yml",
+            ]),
+        ).toEqual(["dev", "prod", "staging"]);
     });
 });

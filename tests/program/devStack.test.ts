@@ -6,7 +6,9 @@ const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
 
 function labels(resource: DeclaredResource): Record<string, string> {
-    return Object.fromEntries((resource.inputs.labels as { label: string; value: string }[]).map((l) => [l.label, l.value]));
+    return Object.fromEntries(
+        (resource.inputs.labels as { label: string; value: string }[]).map((l) => [l.label, l.value]),
+    );
 }
 
 describe("dev stack", () => {
@@ -17,11 +19,18 @@ describe("dev stack", () => {
 
     test("declares one volume and one gateway container per tenant, on the local engine", () => {
         expect(run.byType(VOLUME).map((r) => r.inputs.name)).toEqual(["shop-a-data", "shop-b-data"]);
-        expect(run.byType(CONTAINER).map((r) => r.inputs.name).sort()).toEqual([expect.stringMatching(/^zc-configs-[0-9a-f]{12}$/), "zc-shop-a", "zc-shop-b"]);
+        expect(
+            run
+                .byType(CONTAINER)
+                .map((r) => r.inputs.name)
+                .sort(),
+        ).toEqual([expect.stringMatching(/^zc-configs-[0-9a-f]{12}$/), "zc-shop-a", "zc-shop-b"]);
         const provider = run.one("pulumi:providers:docker", "local/docker");
         expect(provider.inputs.host).toBe("unix:///var/run/docker.sock");
         for (const r of [...run.byType(VOLUME), ...run.byType(CONTAINER)]) {
-            expect(r.provider).toMatch(/^urn:pulumi:dev::zeptoclaw-fleet::zeptoclaw-fleet:host:LocalHost\$pulumi:providers:docker::local\/docker::/);
+            expect(r.provider).toMatch(
+                /^urn:pulumi:dev::zeptoclaw-fleet::zeptoclaw-fleet:host:LocalHost\$pulumi:providers:docker::local\/docker::/,
+            );
         }
     });
 
@@ -29,10 +38,22 @@ describe("dev stack", () => {
         const gw = run.one(CONTAINER, "shop-a/gateway").inputs;
         expect(gw.command).toEqual(["zeptoclaw", "gateway"]);
         expect(gw.restart).toBe("unless-stopped");
-        expect(gw.envs).toEqual(expect.arrayContaining(["RUST_LOG=zeptoclaw=info", "RUST_LOG_FORMAT=json", "ZEPTOCLAW_HEALTH_PORT=9090", "HOME=/data"]));
+        expect(gw.envs).toEqual(
+            expect.arrayContaining([
+                "RUST_LOG=zeptoclaw=info",
+                "RUST_LOG_FORMAT=json",
+                "ZEPTOCLAW_HEALTH_PORT=9090",
+                "HOME=/data",
+            ]),
+        );
         expect(gw.mounts).toEqual([
             { type: "volume", source: "shop-a-data", target: "/data" },
-            { type: "bind", source: "/srv/zc/shop-a/config.json", target: "/data/.zeptoclaw/config.json", readOnly: true },
+            {
+                type: "bind",
+                source: "/srv/zc/shop-a/config.json",
+                target: "/data/.zeptoclaw/config.json",
+                readOnly: true,
+            },
         ]);
         expect(gw.healthcheck).toEqual({
             tests: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:9090/healthz"],
@@ -52,7 +73,13 @@ describe("dev stack", () => {
 
     test("limits: 128 MB with 32 reserved, 0.25 CPU with a 0.05 weight, bounded processes", () => {
         const gw = run.one(CONTAINER, "shop-a/gateway").inputs;
-        expect(gw).toMatchObject({ memory: 128, memoryReservation: 32, memorySwap: 128, cpus: "0.25", cpuShares: 51 });
+        expect(gw).toMatchObject({
+            memory: 128,
+            memoryReservation: 32,
+            memorySwap: 128,
+            cpus: "0.25",
+            cpuShares: 51,
+        });
         expect(gw.ulimits).toContainEqual({ name: "nproc", soft: 256, hard: 256 });
     });
 
@@ -82,7 +109,9 @@ describe("dev stack", () => {
         const network = run.one("docker:index/network:Network", "local/tenants/bridge").inputs;
         expect(network.options).toMatchObject({ "com.docker.network.bridge.enable_icc": "false" });
         for (const name of ["shop-a", "shop-b"]) {
-            expect(run.one(CONTAINER, `${name}/gateway`).inputs.networksAdvanced).toEqual([{ name: "zc-tenants" }]);
+            expect(run.one(CONTAINER, `${name}/gateway`).inputs.networksAdvanced).toEqual([
+                { name: "zc-tenants" },
+            ]);
         }
         expect(run.byType("docker:index/network:Network")).toHaveLength(1);
     });
@@ -99,8 +128,12 @@ describe("dev stack", () => {
 
     test("the config reaches the host through the writer, secret", () => {
         const writer = run.one(CONTAINER, "local/configs/writer");
-        const upload = (writer.inputs.uploads as { file: string; content: string }[]).find((u) => u.file === "/fleet-config/shop-a/config.json");
-        expect(JSON.parse(upload?.content ?? "")).toMatchObject({ providers: { anthropic: { api_key: secretsFor(["shop-a"])["shop-a"].anthropicApiKey } } });
+        const upload = (writer.inputs.uploads as { file: string; content: string }[]).find(
+            (u) => u.file === "/fleet-config/shop-a/config.json",
+        );
+        expect(JSON.parse(upload?.content ?? "")).toMatchObject({
+            providers: { anthropic: { api_key: secretsFor(["shop-a"])["shop-a"].anthropicApiKey } },
+        });
         expect(writer.inputs.volumes).toEqual([{ hostPath: "/srv/zc", containerPath: "/fleet-config" }]);
     });
 
@@ -110,14 +143,19 @@ describe("dev stack", () => {
             hostAddress: "localhost",
             dockerHostCommand: "export DOCKER_HOST=unix:///var/run/docker.sock",
             image: { reference: "ghcr.io/qhkm/zeptoclaw:0.9.2", id: expect.stringMatching(/^sha256:/) },
-            tenants: { "shop-a": { container: "zc-shop-a", volume: "shop-a-data" }, "shop-b": { container: "zc-shop-b", volume: "shop-b-data" } },
+            tenants: {
+                "shop-a": { container: "zc-shop-a", volume: "shop-a-data" },
+                "shop-b": { container: "zc-shop-b", volume: "shop-b-data" },
+            },
         });
     });
 });
 
 describe("changes stay with their tenant", () => {
     const inputsOf = (run: Awaited<ReturnType<typeof runProgram>>, tenant: string) =>
-        run.resources.filter((r) => r.name.startsWith(`${tenant}/`)).map((r) => ({ name: r.name, inputs: r.inputs }));
+        run.resources
+            .filter((r) => r.name.startsWith(`${tenant}/`))
+            .map((r) => ({ name: r.name, inputs: r.inputs }));
 
     test("adding a tenant changes no other tenant's inputs", async () => {
         const before = await runProgram(fleet(["shop-a", "shop-b"]));
@@ -132,10 +170,16 @@ describe("changes stay with their tenant", () => {
         const before = await runProgram(base);
         const changed = await runProgram({
             ...base,
-            tenantFiles: { ...base.tenantFiles, "shop-a.yaml": tenantYaml("shop-a", { zeptoclaw: { ...fleetSettings(), heartbeat: { enabled: true } } }) },
+            tenantFiles: {
+                ...base.tenantFiles,
+                "shop-a.yaml": tenantYaml("shop-a", {
+                    zeptoclaw: { ...fleetSettings(), heartbeat: { enabled: true } },
+                }),
+            },
         });
         expect(inputsOf(changed, "shop-b")).toEqual(inputsOf(before, "shop-b"));
-        const sha = (run: typeof before) => labels(run.one(CONTAINER, "shop-a/gateway"))["com.zeptoclaw.config-sha256"];
+        const sha = (run: typeof before) =>
+            labels(run.one(CONTAINER, "shop-a/gateway"))["com.zeptoclaw.config-sha256"];
         expect(sha(changed)).not.toBe(sha(before));
     });
 
@@ -145,9 +189,13 @@ describe("changes stay with their tenant", () => {
         const v2 = await runProgram({ ...base, config: { imageVersion: "0.9.3" } });
         for (const t of ["shop-a", "shop-b"]) {
             expect(v1.one(CONTAINER, `${t}/gateway`).inputs.image).toMatch(/^sha256:/);
-            expect(v2.one(CONTAINER, `${t}/gateway`).inputs.image).not.toBe(v1.one(CONTAINER, `${t}/gateway`).inputs.image);
+            expect(v2.one(CONTAINER, `${t}/gateway`).inputs.image).not.toBe(
+                v1.one(CONTAINER, `${t}/gateway`).inputs.image,
+            );
         }
-        expect(v2.one("docker:index/remoteImage:RemoteImage", "local/zeptoclaw/published").inputs.name).toBe("ghcr.io/qhkm/zeptoclaw:0.9.3");
+        expect(v2.one("docker:index/remoteImage:RemoteImage", "local/zeptoclaw/published").inputs.name).toBe(
+            "ghcr.io/qhkm/zeptoclaw:0.9.3",
+        );
     });
 });
 
@@ -155,14 +203,19 @@ describe("image sources", () => {
     test("a published image can be pinned by digest", async () => {
         const digest = `sha256:${"a".repeat(64)}`;
         const run = await runProgram({ ...fleet(["shop-a"]), config: { imageDigest: digest } });
-        expect(run.one("docker:index/remoteImage:RemoteImage", "local/zeptoclaw/published").inputs).toMatchObject({
+        expect(
+            run.one("docker:index/remoteImage:RemoteImage", "local/zeptoclaw/published").inputs,
+        ).toMatchObject({
             name: `ghcr.io/qhkm/zeptoclaw:0.9.2@${digest}`,
             keepLocally: true,
         });
     });
 
     test("a build uses the configured context on the target engine, and tenants use its id", async () => {
-        const run = await runProgram({ ...fleet(["shop-a"]), config: { imageSource: "build", imageContext: "tests/fixtures/zeptoclaw-standin" } });
+        const run = await runProgram({
+            ...fleet(["shop-a"]),
+            config: { imageSource: "build", imageContext: "tests/fixtures/zeptoclaw-standin" },
+        });
         const image = run.one("docker:index/image:Image", "local/zeptoclaw/build").inputs;
         expect(image.build.context).toMatch(/tests\/fixtures\/zeptoclaw-standin$/);
         expect(image.skipPush).toBe(true);

@@ -76,7 +76,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     const logs: string[] = [];
     let outputs: Record<string, unknown> = {};
     let rawOutputs: unknown;
-    let failure: unknown;
+    let failure: Error | undefined;
 
     const originalLog = console.log;
     const originalError = console.error;
@@ -163,7 +163,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                         MockMonitor.prototype.registerResource = original;
                         resolve();
                     })
-                    .catch((err: unknown) => {
+                    .catch((err: Error) => {
                         MockMonitor.prototype.registerResource = original;
                         failure = err;
                         resolve();
@@ -177,6 +177,8 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
         fs.rmSync(tenantsDir, { recursive: true, force: true });
     }
     if (failure !== undefined) {
+        // Tests of refused input also check that nothing was declared before the refusal.
+        Object.assign(failure, { declared: resources });
         throw failure;
     }
     return {

@@ -1,0 +1,121 @@
+import { DeclaredResource, runProgram } from "../support/runProgram";
+import { fleet } from "../support/tenantFiles";
+
+const keyA =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa alice@example.com";
+const keyB =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb bob@example.com";
+
+function prod(keys: string[] = [keyA, keyB], extra: Record<string, unknown> = {}) {
+    return runProgram({
+        stack: "prod",
+        ...fleet(["shop-a", "shop-b"]),
+        config: {
+            hostKind: "hetzner",
+            hostName: "fsn1-a",
+            serverType: "cx32",
+            serverLocation: "fsn1",
+            sshAllowedCidrs: ["203.0.113.0/24"],
+            sshPublicKeys: keys,
+            protectHost: true,
+            ...extra,
+        },
+    });
+}
+
+describe("prod stack on Hetzner", () => {
+    let run: Awaited<ReturnType<typeof prod>>;
+    beforeAll(async () => {
+        run = await prod();
+    });
+
+    const server = () => run.one("hcloud:index/server:Server", "fsn1-a/server");
+
+    test("a firewall opens SSH only, from the configured CIDRs, and is attached at creation", () => {
+        const firewall = run.one("hcloud:index/firewall:Firewall", "fsn1-a/firewall");
+        expect(firewall.inputs.rules).toEqual([
+            {
+                direction: "in",
+                protocol: "tcp",
+                port: "22",
+                sourceIps: ["203.0.113.0/24"],
+                description: "SSH",
+            },
+        ]);
+        expect(server().inputs.firewallIds).toEqual([expect.any(Number)]);
+        expect(server().options.dependencies).toContain(firewall.urn);
+    });
+
+    test("the server takes type, location and image from config, and is protected", () => {
+        expect(server().inputs).toMatchObject({
+            name: "fsn1-a",
+            serverType: "cx32",
+            location: "fsn1",
+            image: "debian-12",
+            deleteProtection: true,
+            rebuildProtection: true,
+        });
+    });
+
+    test("editing cloud-init or the SSH keys never replaces the server", () => {
+        expect(server().options.ignoreChanges.sort()).toEqual(["sshKeys", "userData"]);
+    });
+
+    test("cloud-init installs Docker and carries the host key, as a secret", () => {
+        const raw = server().rawInputs.userData;
+        expect(JSON.stringify(raw)).toMatch(/1b47061264138c4ac30d75fd1eb44270/);
+        expect(server().inputs.userData).toMatch(/^#cloud-config/);
+        expect(server().inputs.userData).toMatch(/docker\.io/);
+        expect(server().inputs.userData).toMatch(/MOCKHOSTKEYPRIVATE/);
+    });
+
+    test("SSH keys are named by fingerprint: removing one leaves the other untouched", async () => {
+        const names = (r: { byType(t: string): DeclaredResource[] }) =>
+            r.byType("hcloud:index/sshKey:SshKey").map((k) => `${k.name}=${k.inputs.publicKey}`);
+        const both = names(run);
+        const onlyB = names(await prod([keyB]));
+        expect(both).toHaveLength(2);
+        expect(onlyB).toHaveLength(1);
+        expect(both).toContain(onlyB[0]);
+    });
+
+    test("Docker is reached over SSH with a verified host key, only after cloud-init is done", () => {
+        const ready = run.one("command:remote:Command", "fsn1-a/ready");
+        expect(ready.inputs.connection).toMatchObject({
+            host: "198.51.100.7",
+            user: "root",
+            hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey",
+        });
+        expect(ready.inputs.create).toMatch(/cloud-init status --wait/);
+        const provider = run.one("pulumi:providers:docker", "fsn1-a/docker");
+        expect(provider.inputs.host).toBe("ssh://root@198.51.100.7");
+        const sshOpts = JSON.parse(provider.inputs.sshOpts as string) as string[];
+        expect(sshOpts).toContain("StrictHostKeyChecking=yes");
+        expect(sshOpts).toContain(
+            "KnownHostsCommand=/bin/echo 198.51.100.7 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey",
+        );
+        expect(provider.options.dependencies).toContain(ready.urn);
+    });
+
+    test("tenants run on the server's engine", () => {
+        expect(run.one("docker:index/container:Container", "shop-a/gateway").provider).toMatch(
+            /pulumi:providers:docker::fsn1-a\/docker::/,
+        );
+    });
+
+    test("outputs give the host IP and the commands to reach it", () => {
+        expect(run.outputs).toMatchObject({
+            hostName: "fsn1-a",
+            hostAddress: "198.51.100.7",
+            sshCommand: "ssh root@198.51.100.7",
+            dockerHostCommand: "export DOCKER_HOST=ssh://root@198.51.100.7",
+            tenants: { "shop-a": { container: "zc-shop-a", volume: "shop-a-data" } },
+        });
+    });
+
+    test("resource names derive from the host and tenant names, never from list positions", () => {
+        for (const r of run.resources) {
+            expect(r.name).toMatch(/^(fsn1-a|shop-a|shop-b)\//);
+        }
+    });
+});
