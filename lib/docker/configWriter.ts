@@ -26,7 +26,9 @@ export interface ConfigWriterContext {
  * The one-shot container that writes every tenant's config.json to the host. Docker copies
  * `uploads` into it, and so into the bind-mounted configRoot, before it starts; then it deletes
  * the folders of tenants no longer in the list (only folders carrying our marker), so a removed
- * tenant's keys do not stay on the host. Files are root-owned, readable only by the tenant's group.
+ * tenant's keys do not stay on the host. The folders are root's alone (0700); the files inside
+ * are root-owned and read-only (0444), so that the tenant's uid reads its own through the mount
+ * whatever owner the provider's upload leaves on it.
  */
 export function configWriterArgs(
     configs: ReadonlyArray<RenderedTenantConfig>,
@@ -35,6 +37,8 @@ export function configWriterArgs(
     const prune = [
         "set -eu",
         `cd ${mountPoint}`,
+        // Only root may look into the folder: the files inside are readable by whoever reaches them.
+        "chmod 0700 . */",
         "for dir in */; do",
         '  name="${dir%/}"',
         `  [ -f "$name/${managedMarker}" ] || continue`,
@@ -60,7 +64,7 @@ export function configWriterArgs(
                 content: c.configJson,
                 owner: "0",
                 group: String(c.uid),
-                permissions: "0440",
+                permissions: "0444",
             },
             {
                 file: `${mountPoint}/${c.tenant}/${managedMarker}`,

@@ -23,19 +23,26 @@ export interface TenantContainerContext {
 }
 
 /**
- * The first seconds of the gateway container, as root: give the data volume to the tenant's uid
+ * The first moment of the gateway container, as root: give the data volume to the tenant's uid
  * (a new volume, or one migrated from the seed, belongs to someone else), then drop to that uid
  * for good and start the upstream entrypoint, which, no longer root, just execs ZeptoClaw.
+ *
  * The upstream entrypoint's own root branch (`chown -R /data`) would meet the read-only config
- * mount and exit under `set -e`; this chown skips that one file. `env` sets HOME after gosu,
- * which would otherwise take it from /etc/passwd, where the tenant's uid has no entry.
+ * mount and exit under `set -e`; this chown skips that file. /data and /data/.zeptoclaw stay
+ * root's, group-writable by the tenant and sticky: the tenant creates and replaces its own files
+ * there, but cannot rename the folder that holds the config mount and put a config of its own in
+ * its place. `env` sets HOME after gosu, which takes it from /etc/passwd, where the tenant's uid
+ * has no entry.
  */
 export function gatewayEntrypointScript(): string {
+    const stateDir = `${dataDir}/.zeptoclaw`;
     return [
         "set -eu",
         'uid="$1"',
         "shift",
-        `find ${dataDir} ! -path ${configPathInContainer} \\( ! -user "$uid" -o ! -group "$uid" \\) -exec chown -h "$uid:$uid" {} +`,
+        `chown "0:$uid" ${dataDir} ${stateDir}`,
+        `chmod 1770 ${dataDir} ${stateDir}`,
+        `find ${dataDir} -mindepth 1 ! -path ${stateDir} ! -path ${configPathInContainer} \\( ! -user "$uid" -o ! -group "$uid" \\) -exec chown -h "$uid:$uid" {} +`,
         `exec gosu "$uid:$uid" env HOME=${dataDir} ${upstreamEntrypoint} "$@"`,
     ].join("\n");
 }

@@ -256,7 +256,7 @@ describe("host rendering", () => {
 });
 
 describe("config writer", () => {
-    test("uploads each config readable by its tenant's group only, and a marker", () => {
+    test("uploads each config read-only, with a marker, into a folder only root can open", () => {
         const args = configWriterArgs([{ tenant: "shop-a", uid: 10_000_001, configJson: "{}" }], {
             name: "zc-configs-x",
             image: "sha256:1",
@@ -269,11 +269,12 @@ describe("config writer", () => {
                 content: "{}",
                 owner: "0",
                 group: "10000001",
-                permissions: "0440",
+                permissions: "0444",
             },
             expect.objectContaining({ file: `/fleet-config/shop-a/${managedMarker}` }),
         ]);
         expect(args.volumes).toEqual([{ hostPath: "/srv/zc", containerPath: "/fleet-config" }]);
+        expect((args.entrypoints as string[])[2]).toMatch(/^chmod 0700 \. \*\/$/m);
         expect(args).toMatchObject({
             attach: true,
             mustRun: false,

@@ -12,6 +12,8 @@ export interface DeclaredResource {
     inputs: Record<string, any>;
     /** Inputs as serialized, secrets still wrapped in Pulumi's secret envelope. */
     rawInputs: Record<string, unknown>;
+    /** What the mock provider returned: inputs plus computed outputs (a fake image id, say). */
+    state: Record<string, any>;
     provider: string;
     parent: string;
     options: {
@@ -100,6 +102,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                             urn: "",
                             inputs: unwrapSecrets(rpc.deserializeProperties(req.getObject())),
                             rawInputs: req.getObject().toJavaScript(),
+                            state: {},
                             provider: req.getProvider(),
                             parent: req.getParent(),
                             options: {
@@ -127,10 +130,16 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                 pulumi.runtime
                     .setMocks(
                         {
-                            newResource: (args: any) => ({
-                                id: `${args.name}-id`,
-                                state: mockState(args.type, args.name, args.inputs),
-                            }),
+                            newResource: (args: any) => {
+                                const state = mockState(args.type, args.name, args.inputs);
+                                const entry = resources.find(
+                                    (r) => r.name === args.name && r.type === args.type && r.urn === "",
+                                );
+                                if (entry) {
+                                    entry.state = state;
+                                }
+                                return { id: `${args.name}-id`, state };
+                            },
                             call: (args: any) => {
                                 if (args.token === "hcloud:index/getServerTypes:getServerTypes") {
                                     return {

@@ -1,0 +1,308 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import Docker from "dockerode";
+import { ProgramRun, runProgram } from "../support/runProgram";
+import { secretsFor, tenantYaml } from "../support/tenantFiles";
+import { EngineAdapter, testLabel } from "./support/engineAdapter";
+import { canConnect, eventually, execIn } from "./support/engineHelpers";
+
+// Real containers: the first health probe runs after the 30 s interval the program declares.
+jest.setTimeout(15 * 60_000);
+
+const docker = new Docker({ socketPath: "/var/run/docker.sock" });
+const runId = `run-${process.pid}-${Date.now()}`;
+const adapter = new EngineAdapter(docker, runId);
+const configRoot = fs.mkdtempSync(path.join(os.tmpdir(), "zc-engine-"));
+
+const normal = ["e2e-a", "e2e-b", "e2e-c", "e2e-d", "e2e-e"];
+const secrets = secretsFor([...normal, "e2e-leaky", "e2e-forky"]);
+
+function settings(model = "anthropic/claude-sonnet-4") {
+    return {
+        agents: { defaults: { model } },
+        providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
+        channels: { telegram: { enabled: true, token: { secret: "telegramBotToken" } } },
+    };
+}
+
+/** The tenant files of the suite's fleet; `changes` replaces some tenants' files, `omit` drops some. */
+function tenantFiles(changes: Record<string, string> = {}, omit: string[] = []): Record<string, string> {
+    const files: Record<string, string> = {};
+    for (const name of normal) {
+        files[`${name}.yaml`] = tenantYaml(name, { stacks: ["dev"], zeptoclaw: settings() });
+    }
+    // Healthy for 45 s, so the deployment succeeds, then misbehaving in a loop.
+    files["e2e-leaky.yaml"] = tenantYaml("e2e-leaky", {
+        stacks: ["dev"],
+        zeptoclaw: settings("standin/leak-memory:45"),
+        resources: { memoryMb: 64 },
+    });
+    files["e2e-forky.yaml"] = tenantYaml("e2e-forky", {
+        stacks: ["dev"],
+        zeptoclaw: settings("standin/fork-bomb:45"),
+        resources: { pids: 64 },
+    });
+    Object.assign(files, changes);
+    for (const name of omit) {
+        delete files[`${name}.yaml`];
+    }
+    return files;
+}
+
+function program(files: Record<string, string>): Promise<ProgramRun> {
+    return runProgram({
+        stack: "dev",
+        tenantFiles: files,
+        tenantSecrets: secrets,
+        config: {
+            environment: "engine-test",
+            hostMemoryMb: 16384,
+            configRoot,
+            imageSource: "build",
+            imageContext: "tests/fixtures/zeptoclaw-standin",
+        },
+    });
+}
+
+async function inspect(tenant: string) {
+    return docker.getContainer(`zc-${tenant}`).inspect();
+}
+
+async function uidOf(tenant: string): Promise<string> {
+    const info = await inspect(tenant);
+    return info.Config.Entrypoint ? (info.Config.Entrypoint as string[])[4] : "";
+}
+
+async function loadedConfig(tenant: string): Promise<any> {
+    const { code, output } = await execIn(docker, `zc-${tenant}`, [
+        "wget",
+        "-qO-",
+        "http://127.0.0.1:9090/standin/config",
+    ]);
+    expect(code).toBe(0);
+    return JSON.parse(output);
+}
+
+async function cleanUp(): Promise<void> {
+    // Leftovers of an aborted earlier run carry the label too, whatever their run id.
+    const filters = { label: [testLabel] };
+    for (const c of await docker.listContainers({ all: true, filters })) {
+        await docker.getContainer(c.Id).remove({ force: true, v: true });
+    }
+    for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
+        await docker.getVolume(v.Name).remove();
+    }
+    for (const n of await docker.listNetworks({ filters })) {
+        await docker.getNetwork(n.Id).remove();
+    }
+}
+
+beforeAll(async () => {
+    await docker.ping();
+    await cleanUp();
+    await adapter.apply(await program(tenantFiles()));
+});
+
+afterAll(async () => {
+    await adapter.removeEverything();
+    await cleanUp();
+    fs.rmSync(configRoot, { recursive: true, force: true });
+});
+
+describe("the declared fleet on a real engine", () => {
+    test("every tenant becomes healthy and runs its own tenant's config", async () => {
+        for (const name of normal) {
+            const info = await inspect(name);
+            expect({ name, health: info.State.Health?.Status }).toEqual({ name, health: "healthy" });
+            const config = await loadedConfig(name);
+            expect(config.channels.telegram.token).toBe(secrets[name].telegramBotToken);
+            expect(config.providers.anthropic.api_key).toBe(secrets[name].anthropicApiKey);
+        }
+    });
+
+    test("the main process is the tenant's own uid, not root, without capabilities", async () => {
+        const uids = new Set<string>();
+        for (const name of normal) {
+            const { output } = await execIn(docker, `zc-${name}`, [
+                "sh",
+                "-c",
+                "grep -E '^(Uid|CapEff)' /proc/1/status",
+            ]);
+            const uid = await uidOf(name);
+            expect(output).toMatch(new RegExp(`Uid:\\s+${uid}\\s+${uid}\\s+${uid}\\s+${uid}`));
+            expect(output).toMatch(/CapEff:\s+0000000000000000/);
+            expect(uid).not.toBe("0");
+            uids.add(uid);
+        }
+        expect(uids.size).toBe(normal.length);
+    });
+
+    test("from inside a tenant the config cannot be written, deleted, renamed over, replaced or chmod-ed", async () => {
+        const name = "e2e-a";
+        const uid = await uidOf(name);
+        const before = await execIn(docker, `zc-${name}`, ["sha256sum", "/data/.zeptoclaw/config.json"]);
+        // What the agent can try, as the tenant's uid. The read-only mount refuses the first
+        // five even to root in the container (which the agent cannot become: no new privileges).
+        const attacks: [string, string, boolean][] = [
+            ["write", "echo '{}' > /data/.zeptoclaw/config.json", true],
+            ["delete", "rm -f /data/.zeptoclaw/config.json", true],
+            [
+                "rename over",
+                "echo '{}' > /tmp/evil.json && mv -f /tmp/evil.json /data/.zeptoclaw/config.json",
+                true,
+            ],
+            ["chmod", "chmod 0666 /data/.zeptoclaw/config.json", true],
+            ["chown", "chown $(id -u) /data/.zeptoclaw/config.json", true],
+            ["move its folder away to put another in place", "mv /data/.zeptoclaw /data/elsewhere", false],
+        ];
+        for (const [attack, command, evenAsRoot] of attacks) {
+            for (const user of evenAsRoot ? [`${uid}:${uid}`, "0:0"] : [`${uid}:${uid}`]) {
+                const result = await execIn(docker, `zc-${name}`, ["sh", "-c", command], user);
+                expect({ attack, user, refused: result.code !== 0 }).toEqual({ attack, user, refused: true });
+            }
+        }
+        const after = await execIn(docker, `zc-${name}`, ["sha256sum", "/data/.zeptoclaw/config.json"]);
+        expect(after.output).toBe(before.output);
+        expect((await loadedConfig(name)).channels.telegram.token).toBe(secrets[name].telegramBotToken);
+    });
+
+    test("tenant A cannot open a TCP connection to tenant B", async () => {
+        const b = await inspect("e2e-b");
+        const ipB = b.NetworkSettings.Networks["zc-tenants"].IPAddress;
+        expect(Object.keys(b.NetworkSettings.Networks)).toEqual(["zc-tenants"]);
+        const probe = [
+            "python3",
+            "-c",
+            "import socket,sys; socket.create_connection((sys.argv[1], 8080), timeout=3)",
+            ipB,
+        ];
+        expect((await execIn(docker, "zc-e2e-a", probe)).code).not.toBe(0);
+        // Controls: B listens (the host reaches it), and B reaches itself on that address.
+        expect(await canConnect(ipB, 8080)).toBe(true);
+        expect((await execIn(docker, "zc-e2e-b", probe)).code).toBe(0);
+    });
+
+    test("a tenant over its memory limit is killed and restarted; the others stay healthy", async () => {
+        await eventually(
+            "the leaky tenant was OOM-killed and restarted",
+            180_000,
+            async () => (await inspect("e2e-leaky")).RestartCount >= 1,
+        );
+        const events = await docker.getContainer("zc-e2e-leaky").logs({ stdout: true, stderr: true });
+        expect(String(events)).toMatch(/leak-memory/);
+        for (const name of normal) {
+            const info = await inspect(name);
+            expect({ name, health: info.State.Health?.Status, restarts: info.RestartCount }).toEqual({
+                name,
+                health: "healthy",
+                restarts: 0,
+            });
+        }
+    });
+
+    test("a tenant spawning processes without bound hits its own limit and is restarted; the others stay healthy", async () => {
+        await eventually(
+            "the forking tenant was restarted",
+            180_000,
+            async () => (await inspect("e2e-forky")).RestartCount >= 1,
+        );
+        const logs = String(await docker.getContainer("zc-e2e-forky").logs({ stdout: true, stderr: true }));
+        expect(logs).toMatch(/fork/i);
+        for (const name of normal) {
+            const info = await inspect(name);
+            expect({ name, health: info.State.Health?.Status, restarts: info.RestartCount }).toEqual({
+                name,
+                health: "healthy",
+                restarts: 0,
+            });
+            // Each tenant's own uid keeps its process count apart from the forking tenant's.
+            expect(
+                (
+                    await execIn(
+                        docker,
+                        `zc-${name}`,
+                        ["sh", "-c", "sleep 0.1 & wait"],
+                        `${await uidOf(name)}:${await uidOf(name)}`,
+                    )
+                ).code,
+            ).toBe(0);
+        }
+    });
+
+    test("a changed config reaches that tenant and restarts no other", async () => {
+        const before = new Map<string, string>();
+        for (const name of normal) {
+            const info = await inspect(name);
+            before.set(name, `${info.Id} ${info.State.StartedAt}`);
+        }
+        const changed = await adapter.apply(
+            await program(
+                tenantFiles({
+                    "e2e-b.yaml": tenantYaml("e2e-b", {
+                        stacks: ["dev"],
+                        zeptoclaw: settings("anthropic/claude-opus-4"),
+                    }),
+                }),
+            ),
+        );
+        expect(changed).toEqual(["e2e-b/gateway", "local/configs/writer"]);
+        expect((await loadedConfig("e2e-b")).agents.defaults.model).toBe("anthropic/claude-opus-4");
+        for (const name of normal.filter((n) => n !== "e2e-b")) {
+            const info = await inspect(name);
+            expect(`${info.Id} ${info.State.StartedAt}`).toBe(before.get(name));
+        }
+    });
+
+    test("data under /data survives the container's removal and re-creation, and the tenant's removal from the list", async () => {
+        const uid = await uidOf("e2e-c");
+        const write = await execIn(
+            docker,
+            "zc-e2e-c",
+            ["sh", "-c", "mkdir -p /data/workspace && echo kept-across-containers > /data/workspace/note"],
+            `${uid}:${uid}`,
+        );
+        expect(write.code).toBe(0);
+        const files = tenantFiles({
+            "e2e-b.yaml": tenantYaml("e2e-b", {
+                stacks: ["dev"],
+                zeptoclaw: settings("anthropic/claude-opus-4"),
+            }),
+        });
+
+        await adapter.apply(await program(tenantFiles({ ...files }, ["e2e-c"])));
+        await expect(docker.getContainer("zc-e2e-c").inspect()).rejects.toThrow();
+        expect((await docker.getVolume("e2e-c-data").inspect()).Name).toBe("e2e-c-data");
+        // Its config file (and so its keys) left the host with it.
+        expect(fs.existsSync(path.join(configRoot, "e2e-c"))).toBe(false);
+
+        await adapter.apply(await program(files));
+        const read = await execIn(docker, "zc-e2e-c", ["cat", "/data/workspace/note"], `${uid}:${uid}`);
+        expect(read.output.trim()).toBe("kept-across-containers");
+        expect((await inspect("e2e-c")).State.Health?.Status).toBe("healthy");
+    });
+
+    test("negative control: the seed's layout fails with the stand-in, as it does with ZeptoClaw", async () => {
+        const seedConfig = path.join(configRoot, "seed-config.json");
+        fs.writeFileSync(seedConfig, JSON.stringify({ channels: {} }));
+        const volume = `seed-${process.pid}-data`;
+        await docker.createVolume({ Name: volume, Labels: { [testLabel]: runId } });
+        const image = (await inspect("e2e-a")).Image;
+        const container = await docker.createContainer({
+            Image: image,
+            Cmd: ["zeptoclaw", "gateway"],
+            Labels: { [testLabel]: runId },
+            HostConfig: {
+                Mounts: [
+                    { Type: "volume", Source: volume, Target: "/data" },
+                    { Type: "bind", Source: seedConfig, Target: "/data/config.json", ReadOnly: true },
+                ],
+            },
+        });
+        await container.start();
+        const { StatusCode } = await container.wait();
+        const logs = String(await container.logs({ stdout: true, stderr: true }));
+        expect(StatusCode).toBe(1);
+        expect(logs).toMatch(/chown: changing ownership of '\/data\/config\.json': Read-only file system/);
+    });
+});
