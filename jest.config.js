@@ -19,5 +19,13 @@ module.exports = {
             roots: ["<rootDir>/tests"],
             testMatch: ["<rootDir>/tests/engine/**/*.test.ts"],
         },
+        {
+            displayName: "measure",
+            preset: "ts-jest",
+            testEnvironment: "node",
+            transform,
+            roots: ["<rootDir>/tests"],
+            testMatch: ["<rootDir>/tests/measure/**/*.measure.ts"],
+        },
     ],
 };

@@ -11,7 +11,11 @@ import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
 
 const root = path.resolve(__dirname, "..");
 const stack = process.argv[2] ?? "dev";
-const { tenants, problems } = selectTenants(readTenantSources(path.join(root, "tenants"), root), stack, stacksFromFileNames(fs.readdirSync(root)));
+const { tenants, problems } = selectTenants(
+    readTenantSources(path.join(root, "tenants"), root),
+    stack,
+    stacksFromFileNames(fs.readdirSync(root)),
+);
 if (problems.length > 0) {
     process.stderr.write(problems.map(describeProblem).join("\n") + "\n");
     process.exit(1);

@@ -1,0 +1,100 @@
+/**
+ * `npm run bench:engine`: deploys N idle tenants (default 50) of the stand-in on the real engine
+ * through the same adapter as the engine suite, and prints host memory per idle tenant (the
+ * delta of used memory over N, containerd shim included), the stand-in process's own RSS, and
+ * the time a tenant's container takes to start. Not part of `npm test`: it measures, it asserts
+ * nothing about time.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import Docker from "dockerode";
+import { runProgram } from "../support/runProgram";
+import { secretsFor, tenantYaml } from "../support/tenantFiles";
+import { EngineAdapter, testLabel } from "../engine/support/engineAdapter";
+
+jest.setTimeout(30 * 60_000);
+
+const count = Number(process.env.TENANTS ?? "50");
+const docker = new Docker({ socketPath: "/var/run/docker.sock" });
+
+/** Used memory in MB as `free` computes it: MemTotal - MemAvailable, after dropping caches. */
+function usedMemoryMb(): number {
+    fs.writeFileSync("/proc/sys/vm/drop_caches", "3");
+    const info = fs.readFileSync("/proc/meminfo", "utf8");
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(info)?.[1]);
+    return (kb("MemTotal") - kb("MemAvailable")) / 1024;
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test(`measure ${count} idle tenants`, async () => {
+    const configRoot = fs.mkdtempSync(path.join(os.tmpdir(), "zc-measure-"));
+    const names = Array.from({ length: count }, (_, i) => `m-${String(i).padStart(3, "0")}`);
+    const adapter = new EngineAdapter(docker, `measure-${process.pid}`);
+    const run = await runProgram({
+        tenantFiles: Object.fromEntries(names.map((n) => [`${n}.yaml`, tenantYaml(n, { stacks: ["dev"] })])),
+        tenantSecrets: secretsFor(names),
+        config: {
+            hostMemoryMb: 65536,
+            configRoot,
+            imageSource: "build",
+            imageContext: "tests/fixtures/zeptoclaw-standin",
+        },
+    });
+    try {
+        // Build the image and the network first, so the baseline includes them.
+        await adapter.apply({
+            ...run,
+            resources: run.resources.filter(
+                (r) => !r.type.includes("container") && !r.type.includes("volume"),
+            ),
+        });
+        await settle(5000);
+        const before = usedMemoryMb();
+        await adapter.apply(run);
+        await settle(15000);
+        const after = usedMemoryMb();
+
+        const rss: number[] = [];
+        for (const n of names) {
+            const { State } = await docker.getContainer(`zc-${n}`).inspect();
+            const status = fs.readFileSync(`/proc/${State.Pid}/status`, "utf8");
+            rss.push(Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]) / 1024);
+        }
+
+        const startMs: number[] = [];
+        for (const n of names) {
+            const container = docker.getContainer(`zc-${n}`);
+            await container.stop({ t: 10 });
+            const t0 = process.hrtime.bigint();
+            await container.start();
+            startMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }
+
+        const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+        const perTenant = (after - before) / count;
+        console.log(
+            JSON.stringify(
+                {
+                    tenants: count,
+                    usedMemoryBeforeMb: Math.round(before),
+                    usedMemoryAfterMb: Math.round(after),
+                    hostMemoryPerIdleTenantMb: Number(perTenant.toFixed(1)),
+                    standInRssMeanMb: Number(mean(rss).toFixed(1)),
+                    overheadPerTenantMb: Number((perTenant - mean(rss)).toFixed(1)),
+                    containerStartMeanMs: Math.round(mean(startMs)),
+                    containerStartMaxMs: Math.round(Math.max(...startMs)),
+                },
+                null,
+                2,
+            ),
+        );
+    } finally {
+        await adapter.removeEverything();
+        for (const c of await docker.listContainers({ all: true, filters: { label: [testLabel] } })) {
+            await docker.getContainer(c.Id).remove({ force: true, v: true });
+        }
+        fs.rmSync(configRoot, { recursive: true, force: true });
+    }
+});
