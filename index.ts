@@ -55,27 +55,27 @@ export = async () => {
 
     // Tenants: their config files, then one component each, named after the tenant, never after
     // its place in the list.
-    const configs = config.tenants.map((tenant) => ({
-        tenant,
-        ...tenantConfigOutput(tenant, config.secrets[tenant.name]),
-    }));
-    const configFiles = new TenantConfigFiles(
-        `${host.hostName}/configs`,
-        {
-            configs: configs.map((c) => ({
-                tenant: c.tenant.name,
-                uid: c.tenant.uid,
-                configJson: c.json,
-                sha256: c.sha256,
-            })),
-            image: image.id,
-            configRoot: settings.configRoot,
-            hostName: host.hostName,
-        },
-        onHost,
-    );
-    const tenants = withoutStackTraces(() =>
-        configs.map(
+    const tenants = withoutStackTraces(() => {
+        const configs = config.tenants.map((tenant) => ({
+            tenant,
+            ...tenantConfigOutput(tenant, config.secrets[tenant.name]),
+        }));
+        const configFiles = new TenantConfigFiles(
+            `${host.hostName}/configs`,
+            {
+                configs: configs.map((c) => ({
+                    tenant: c.tenant.name,
+                    uid: c.tenant.uid,
+                    configJson: c.json,
+                    sha256: c.sha256,
+                })),
+                image: image.id,
+                configRoot: settings.configRoot,
+                hostName: host.hostName,
+            },
+            onHost,
+        );
+        return configs.map(
             ({ tenant, sha256 }) =>
                 new ZeptoClawTenant(
                     tenant.name,
@@ -92,8 +92,8 @@ export = async () => {
                     },
                     onHost,
                 ),
-        ),
-    );
+        );
+    });
 
     // Outputs
     return fleetOutputs(host, image, tenants);

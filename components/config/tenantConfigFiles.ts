@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { RenderedTenantConfig, configWriterArgs } from "../../lib/docker/configWriter";
+import { LeanContainer } from "../docker/leanContainer";
 
 export interface TenantConfigFilesArgs {
     /** Every tenant of the host with its rendered config (a secret) and its config's SHA-256. */
@@ -23,7 +23,7 @@ export interface TenantConfigFilesArgs {
  */
 export class TenantConfigFiles extends pulumi.ComponentResource {
     /** The writer of the current configs: gateways wait for it before they start. */
-    public readonly writer: docker.Container;
+    public readonly writer: LeanContainer;
     /** Digest of all configs of the host; names the writer. */
     public readonly digest: pulumi.Output<string>;
 
@@ -32,7 +32,7 @@ export class TenantConfigFiles extends pulumi.ComponentResource {
         this.digest = pulumi
             .all(args.configs.map((c) => pulumi.output(c.sha256).apply((sha) => `${c.tenant}=${sha}`)))
             .apply((lines) => createHash("sha256").update(lines.join("\n")).digest("hex"));
-        this.writer = new docker.Container(
+        this.writer = new LeanContainer(
             `${name}/writer`,
             configWriterArgs(args.configs, {
                 name: this.digest.apply((d) => `zc-configs-${d.slice(0, 12)}`),

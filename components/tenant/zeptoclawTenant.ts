@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { labelKeys } from "../../lib/docker/labels";
+import { LeanContainer } from "../docker/leanContainer";
 import { gatewayContainerArgs } from "../../lib/docker/tenantContainers";
 import { tenantNames } from "../../lib/docker/tenantNames";
 import { Tenant } from "../../lib/tenants/tenant";
@@ -49,7 +50,7 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
             { parent: this, retainOnDelete: true },
         );
 
-        const gateway = new docker.Container(
+        const gateway = new LeanContainer(
             `${name}/gateway`,
             gatewayContainerArgs(
                 tenant,

@@ -34,6 +34,14 @@ describe("dev stack", () => {
         }
     });
 
+    test("containers register as the provider's Container type, with its plugin version", () => {
+        const { version } = require("@pulumi/docker/package.json");
+        for (const c of run.byType(CONTAINER)) {
+            expect(c.options.version).toBe(version);
+        }
+        expect(run.byType(VOLUME)[0].options.version).toBe(version);
+    });
+
     test("the gateway is the seed's compose block, made correct", () => {
         const gw = run.one(CONTAINER, "shop-a/gateway").inputs;
         expect(gw.command).toEqual(["zeptoclaw", "gateway"]);

@@ -17,6 +17,8 @@ export interface DeclaredResource {
     provider: string;
     parent: string;
     options: {
+        /** The provider plugin version the engine would load for this resource. */
+        version: string;
         deleteBeforeReplace: boolean;
         retainOnDelete: boolean;
         ignoreChanges: string[];
@@ -106,6 +108,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                             provider: req.getProvider(),
                             parent: req.getParent(),
                             options: {
+                                version: req.getVersion(),
                                 deleteBeforeReplace: req.getDeletebeforereplace(),
                                 retainOnDelete: req.getRetainondelete?.() ?? false,
                                 ignoreChanges: req.getIgnorechangesList(),
