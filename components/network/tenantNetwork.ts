@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { labelKeys } from "../../lib/docker/labels";
+import { tenantNetworkName } from "../../lib/docker/network";
 
 export interface TenantNetworkArgs {
     /** Stable host name, for the label. */
@@ -9,8 +10,6 @@ export interface TenantNetworkArgs {
     subnet?: string;
 }
 
-/** Docker's name for the network and its Linux bridge (at most 15 characters). */
-export const tenantNetworkName = "zc-tenants";
 
 /**
  * The one network all tenants of a host share, with inter-container traffic off: tenants reach

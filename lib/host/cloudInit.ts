@@ -1,5 +1,9 @@
 import { stringify } from "yaml";
 import { renderDaemonConfig } from "./daemonConfig";
+import { renderTenantFirewallScript, renderTenantFirewallUnit } from "./tenantFirewall";
+
+const firewallScript = "/usr/local/sbin/zeptoclaw-fleet-firewall";
+const firewallUnit = "zeptoclaw-fleet-firewall.service";
 
 export interface CloudInitInput {
     /** The server's SSH host key, so the fleet knows it before the first connection. */
@@ -43,10 +47,20 @@ export function renderCloudInit(input: CloudInitInput): string {
                 permissions: "0644",
                 content: sshdHardening,
             },
+            { path: firewallScript, permissions: "0755", content: renderTenantFirewallScript() },
+            {
+                path: `/etc/systemd/system/${firewallUnit}`,
+                permissions: "0644",
+                content: renderTenantFirewallUnit(firewallScript),
+            },
         ],
         runcmd: [
             ["systemctl", "enable", "docker"],
             ["systemctl", "restart", "docker"],
+            ["systemctl", "daemon-reload"],
+            ["systemctl", "enable", "--now", firewallUnit],
+            ["systemctl", "daemon-reload"],
+            ["systemctl", "enable", "--now", firewallUnit],
             ["systemctl", "reload", "ssh"],
         ],
     };
