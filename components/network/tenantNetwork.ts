@@ -10,7 +10,6 @@ export interface TenantNetworkArgs {
     subnet?: string;
 }
 
-
 /**
  * The one network all tenants of a host share, with inter-container traffic off: tenants reach
  * the internet (Telegram, Anthropic) but not each other. One network, not one per tenant, because

@@ -7,6 +7,7 @@ import { capacityProblems, smallestServerTypeHolding, tenantsThatFit } from "../
 import { configWriterArgs, managedMarker } from "../../lib/docker/configWriter";
 import { renderCloudInit } from "../../lib/host/cloudInit";
 import { pinnedHostKeySshOptions } from "../../lib/host/sshOptions";
+import { renderTenantFirewallScript } from "../../lib/host/tenantFirewall";
 import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
 import { Tenant } from "../../lib/tenants/tenant";
 import { renderZeptoClawConfig, renderZeptoClawConfigJson } from "../../lib/zeptoclaw/renderConfig";
@@ -306,5 +307,33 @@ describe("config writer", () => {
         ]);
         expect(fs.readdirSync(root).sort()).toEqual(["foreign", "kept"]);
         fs.rmSync(root, { recursive: true, force: true });
+    });
+});
+
+describe("host firewall", () => {
+    test("drops tenants' traffic to link-local addresses and to the host, and passes shellcheck", () => {
+        const script = renderTenantFirewallScript();
+        expect(script).toMatch(/add_rule DOCKER-USER -i zc-tenants -d 169\.254\.0\.0\/16 -j DROP/);
+        expect(script).toMatch(/add_rule INPUT -i zc-tenants -j DROP/);
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zc-sc-")), "firewall.sh");
+        fs.writeFileSync(file, script);
+        // shellcheck exits non-zero on any finding; CI installs it (.ci/run).
+        execFileSync("shellcheck", [file]);
+    });
+
+    test("cloud-init installs it as a unit that runs after Docker", () => {
+        const doc = parse(
+            renderCloudInit({ hostKeyPrivateOpenssh: "k", hostKeyPublicOpenssh: "ssh-ed25519 A" }),
+        ) as Record<string, any>;
+        const unit = doc.write_files.find(
+            (f: any) => f.path === "/etc/systemd/system/zeptoclaw-fleet-firewall.service",
+        );
+        expect(unit.content).toMatch(/After=docker\.service/);
+        expect(doc.runcmd).toContainEqual([
+            "systemctl",
+            "enable",
+            "--now",
+            "zeptoclaw-fleet-firewall.service",
+        ]);
     });
 });
