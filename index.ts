@@ -5,7 +5,7 @@ import { hostSize } from "./components/host/hostSize";
 import { ZeptoClawImage } from "./components/image/zeptoclawImage";
 import { TenantNetwork } from "./components/network/tenantNetwork";
 import { ZeptoClawTenant } from "./components/tenant/zeptoclawTenant";
-import { capacityProblems } from "./lib/capacity/capacity";
+import { capacityProblems, subnetProblems } from "./lib/capacity/capacity";
 import { loadFleetConfig } from "./lib/config/loadFleetConfig";
 import { failOnProblems } from "./lib/errors";
 import { withoutStackTraces } from "./lib/runtime/withoutStackTraces";
@@ -18,8 +18,8 @@ export = async () => {
 
     // Host: sized first, so a fleet that does not fit is refused at preview.
     const size = await hostSize(settings, config.stack);
-    failOnProblems(
-        capacityProblems({
+    failOnProblems([
+        ...capacityProblems({
             tenants: config.tenants,
             hostMemoryMb: size.memoryMb,
             reservedMb: settings.hostReservedMemoryMb,
@@ -29,7 +29,12 @@ export = async () => {
             current: size.current,
             location: size.location,
         }),
-    );
+        ...subnetProblems(
+            settings.tenantSubnet,
+            config.tenants.length,
+            `Pulumi.${config.stack}.yaml: zeptoclaw-fleet:tenantSubnet`,
+        ),
+    ]);
     const host = createHost(settings, config.environment);
     const onHost = { parent: host, providers: [host.dockerProvider] };
 

@@ -114,3 +114,25 @@ export function smallestServerTypeHolding(
         .filter((t) => location === undefined || t.locations.includes(location))
         .sort((a, b) => a.memoryMb - b.memoryMb || a.cores - b.cores || a.name.localeCompare(b.name))[0];
 }
+
+/**
+ * A configured tenant subnet must hold every tenant of the host (plus the config writer):
+ * Docker refuses to start a container once the network's addresses run out.
+ */
+export function subnetProblems(subnet: string | undefined, tenantCount: number, key: string): InputProblem[] {
+    if (subnet === undefined || subnet.includes(":")) {
+        return [];
+    }
+    const prefix = Number(subnet.split("/")[1]);
+    const usable = 2 ** (32 - prefix) - 3;
+    if (usable >= tenantCount + 1) {
+        return [];
+    }
+    return [
+        {
+            where: key,
+            path: "",
+            message: `${subnet} has ${Math.max(usable, 0)} addresses for containers but the host runs ${tenantCount} tenants and a config writer; use a larger subnet (a /20 holds 4093)`,
+        },
+    ];
+}

@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { capacityProblems, smallestServerTypeHolding, tenantsThatFit } from "../../lib/capacity/capacity";
 import { configWriterArgs, managedMarker } from "../../lib/docker/configWriter";
 import { renderCloudInit } from "../../lib/host/cloudInit";
+import { addressesPerNetwork, renderDaemonConfig } from "../../lib/host/daemonConfig";
 import { pinnedHostKeySshOptions } from "../../lib/host/sshOptions";
 import { renderTenantFirewallScript } from "../../lib/host/tenantFirewall";
 import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
@@ -335,5 +336,15 @@ describe("host firewall", () => {
             "--now",
             "zeptoclaw-fleet-firewall.service",
         ]);
+    });
+});
+
+describe("daemon.json", () => {
+    test("a network allocated from the fleet's address pool holds well over 1000 tenants", () => {
+        const daemon = renderDaemonConfig() as { "default-address-pools": { base: string; size: number }[] };
+        const [pool] = daemon["default-address-pools"];
+        expect(addressesPerNetwork(pool.size)).toBeGreaterThanOrEqual(4000);
+        // and the pool holds many networks besides it
+        expect(2 ** (pool.size - Number(pool.base.split("/")[1]))).toBeGreaterThanOrEqual(64);
     });
 });

@@ -130,6 +130,12 @@ describe("bad input fails preview with a message naming the file or key", () => 
         );
     });
 
+    test("a tenant subnet too small for the fleet", async () => {
+        expect(await refusal({ ...base, config: { tenantSubnet: "10.9.0.0/30" } })).toMatch(
+            /Pulumi\.dev\.yaml: zeptoclaw-fleet:tenantSubnet: 10\.9\.0\.0\/30 has 1 addresses for containers but the host runs 2 tenants/,
+        );
+    });
+
     test("every problem is listed at once", async () => {
         const files = {
             ...base.tenantFiles,
