@@ -9,7 +9,11 @@ module.exports = {
             testEnvironment: "node",
             transform,
             roots: ["<rootDir>/tests"],
-            testMatch: ["<rootDir>/tests/lib/**/*.test.ts", "<rootDir>/tests/program/**/*.test.ts"],
+            testMatch: [
+                "<rootDir>/tests/lib/**/*.test.ts",
+                "<rootDir>/tests/program/**/*.test.ts",
+                "<rootDir>/tests/cli/**/*.test.ts",
+            ],
         },
         {
             displayName: "engine",

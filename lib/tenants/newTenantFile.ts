@@ -1,0 +1,47 @@
+import { stringify } from "yaml";
+
+/** The secrets a new tenant gets, as the seed's add-tenant.sh asked for them. */
+export const newTenantSecrets = [
+    { name: "telegramBotToken", prompt: "Telegram bot token" },
+    { name: "anthropicApiKey", prompt: "Anthropic API key" },
+] as const;
+
+/**
+ * The file `npm run tenant -- add` writes: the seed's add-tenant.sh config, spelled out so the
+ * operator sees every setting, with the secrets as references.
+ */
+export function renderNewTenantFile(name: string, stacks: ReadonlyArray<string>): string {
+    const body = stringify(
+        {
+            name,
+            stacks: [...stacks],
+            zeptoclaw: {
+                agents: {
+                    defaults: {
+                        model: "anthropic/claude-sonnet-4",
+                        max_tokens: 8192,
+                        temperature: 0.7,
+                        max_tool_iterations: 20,
+                    },
+                },
+                providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
+                channels: {
+                    telegram: { enabled: true, token: { secret: "telegramBotToken" }, allow_from: [] },
+                },
+                tools: { web: { search: { max_results: 5 } } },
+                heartbeat: { enabled: false, interval_secs: 1800 },
+                skills: { enabled: true },
+                swarm: { enabled: true, max_depth: 1, max_concurrent: 3 },
+            },
+            resources: {
+                memoryMb: 128,
+                memoryReservationMb: 32,
+                cpus: 0.25,
+                cpuReservation: 0.05,
+                pids: 256,
+            },
+        },
+        { flowCollectionPadding: true },
+    );
+    return `# Tenant ${name}. Secrets are references; their values live in the stack config.\n${body}`;
+}

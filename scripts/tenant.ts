@@ -1,0 +1,263 @@
+/**
+ * `npm run tenant -- <command>`: the operator's tenant workflow, replacing the seed's
+ * add-tenant.sh. Run from the project folder. Secrets are read hidden (or from standard input,
+ * one per line, for scripts) and handed to `pulumi config set --secret` on its standard input:
+ * never echoed, never on a command line, never written to disk unencrypted.
+ *
+ *   add <name> --stack <stack> [--stack <stack>...]   write tenants/<name>.yaml, set its secrets
+ *   rotate <name> <secret> --stack <stack>            replace one secret
+ *   remove <name> --stack <stack> [--purge]           take it out of a stack; --purge also deletes
+ *                                                     its data volume, after confirmation
+ *   list                                              tenants per stack with their limits
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { parseDocument } from "yaml";
+import { SecretReader } from "../lib/cli/readSecret";
+import { tenantSecretsKey } from "../lib/config/tenantSecrets";
+import { describeProblem } from "../lib/errors";
+import { newTenantSecrets, renderNewTenantFile } from "../lib/tenants/newTenantFile";
+import { parseTenantFile } from "../lib/tenants/parseTenantFile";
+import { readTenantSources } from "../lib/tenants/readTenantSources";
+import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
+import { tenantNamePattern } from "../lib/tenants/tenantSchema";
+import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
+
+class UsageError extends Error {}
+
+const root = process.cwd();
+const tenantsDir = path.join(root, "tenants");
+
+function fail(message: string): never {
+    throw new UsageError(message);
+}
+
+function knownStacks(): string[] {
+    return stacksFromFileNames(fs.readdirSync(root));
+}
+
+function requireStacks(stacks: string[] | undefined): string[] {
+    if (stacks === undefined || stacks.length === 0) {
+        fail("name the stack with --stack <stack>");
+    }
+    const known = knownStacks();
+    for (const s of stacks) {
+        if (!known.includes(s)) {
+            fail(`stack "${s}" does not exist (no Pulumi.${s}.yaml); known stacks: ${known.join(", ")}`);
+        }
+    }
+    return stacks;
+}
+
+/** The tenant's file, or undefined. */
+function tenantFile(name: string): string | undefined {
+    return [".yaml", ".yml", ".json"]
+        .map((ext) => path.join(tenantsDir, `${name}${ext}`))
+        .find((f) => fs.existsSync(f));
+}
+
+function pulumi(args: string[], input?: string): void {
+    const result = spawnSync("pulumi", args, {
+        input,
+        stdio: [input === undefined ? "inherit" : "pipe", "inherit", "inherit"],
+    });
+    if (result.error !== undefined || result.status !== 0) {
+        fail(
+            `pulumi ${args
+                .filter((a) => a !== "--secret")
+                .slice(0, 3)
+                .join(" ")} ... failed`,
+        );
+    }
+}
+
+function setSecret(stack: string, tenant: string, secret: string, value: string): void {
+    if (value === "") {
+        fail(`the value for ${secret} is empty`);
+    }
+    // The value goes on standard input: a command line is visible to every process on the machine.
+    pulumi(
+        ["config", "set", "--secret", "--path", `${tenantSecretsKey}.${tenant}.${secret}`, "-s", stack],
+        value,
+    );
+}
+
+async function add(name: string, stacks: string[], reader: SecretReader): Promise<void> {
+    if (!tenantNamePattern.test(name)) {
+        fail(
+            `"${name}" is not a tenant name: 1 to 40 lowercase letters, digits and '-', not starting or ending with '-'`,
+        );
+    }
+    const existing = readTenantSources(tenantsDir, root).filter((s) => {
+        const parsed = parseTenantFile(s.file, s.text);
+        return parsed.ok ? parsed.tenant.name === name : path.basename(s.file, path.extname(s.file)) === name;
+    });
+    if (tenantFile(name) !== undefined || existing.length > 0) {
+        fail(
+            `tenant "${name}" already exists (${existing.map((s) => s.file).join(", ") || `tenants/${name}`})`,
+        );
+    }
+    const values: Record<string, string> = {};
+    for (const secret of newTenantSecrets) {
+        values[secret.name] = await reader.read(`${secret.prompt} for ${name}`);
+        if (values[secret.name] === "") {
+            fail(`the ${secret.prompt} is empty`);
+        }
+    }
+    const file = path.join(tenantsDir, `${name}.yaml`);
+    const text = renderNewTenantFile(name, stacks);
+    const parsed = parseTenantFile(path.relative(root, file), text);
+    if (!parsed.ok) {
+        fail(parsed.problems.map(describeProblem).join("\n"));
+    }
+    fs.writeFileSync(file, text);
+    for (const stack of stacks) {
+        for (const secret of newTenantSecrets) {
+            setSecret(stack, name, secret.name, values[secret.name]);
+        }
+    }
+    process.stdout.write(
+        `added ${path.relative(root, file)}; next: pulumi preview -s ${stacks[0]}, then pulumi up -s ${stacks[0]}\n`,
+    );
+}
+
+async function rotate(name: string, secret: string, stack: string, reader: SecretReader): Promise<void> {
+    const file = tenantFile(name) ?? fail(`no tenant "${name}" in tenants/`);
+    const parsed = parseTenantFile(path.relative(root, file), fs.readFileSync(file, "utf8"));
+    if (!parsed.ok) {
+        fail(parsed.problems.map(describeProblem).join("\n"));
+    }
+    const names = [...new Set(collectSecretUses(parsed.tenant.zeptoclaw).map((u) => u.name))];
+    if (!names.includes(secret)) {
+        fail(`tenant "${name}" has no secret "${secret}"; its secrets: ${names.join(", ")}`);
+    }
+    setSecret(stack, name, secret, await reader.read(`New ${secret} for ${name}`));
+    process.stdout.write(
+        `rotated ${secret} of ${name} in ${stack}; pulumi up -s ${stack} restarts that tenant with it\n`,
+    );
+}
+
+async function remove(name: string, stack: string, purge: boolean, reader: SecretReader): Promise<void> {
+    const file = tenantFile(name) ?? fail(`no tenant "${name}" in tenants/`);
+    const document = parseDocument(fs.readFileSync(file, "utf8"));
+    const stacks = (document.toJS() as { stacks?: string[] }).stacks ?? [];
+    if (!stacks.includes(stack)) {
+        fail(`tenant "${name}" does not run in stack "${stack}" (its stacks: ${stacks.join(", ")})`);
+    }
+    if (purge) {
+        const typed = await reader.read(
+            `This deletes all data of ${name} in ${stack}. Type the tenant's name to confirm`,
+        );
+        if (typed !== name) {
+            fail("not confirmed; nothing was changed");
+        }
+    }
+    const rest = stacks.filter((s) => s !== stack);
+    if (rest.length === 0) {
+        fs.rmSync(file);
+    } else {
+        document.set("stacks", rest);
+        fs.writeFileSync(file, document.toString());
+    }
+    pulumi(["config", "rm", "--path", `${tenantSecretsKey}.${name}`, "-s", stack]);
+    if (!purge) {
+        process.stdout.write(
+            `removed ${name} from ${stack}; its data volume ${name}-data stays. Apply with: pulumi up -s ${stack}\n`,
+        );
+        return;
+    }
+    // The container must be gone before its volume can be deleted.
+    pulumi(["up", "--yes", "-s", stack]);
+    const dockerHost = spawnSync("pulumi", ["stack", "output", "dockerHostCommand", "-s", stack], {
+        encoding: "utf8",
+    });
+    const host =
+        /DOCKER_HOST=(\S+)/.exec(dockerHost.stdout ?? "")?.[1] ??
+        fail("could not read the stack output dockerHostCommand");
+    const rm = spawnSync("docker", ["-H", host, "volume", "rm", `${name}-data`], { stdio: "inherit" });
+    if (rm.status !== 0) {
+        fail(`docker volume rm ${name}-data failed on ${host}`);
+    }
+    process.stdout.write(`removed ${name} from ${stack} and deleted its data volume\n`);
+}
+
+function list(): void {
+    const sources = readTenantSources(tenantsDir, root);
+    const rows = [["STACK", "TENANT", "MEMORY", "RESERVED", "CPUS", "CPU-WEIGHT", "PIDS"]];
+    for (const stack of knownStacks()) {
+        const { tenants, problems } = selectTenants(sources, stack, knownStacks());
+        if (problems.length > 0) {
+            fail(problems.map(describeProblem).join("\n"));
+        }
+        for (const t of tenants) {
+            const r = t.resources;
+            rows.push([
+                stack,
+                t.name,
+                `${r.memoryMb}M`,
+                `${r.memoryReservationMb}M`,
+                String(r.cpus),
+                String(r.cpuReservation),
+                String(r.pids),
+            ]);
+        }
+    }
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+    for (const row of rows) {
+        process.stdout.write(
+            `${row
+                .map((cell, i) => cell.padEnd(widths[i]))
+                .join("  ")
+                .trimEnd()}\n`,
+        );
+    }
+}
+
+async function main(): Promise<void> {
+    const { positionals, values } = parseArgs({
+        allowPositionals: true,
+        options: { stack: { type: "string", multiple: true }, purge: { type: "boolean", default: false } },
+    });
+    if (!fs.existsSync(path.join(root, "Pulumi.yaml"))) {
+        fail("run this from the zeptoclaw-fleet project folder (where Pulumi.yaml is)");
+    }
+    const [command, name, secret] = positionals;
+    const reader = new SecretReader();
+    try {
+        switch (command) {
+            case "add":
+                return await add(
+                    name ?? fail("usage: tenant add <name> --stack <stack>"),
+                    requireStacks(values.stack),
+                    reader,
+                );
+            case "rotate":
+                return await rotate(
+                    name ?? fail("usage: tenant rotate <name> <secret> --stack <stack>"),
+                    secret ?? fail("usage: tenant rotate <name> <secret> --stack <stack>"),
+                    requireStacks(values.stack)[0],
+                    reader,
+                );
+            case "remove":
+                return await remove(
+                    name ?? fail("usage: tenant remove <name> --stack <stack> [--purge]"),
+                    requireStacks(values.stack)[0],
+                    values.purge,
+                    reader,
+                );
+            case "list":
+                return list();
+            default:
+                fail("usage: tenant add|rotate|remove|list (see scripts/tenant.ts)");
+        }
+    } finally {
+        reader.close();
+    }
+}
+
+main().catch((err: unknown) => {
+    process.stderr.write(`tenant: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(err instanceof UsageError ? 2 : 1);
+});
