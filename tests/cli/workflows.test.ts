@@ -59,6 +59,15 @@ describe("GitHub workflows", () => {
         }
     });
 
+    test("previews and deploys run the guardrail policy pack", () => {
+        for (const file of ["preview.yml", "deploy.yml"]) {
+            for (const { step } of pulumiSteps(load(file))) {
+                expect(step.with?.policyPacks).toBe("policy");
+            }
+        }
+        expect(fs.existsSync(path.join(repo, "policy/PulumiPolicy.yaml"))).toBe(true);
+    });
+
     test("previews comment the diff on the pull request", () => {
         const [{ step }] = pulumiSteps(load("preview.yml"));
         expect(load("preview.yml").on).toHaveProperty("pull_request");

@@ -1,0 +1,134 @@
+import { labelKeys } from "../docker/labels";
+import { configPathInContainer } from "../zeptoclaw/renderConfig";
+
+/** What a policy sees of a resource: its type, its inputs and the options the engine reports. */
+export interface ResourceUnderPolicy {
+    type: string;
+    props: Record<string, unknown>;
+}
+
+/** The container inputs the guardrails read, as the provider's schema types them. */
+interface ContainerProps {
+    labels?: { label: string; value: string }[];
+    user?: string;
+    entrypoints?: string[];
+    memory?: number;
+    cpus?: string;
+    ulimits?: { name: string; hard: number }[];
+    mounts?: { target: string; source?: string; readOnly?: boolean }[];
+    volumes?: { hostPath?: string }[];
+    logDriver?: string;
+    logOpts?: Record<string, string>;
+    restart?: string;
+    privileged?: boolean;
+}
+
+export const containerType = "docker:index/container:Container";
+export const serverType = "hcloud:index/server:Server";
+
+function labelsOf(props: ContainerProps): Record<string, string> {
+    return Object.fromEntries((props.labels ?? []).map((l) => [l.label, l.value]));
+}
+
+/** A tenant's gateway: the containers that run ZeptoClaw for a tenant. */
+export function isTenantContainer(r: ResourceUnderPolicy): boolean {
+    return r.type === containerType && labelsOf(r.props)[labelKeys.role] === "gateway";
+}
+
+/**
+ * The main process runs as a non-root uid: the container's user is not root, or its entrypoint
+ * is the fleet's preamble, which drops for good to the uid it is given through gosu.
+ */
+function mainProcessIsNotRoot(props: ContainerProps): boolean {
+    const user = String(props.user ?? "0").split(":")[0];
+    if (user !== "" && user !== "0" && user !== "root") {
+        return true;
+    }
+    const entrypoint = props.entrypoints ?? [];
+    const script = entrypoint[2] ?? "";
+    const uid = Number(entrypoint[4]);
+    return (
+        entrypoint[0] === "/bin/sh" &&
+        /^exec gosu "\$uid:\$uid" /m.test(script) &&
+        Number.isInteger(uid) &&
+        uid > 0
+    );
+}
+
+/** Limits, read-only config, non-root, log rotation and a restart policy on every tenant container. */
+export function tenantContainerViolations(r: ResourceUnderPolicy): string[] {
+    if (!isTenantContainer(r)) {
+        return [];
+    }
+    const p = r.props as ContainerProps;
+    const v: string[] = [];
+    if (!((p.memory ?? 0) > 0)) v.push("has no memory limit");
+    if (!(Number(p.cpus) > 0)) v.push("has no CPU limit");
+    if (
+        !((p.ulimits ?? []) as { name: string; hard: number }[]).some((u) => u.name === "nproc" && u.hard > 0)
+    ) {
+        v.push("has no process limit (ulimit nproc)");
+    }
+    const config = ((p.mounts ?? []) as { target: string; readOnly?: boolean }[]).find(
+        (m) => m.target === configPathInContainer,
+    );
+    if (config?.readOnly !== true) v.push(`does not mount its config read-only at ${configPathInContainer}`);
+    if (!mainProcessIsNotRoot(p)) v.push("runs its main process as root");
+    const logOpts = p.logOpts ?? {};
+    if (
+        p.logDriver !== "json-file" ||
+        logOpts["max-size"] === undefined ||
+        logOpts["max-file"] === undefined
+    ) {
+        v.push("has no log rotation (json-file with max-size and max-file)");
+    }
+    if (p.restart === undefined || p.restart === "no") v.push("has no restart policy");
+    return v;
+}
+
+/** No container, tenant or not, is privileged or reaches the Docker socket. */
+export function anyContainerViolations(r: ResourceUnderPolicy): string[] {
+    if (r.type !== containerType) {
+        return [];
+    }
+    const p = r.props as ContainerProps;
+    const v: string[] = [];
+    if (p.privileged === true) v.push("is privileged");
+    const sources = [
+        ...(p.mounts ?? []).map((m) => m.source ?? ""),
+        ...(p.volumes ?? []).map((m) => m.hostPath ?? ""),
+    ];
+    if (sources.some((s) => s.includes("docker.sock"))) v.push("mounts the Docker socket");
+    return v;
+}
+
+/** A prod server holds every tenant's data: it cannot be deleted or rebuilt by accident. */
+export function statefulResourceViolations(r: ResourceUnderPolicy): string[] {
+    const labels = (r.props.labels ?? {}) as Record<string, string>;
+    if (r.type !== serverType || labels["zeptoclaw-env"] !== "prod") {
+        return [];
+    }
+    const v: string[] = [];
+    if (r.props.deleteProtection !== true) v.push("is a prod server without delete protection");
+    if (r.props.rebuildProtection !== true) v.push("is a prod server without rebuild protection");
+    return v;
+}
+
+export const guardrails = [
+    {
+        name: "tenant-container-guardrails",
+        description:
+            "Tenant containers have limits, a read-only config, a non-root main process, log rotation and a restart policy.",
+        check: tenantContainerViolations,
+    },
+    {
+        name: "no-privileged-containers",
+        description: "No container is privileged or gets the Docker socket.",
+        check: anyContainerViolations,
+    },
+    {
+        name: "protected-stateful-resources",
+        description: "Stateful resources are protected in prod.",
+        check: statefulResourceViolations,
+    },
+] as const;

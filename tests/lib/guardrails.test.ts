@@ -1,0 +1,147 @@
+import {
+    anyContainerViolations,
+    guardrails,
+    statefulResourceViolations,
+    tenantContainerViolations,
+} from "../../lib/policy/guardrails";
+import { runProgram } from "../support/runProgram";
+import { fleet } from "../support/tenantFiles";
+
+/** A tenant container's inputs that pass every guardrail, built by hand. */
+function goodTenant(): Record<string, any> {
+    return {
+        labels: [{ label: "com.zeptoclaw.role", value: "gateway" }],
+        user: "20000001:20000001",
+        memory: 128,
+        cpus: "0.25",
+        ulimits: [{ name: "nproc", soft: 256, hard: 256 }],
+        mounts: [
+            {
+                type: "bind",
+                source: "/srv/zc/a/config.json",
+                target: "/data/.zeptoclaw/config.json",
+                readOnly: true,
+            },
+        ],
+        logDriver: "json-file",
+        logOpts: { "max-size": "10m", "max-file": "3" },
+        restart: "unless-stopped",
+    };
+}
+
+const container = (props: Record<string, any>) => ({ type: "docker:index/container:Container", props });
+
+describe("guardrails, on hand-built inputs", () => {
+    test("a compliant tenant container passes", () => {
+        expect(tenantContainerViolations(container(goodTenant()))).toEqual([]);
+        expect(anyContainerViolations(container(goodTenant()))).toEqual([]);
+    });
+
+    test.each([
+        ["no memory limit", { memory: undefined }, "has no memory limit"],
+        ["no CPU limit", { cpus: undefined }, "has no CPU limit"],
+        ["no process limit", { ulimits: [] }, "has no process limit (ulimit nproc)"],
+        [
+            "a writable config",
+            { mounts: [{ target: "/data/.zeptoclaw/config.json", readOnly: false }] },
+            "does not mount its config read-only",
+        ],
+        [
+            "the config elsewhere",
+            { mounts: [{ target: "/data/config.json", readOnly: true }] },
+            "does not mount its config read-only",
+        ],
+        ["a root main process", { user: "0:0" }, "runs its main process as root"],
+        ["no log rotation", { logOpts: {} }, "has no log rotation"],
+        ["no restart policy", { restart: "no" }, "has no restart policy"],
+    ])("a tenant container with %s fails", (_, change, violation) => {
+        expect(tenantContainerViolations(container({ ...goodTenant(), ...change })).join("; ")).toContain(
+            violation,
+        );
+    });
+
+    test("root at start is fine when the fleet preamble drops to the tenant's uid", () => {
+        const preamble = [
+            "/bin/sh",
+            "-c",
+            'set -eu\nexec gosu "$uid:$uid" env HOME=/data docker-entrypoint.sh "$@"',
+            "zeptoclaw-fleet",
+            "20000001",
+        ];
+        expect(
+            tenantContainerViolations(container({ ...goodTenant(), user: "0:0", entrypoints: preamble })),
+        ).toEqual([]);
+        const toRoot = [...preamble.slice(0, 4), "0"];
+        expect(
+            tenantContainerViolations(container({ ...goodTenant(), user: "0:0", entrypoints: toRoot })),
+        ).toContain("runs its main process as root");
+    });
+
+    test("no container may be privileged or get the Docker socket", () => {
+        expect(anyContainerViolations(container({ privileged: true }))).toEqual(["is privileged"]);
+        expect(
+            anyContainerViolations(container({ volumes: [{ hostPath: "/var/run/docker.sock" }] })),
+        ).toEqual(["mounts the Docker socket"]);
+        expect(
+            anyContainerViolations(container({ mounts: [{ source: "/run/docker.sock", target: "/s" }] })),
+        ).toEqual(["mounts the Docker socket"]);
+    });
+
+    test("a prod server must be protected; a dev one need not", () => {
+        const server = (labels: Record<string, string>, protect: boolean) => ({
+            type: "hcloud:index/server:Server",
+            props: { labels, deleteProtection: protect, rebuildProtection: protect },
+        });
+        expect(statefulResourceViolations(server({ "zeptoclaw-env": "prod" }, true))).toEqual([]);
+        expect(statefulResourceViolations(server({ "zeptoclaw-env": "prod" }, false))).toEqual([
+            "is a prod server without delete protection",
+            "is a prod server without rebuild protection",
+        ]);
+        expect(statefulResourceViolations(server({ "zeptoclaw-env": "staging" }, false))).toEqual([]);
+    });
+});
+
+describe("guardrails, on what the program declares", () => {
+    test.each([
+        ["dev", {}],
+        [
+            "prod",
+            {
+                hostKind: "hetzner",
+                protectHost: true,
+                sshAllowedCidrs: ["203.0.113.0/24"],
+                sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa ops@example.com"],
+            },
+        ],
+    ])("the %s stack passes every guardrail", async (stack, config) => {
+        const run = await runProgram({ stack, ...fleet(["shop-a", "shop-b"]), config });
+        const violations = run.resources.flatMap((r) =>
+            guardrails.flatMap((g) =>
+                g.check({ type: r.type, props: r.inputs }).map((v) => `${r.name} ${v}`),
+            ),
+        );
+        expect(violations).toEqual([]);
+        expect(
+            run.resources.filter(
+                (r) =>
+                    tenantContainerViolations({ type: r.type, props: r.inputs }).length === 0 &&
+                    r.name.endsWith("/gateway"),
+            ),
+        ).toHaveLength(2);
+    });
+
+    test("an unprotected prod server is caught", async () => {
+        const run = await runProgram({
+            stack: "prod",
+            ...fleet(["shop-a"]),
+            config: {
+                hostKind: "hetzner",
+                protectHost: false,
+                sshAllowedCidrs: ["203.0.113.0/24"],
+                sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa o@e"],
+            },
+        });
+        const server = run.one("hcloud:index/server:Server", "local/server");
+        expect(statefulResourceViolations({ type: server.type, props: server.inputs })).toHaveLength(2);
+    });
+});
