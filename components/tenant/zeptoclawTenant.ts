@@ -40,7 +40,7 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
         super("zeptoclaw-fleet:tenant:ZeptoClawTenant", name, {}, opts);
         const { tenant } = args;
         this.tenantName = tenant.name;
-        const names = tenantNames(tenant.name, args.configRoot);
+        const names = tenantNames(tenant.name, args.configRoot, tenant.volume);
 
         // Kept when the tenant leaves the list: deleting a tenant's data is an explicit purge.
         // Its inputs never change, so it is never replaced either.

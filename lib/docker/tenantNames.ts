@@ -6,10 +6,10 @@ export interface TenantNames {
     configFile: string;
 }
 
-export function tenantNames(tenant: string, configRoot: string): TenantNames {
+export function tenantNames(tenant: string, configRoot: string, volume?: string): TenantNames {
     return {
         container: `zc-${tenant}`,
-        volume: `${tenant}-data`,
+        volume: volume ?? `${tenant}-data`,
         configFile: `${configRoot}/${tenant}/config.json`,
     };
 }

@@ -90,6 +90,7 @@ export function selectTenants(
                 zeptoclaw: tenant.zeptoclaw,
                 resources: tenant.resources,
                 labels: tenant.labels,
+                volume: tenant.volume,
             });
         }
     }

@@ -12,4 +12,6 @@ export interface Tenant {
     resources: TenantResources;
     /** Operator labels, added to the container next to the com.zeptoclaw.* ones. */
     labels: Record<string, string>;
+    /** The data volume's name, when it is not `<name>-data` (an adopted volume). */
+    volume?: string;
 }

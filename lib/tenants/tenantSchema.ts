@@ -172,6 +172,16 @@ export const tenantFileSchema = z.strictObject({
     zeptoclaw: zeptoclawSchema,
     resources: resourcesSchema.prefault({}),
     labels: z.record(labelKey, z.string().max(512)).default({}),
+    /**
+     * The Docker volume holding the tenant's data. Default `<name>-data`; set it to adopt an
+     * existing volume, such as the seed's compose volume `<project>_<name>-data`.
+     */
+    volume: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,127}$/, {
+            error: "is a Docker volume name (letters, digits, '_', '.', '-')",
+        })
+        .optional(),
 });
 
 export type TenantFile = z.infer<typeof tenantFileSchema>;

@@ -207,6 +207,20 @@ describe("changes stay with their tenant", () => {
     });
 });
 
+describe("adopting an existing volume", () => {
+    test("a tenant can name its data volume, e.g. the seed's compose volume", async () => {
+        const files = { "shop-a.yaml": tenantYaml("shop-a", { volume: "zeptoclaw_shop-a-data" }) };
+        const run = await runProgram({ tenantFiles: files, tenantSecrets: secretsFor(["shop-a"]) });
+        expect(run.one(VOLUME, "shop-a/data").inputs.name).toBe("zeptoclaw_shop-a-data");
+        expect(run.one(CONTAINER, "shop-a/gateway").inputs.mounts[0]).toEqual({
+            type: "volume",
+            source: "zeptoclaw_shop-a-data",
+            target: "/data",
+        });
+        expect(run.outputs).toMatchObject({ tenants: { "shop-a": { volume: "zeptoclaw_shop-a-data" } } });
+    });
+});
+
 describe("image sources", () => {
     test("a published image can be pinned by digest", async () => {
         const digest = `sha256:${"a".repeat(64)}`;
