@@ -18,7 +18,8 @@ pulumi stack select dev 2>/dev/null || pulumi stack init dev
 
 npx ts-node --transpile-only scripts/tenantSecretRefs.ts dev | while read -r tenant name; do
     key="tenantSecrets.${tenant}.${name}"
-    if ! pulumi config get --path "$key" -s dev >/dev/null 2>&1; then
+    # </dev/null: the loop reads its lines from standard input, which must not be lent out.
+    if ! pulumi config get --path "$key" -s dev </dev/null >/dev/null 2>&1; then
         # Read from stdin, never from the command line, like any secret.
         printf 'dev-placeholder-%s-%s' "$tenant" "$name" | pulumi config set --secret --path "$key" -s dev
     fi

@@ -7,7 +7,7 @@ import Docker from "dockerode";
 import { renderTenantFirewallScript } from "../../lib/host/tenantFirewall";
 import { runProgram } from "../support/runProgram";
 import { secretsFor, tenantYaml } from "../support/tenantFiles";
-import { EngineAdapter, testLabel } from "./support/engineAdapter";
+import { EngineAdapter, removeLabelled } from "./support/engineAdapter";
 import { execIn } from "./support/engineHelpers";
 
 jest.setTimeout(10 * 60_000);
@@ -95,10 +95,7 @@ for a in ("${metadata}", "${internet}"):
 threading.Event().wait()`;
     responder = spawn("ip", ["netns", "exec", ns, "python3", "-c", listeners], { stdio: "ignore" });
 
-    await adapter.removeEverything();
-    for (const c of await docker.listContainers({ all: true, filters: { label: [testLabel] } })) {
-        await docker.getContainer(c.Id).remove({ force: true, v: true });
-    }
+    await removeLabelled(docker);
     const run = await runProgram({
         tenantFiles: { "iso-a.yaml": tenantYaml("iso-a", { stacks: ["dev"] }) },
         tenantSecrets: secretsFor(["iso-a"]),

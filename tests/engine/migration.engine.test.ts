@@ -4,7 +4,7 @@ import * as path from "node:path";
 import Docker from "dockerode";
 import { runProgram } from "../support/runProgram";
 import { secretsFor, tenantYaml } from "../support/tenantFiles";
-import { EngineAdapter, testLabel } from "./support/engineAdapter";
+import { EngineAdapter, removeLabelled, testLabel } from "./support/engineAdapter";
 import { execIn } from "./support/engineHelpers";
 
 jest.setTimeout(10 * 60_000);
@@ -14,19 +14,6 @@ const adapter = new EngineAdapter(docker, `migration-${process.pid}`);
 const configRoot = fs.mkdtempSync(path.join(os.tmpdir(), "zc-migration-"));
 const tenants = ["mig-a", "mig-b"];
 const composeVolume = (name: string) => `zeptoclaw_${name}-data`;
-
-async function removeLabelled(): Promise<void> {
-    const filters = { label: [testLabel] };
-    for (const c of await docker.listContainers({ all: true, filters })) {
-        await docker.getContainer(c.Id).remove({ force: true, v: true });
-    }
-    for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
-        await docker.getVolume(v.Name).remove();
-    }
-    for (const n of await docker.listNetworks({ filters })) {
-        await docker.getNetwork(n.Id).remove();
-    }
-}
 
 /** The seed's deployment: compose-named volumes holding data, containers named zc-<tenant>. */
 async function deploySeed(image: string): Promise<void> {
@@ -65,12 +52,12 @@ async function deploySeed(image: string): Promise<void> {
 }
 
 beforeAll(async () => {
-    await removeLabelled();
+    await removeLabelled(docker);
 });
 
 afterAll(async () => {
     await adapter.removeEverything();
-    await removeLabelled();
+    await removeLabelled(docker);
     fs.rmSync(configRoot, { recursive: true, force: true });
 });
 

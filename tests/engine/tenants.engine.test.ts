@@ -4,7 +4,7 @@ import * as path from "node:path";
 import Docker from "dockerode";
 import { ProgramRun, runProgram } from "../support/runProgram";
 import { secretsFor, tenantYaml } from "../support/tenantFiles";
-import { EngineAdapter, testLabel } from "./support/engineAdapter";
+import { EngineAdapter, removeLabelled } from "./support/engineAdapter";
 import { canConnect, eventually, execIn } from "./support/engineHelpers";
 
 // Real containers: the first health probe runs after the 30 s interval the program declares.
@@ -93,29 +93,15 @@ async function expectOthersUntouched(): Promise<void> {
     }
 }
 
-async function cleanUp(): Promise<void> {
-    // Leftovers of an aborted earlier run carry the label too, whatever their run id.
-    const filters = { label: [testLabel] };
-    for (const c of await docker.listContainers({ all: true, filters })) {
-        await docker.getContainer(c.Id).remove({ force: true, v: true });
-    }
-    for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
-        await docker.getVolume(v.Name).remove();
-    }
-    for (const n of await docker.listNetworks({ filters })) {
-        await docker.getNetwork(n.Id).remove();
-    }
-}
-
 beforeAll(async () => {
     await docker.ping();
-    await cleanUp();
+    await removeLabelled(docker);
     await adapter.apply(await program(tenantFiles()));
 });
 
 afterAll(async () => {
     await adapter.removeEverything();
-    await cleanUp();
+    await removeLabelled(docker);
     fs.rmSync(configRoot, { recursive: true, force: true });
 });
 

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import Docker from "dockerode";
 import { runProgram } from "../support/runProgram";
 import { secretsFor, tenantYaml } from "../support/tenantFiles";
-import { EngineAdapter, testLabel } from "../engine/support/engineAdapter";
+import { EngineAdapter, removeLabelled } from "../engine/support/engineAdapter";
 
 jest.setTimeout(30 * 60_000);
 
@@ -98,10 +98,7 @@ test(`measure ${count} idle tenants`, async () => {
             ),
         );
     } finally {
-        await adapter.removeEverything();
-        for (const c of await docker.listContainers({ all: true, filters: { label: [testLabel] } })) {
-            await docker.getContainer(c.Id).remove({ force: true, v: true });
-        }
+        await removeLabelled(docker);
         fs.rmSync(configRoot, { recursive: true, force: true });
     }
 });

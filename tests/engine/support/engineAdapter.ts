@@ -339,17 +339,25 @@ export class EngineAdapter {
 
     /** Removes everything carrying this run's label, whatever state the tests left it in. */
     async removeEverything(): Promise<void> {
-        const filters = { label: [`${testLabel}=${this.runId}`] };
-        for (const c of await this.docker.listContainers({ all: true, filters })) {
-            await this.docker.getContainer(c.Id).remove({ force: true, v: true });
-        }
-        for (const v of (await this.docker.listVolumes({ filters })).Volumes ?? []) {
-            await this.docker.getVolume(v.Name).remove();
-        }
-        for (const n of await this.docker.listNetworks({ filters })) {
-            await this.docker.getNetwork(n.Id).remove();
-        }
+        await removeLabelled(this.docker, this.runId);
         this.state.clear();
+    }
+}
+
+/**
+ * Removes the containers, volumes and networks carrying the suite's label (with `value`, only
+ * those of one run; without, also the leftovers of an aborted earlier run).
+ */
+export async function removeLabelled(docker: Docker, value?: string): Promise<void> {
+    const filters = { label: [value === undefined ? testLabel : `${testLabel}=${value}`] };
+    for (const c of await docker.listContainers({ all: true, filters })) {
+        await docker.getContainer(c.Id).remove({ force: true, v: true });
+    }
+    for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
+        await docker.getVolume(v.Name).remove();
+    }
+    for (const n of await docker.listNetworks({ filters })) {
+        await docker.getNetwork(n.Id).remove();
     }
 }
 
