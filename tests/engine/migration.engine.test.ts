@@ -56,7 +56,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-    await adapter.removeEverything();
     await removeLabelled(docker);
     fs.rmSync(configRoot, { recursive: true, force: true });
 });

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import Docker from "dockerode";
 import { ProgramRun, runProgram } from "../support/runProgram";
 import { secretsFor, tenantYaml } from "../support/tenantFiles";
-import { EngineAdapter, removeLabelled } from "./support/engineAdapter";
+import { EngineAdapter, removeLabelled, testLabel } from "./support/engineAdapter";
 import { canConnect, eventually, execIn } from "./support/engineHelpers";
 
 // Real containers: the first health probe runs after the 30 s interval the program declares.
@@ -100,7 +100,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-    await adapter.removeEverything();
     await removeLabelled(docker);
     fs.rmSync(configRoot, { recursive: true, force: true });
 });
