@@ -37,11 +37,12 @@ export function configWriterArgs(
     const prune = [
         "set -eu",
         `cd ${mountPoint}`,
-        // Only root may look into the folder: the files inside are readable by whoever reaches them.
-        "chmod 0700 . */",
+        // Only root may look into the folders: the files inside are readable by whoever reaches them.
+        "chmod 0700 .",
         "for dir in */; do",
         '  name="${dir%/}"',
         `  [ -f "$name/${managedMarker}" ] || continue`,
+        '  chmod 0700 "$name"',
         '  case " $* " in *" $name "*) ;; *) rm -rf -- "$name" ;; esac',
         "done",
     ].join("\n");

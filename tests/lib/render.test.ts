@@ -276,7 +276,7 @@ describe("config writer", () => {
             expect.objectContaining({ file: `/fleet-config/shop-a/${managedMarker}` }),
         ]);
         expect(args.volumes).toEqual([{ hostPath: "/srv/zc", containerPath: "/fleet-config" }]);
-        expect((args.entrypoints as string[])[2]).toMatch(/^chmod 0700 \. \*\/$/m);
+        expect((args.entrypoints as string[])[2]).toMatch(/^chmod 0700 \.$/m);
         expect(args).toMatchObject({
             attach: true,
             mustRun: false,
@@ -307,6 +307,18 @@ describe("config writer", () => {
             ...(args.command as string[]),
         ]);
         expect(fs.readdirSync(root).sort()).toEqual(["foreign", "kept"]);
+        expect(fs.statSync(path.join(root, "kept")).mode & 0o777).toBe(0o700);
+        expect(fs.statSync(root).mode & 0o777).toBe(0o700);
+
+        // With no tenant left, it still removes the last one's folder.
+        const none = configWriterArgs([], { name: "n", image: "i", configRoot: root, hostName: "h" });
+        execFileSync(shell, [
+            flag,
+            script.replace("/fleet-config", root),
+            name,
+            ...(none.command as string[]),
+        ]);
+        expect(fs.readdirSync(root)).toEqual(["foreign"]);
         fs.rmSync(root, { recursive: true, force: true });
     });
 });
