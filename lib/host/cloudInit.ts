@@ -1,9 +1,12 @@
 import { stringify } from "yaml";
 import { renderDaemonConfig } from "./daemonConfig";
 import { renderTenantFirewallScript, renderTenantFirewallUnit } from "./tenantFirewall";
+import { renderWatchdogScript, renderWatchdogService, renderWatchdogTimer } from "./watchdog";
 
 const firewallScript = "/usr/local/sbin/zeptoclaw-fleet-firewall";
 const firewallUnit = "zeptoclaw-fleet-firewall.service";
+const watchdogScript = "/usr/local/sbin/zeptoclaw-fleet-watchdog";
+const watchdogTimer = "zeptoclaw-fleet-watchdog.timer";
 
 export interface CloudInitInput {
     /** The server's SSH host key, so the fleet knows it before the first connection. */
@@ -53,14 +56,24 @@ export function renderCloudInit(input: CloudInitInput): string {
                 permissions: "0644",
                 content: renderTenantFirewallUnit(firewallScript),
             },
+            { path: watchdogScript, permissions: "0755", content: renderWatchdogScript() },
+            {
+                path: "/etc/systemd/system/zeptoclaw-fleet-watchdog.service",
+                permissions: "0644",
+                content: renderWatchdogService(watchdogScript),
+            },
+            {
+                path: `/etc/systemd/system/${watchdogTimer}`,
+                permissions: "0644",
+                content: renderWatchdogTimer(),
+            },
         ],
         runcmd: [
             ["systemctl", "enable", "docker"],
             ["systemctl", "restart", "docker"],
             ["systemctl", "daemon-reload"],
             ["systemctl", "enable", "--now", firewallUnit],
-            ["systemctl", "daemon-reload"],
-            ["systemctl", "enable", "--now", firewallUnit],
+            ["systemctl", "enable", "--now", watchdogTimer],
             ["systemctl", "reload", "ssh"],
         ],
     };

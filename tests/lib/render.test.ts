@@ -9,6 +9,7 @@ import { renderCloudInit } from "../../lib/host/cloudInit";
 import { addressesPerNetwork, renderDaemonConfig } from "../../lib/host/daemonConfig";
 import { pinnedHostKeySshOptions } from "../../lib/host/sshOptions";
 import { renderTenantFirewallScript } from "../../lib/host/tenantFirewall";
+import { renderWatchdogScript } from "../../lib/host/watchdog";
 import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
 import { Tenant } from "../../lib/tenants/tenant";
 import { renderZeptoClawConfig, renderZeptoClawConfigJson } from "../../lib/zeptoclaw/renderConfig";
@@ -348,6 +349,29 @@ describe("host firewall", () => {
             "--now",
             "zeptoclaw-fleet-firewall.service",
         ]);
+        const commands = (doc.runcmd as string[][]).map((c) => c.join(" "));
+        expect(new Set(commands).size).toBe(commands.length);
+    });
+});
+
+describe("watchdog", () => {
+    test("restarts only unhealthy tenant gateways, passes shellcheck, and runs every 30 s from cloud-init", () => {
+        const script = renderWatchdogScript();
+        expect(script).toMatch(
+            /docker ps --quiet --filter "label=com\.zeptoclaw\.role=gateway" --filter health=unhealthy/,
+        );
+        expect(script).toMatch(/docker restart --time 10 "\$id"/);
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zc-sc-")), "watchdog.sh");
+        fs.writeFileSync(file, script);
+        execFileSync("shellcheck", [file]);
+        const doc = parse(
+            renderCloudInit({ hostKeyPrivateOpenssh: "k", hostKeyPublicOpenssh: "ssh-ed25519 A" }),
+        ) as Record<string, any>;
+        const timer = doc.write_files.find(
+            (f: any) => f.path === "/etc/systemd/system/zeptoclaw-fleet-watchdog.timer",
+        );
+        expect(timer.content).toMatch(/OnUnitActiveSec=30s/);
+        expect(doc.runcmd).toContainEqual(["systemctl", "enable", "--now", "zeptoclaw-fleet-watchdog.timer"]);
     });
 });
 
