@@ -13,6 +13,7 @@ export function fleetOutputs(
         hostName: host.hostName,
         hostAddress: host.address,
         sshCommand: host.sshCommand,
+        knownHostsLine: host.knownHostsLine,
         dockerHostCommand: pulumi.interpolate`export DOCKER_HOST=${host.dockerHost}`,
         image: { reference: image.reference, id: image.id },
         tenants: Object.fromEntries(

@@ -13,4 +13,6 @@ export interface FleetHost extends pulumi.ComponentResource {
     readonly dockerHost: pulumi.Output<string>;
     /** A command that opens a shell on the host, when it has SSH. */
     readonly sshCommand: pulumi.Output<string | undefined>;
+    /** The host's known_hosts line, when it has SSH: add it to ~/.ssh/known_hosts before `ssh`. */
+    readonly knownHostsLine: pulumi.Output<string | undefined>;
 }

@@ -37,8 +37,7 @@ export class HetznerHost extends pulumi.ComponentResource implements FleetHost {
     public readonly address: pulumi.Output<string>;
     public readonly dockerHost: pulumi.Output<string>;
     public readonly sshCommand: pulumi.Output<string | undefined>;
-    /** The known_hosts line of the server, for operators' ssh clients. */
-    public readonly knownHostsLine: pulumi.Output<string>;
+    public readonly knownHostsLine: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: HetznerHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super("zeptoclaw-fleet:host:HetznerHost", name, {}, opts);

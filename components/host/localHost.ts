@@ -16,6 +16,7 @@ export class LocalHost extends pulumi.ComponentResource implements FleetHost {
     public readonly address: pulumi.Output<string>;
     public readonly dockerHost: pulumi.Output<string>;
     public readonly sshCommand: pulumi.Output<string | undefined>;
+    public readonly knownHostsLine: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: LocalHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super("zeptoclaw-fleet:host:LocalHost", name, {}, opts);
@@ -28,6 +29,7 @@ export class LocalHost extends pulumi.ComponentResource implements FleetHost {
         this.address = pulumi.output("localhost");
         this.dockerHost = pulumi.output(args.dockerHost);
         this.sshCommand = pulumi.output(undefined);
+        this.knownHostsLine = pulumi.output(undefined);
         this.registerOutputs({
             address: this.address,
             dockerHost: this.dockerHost,

@@ -108,6 +108,7 @@ describe("prod stack on Hetzner", () => {
             hostName: "fsn1-a",
             hostAddress: "198.51.100.7",
             sshCommand: "ssh root@198.51.100.7",
+            knownHostsLine: "198.51.100.7 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey",
             dockerHostCommand: "export DOCKER_HOST=ssh://root@198.51.100.7",
             tenants: { "shop-a": { container: "zc-shop-a", volume: "shop-a-data" } },
         });
