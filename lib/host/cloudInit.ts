@@ -34,7 +34,8 @@ export function renderCloudInit(input: CloudInitInput): string {
         packages: ["docker.io", "unattended-upgrades"],
         ssh_pwauth: false,
         ssh_deletekeys: true,
-        ssh_genkeytypes: [],
+        // Only the type we bring: cloud-init writes our key first and skips generating it.
+        ssh_genkeytypes: ["ed25519"],
         ssh_keys: {
             ed25519_private: input.hostKeyPrivateOpenssh,
             ed25519_public: input.hostKeyPublicOpenssh.trim(),

@@ -249,6 +249,26 @@ describe("host rendering", () => {
         );
     });
 
+    test("the rendered cloud-init passes `cloud-init schema`, which catches a bad file", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-ci-"));
+        const good = path.join(dir, "user-data.yaml");
+        fs.writeFileSync(
+            good,
+            renderCloudInit({
+                hostKeyPrivateOpenssh:
+                    "-----BEGIN OPENSSH PRIVATE KEY-----\nX\n-----END OPENSSH PRIVATE KEY-----\n",
+                hostKeyPublicOpenssh: "ssh-ed25519 AAAA",
+            }),
+        );
+        // cloud-init from Debian's packages; CI installs it (.ci/run). Exits non-zero on any schema error.
+        execFileSync("cloud-init", ["schema", "--config-file", good], { stdio: "pipe" });
+        const bad = path.join(dir, "bad.yaml");
+        fs.writeFileSync(bad, "#cloud-config\nssh_genkeytypes: []\n");
+        expect(() =>
+            execFileSync("cloud-init", ["schema", "--config-file", bad], { stdio: "pipe" }),
+        ).toThrow();
+    });
+
     test("ssh options verify the host key strictly and never fall back to trusting it", () => {
         const opts = pinnedHostKeySshOptions("198.51.100.7", "ssh-ed25519 AAAAkey\n");
         expect(opts).toContain("StrictHostKeyChecking=yes");
