@@ -7,6 +7,7 @@ import { TenantNetwork } from "./components/network/tenantNetwork";
 import { ZeptoClawTenant } from "./components/tenant/zeptoclawTenant";
 import { capacityProblems, subnetProblems } from "./lib/capacity/capacity";
 import { loadFleetConfig } from "./lib/config/loadFleetConfig";
+import { configLocation } from "./lib/config/stackConfig";
 import { failOnProblems } from "./lib/errors";
 import { withoutStackTraces } from "./lib/runtime/withoutStackTraces";
 import { tenantConfigOutput } from "./lib/zeptoclaw/tenantConfigOutput";
@@ -32,7 +33,7 @@ export = async () => {
         ...subnetProblems(
             settings.tenantSubnet,
             config.tenants.length,
-            `Pulumi.${config.stack}.yaml: zeptoclaw-fleet:tenantSubnet`,
+            configLocation(config.stack, "tenantSubnet"),
         ),
     ]);
     const host = createHost(settings, config.environment);

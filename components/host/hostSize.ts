@@ -1,7 +1,7 @@
 import * as hcloud from "@pulumi/hcloud";
 import { ServerTypeInfo } from "../../lib/capacity/capacity";
 import { InputProblem, inputError } from "../../lib/errors";
-import { StackConfig, configNamespace } from "../../lib/config/stackConfig";
+import { StackConfig, configLocation, configNamespace } from "../../lib/config/stackConfig";
 
 /** What the capacity check needs to know about the host before it is declared. */
 export interface HostSize {
@@ -41,7 +41,7 @@ export async function hostSize(settings: StackConfig, stack: string): Promise<Ho
     const sizeKey = `${configNamespace}:serverType`;
     const serverTypes = (await hcloud.getServerTypes()).serverTypes.map(fromHcloud);
     const current = serverTypes.find((t) => t.name === settings.serverType);
-    const where = `Pulumi.${stack}.yaml: ${sizeKey}`;
+    const where = configLocation(stack, "serverType");
     const orderable = serverTypes.filter(
         (t) => !t.deprecated && t.locations.includes(settings.serverLocation),
     );

@@ -6,7 +6,7 @@ import { readTenantSources } from "../tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../tenants/selectTenants";
 import { Tenant } from "../tenants/tenant";
 import { collectSecretUses } from "../zeptoclaw/secretRefs";
-import { StackConfig, configNamespace, parseStackConfig } from "./stackConfig";
+import { StackConfig, configLocation, configNamespace, parseStackConfig } from "./stackConfig";
 import { missingSecretProblems, parseTenantSecrets, tenantSecretsKey } from "./tenantSecrets";
 
 /** Everything the program needs from the operator, validated. */
@@ -58,7 +58,7 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     if (!fs.existsSync(tenantsDir) || !fs.statSync(tenantsDir).isDirectory()) {
         throw inputError([
             {
-                where: `Pulumi.${stack}.yaml: ${configNamespace}:tenantsDir`,
+                where: configLocation(stack, "tenantsDir"),
                 path: "",
                 message: `"${settings.tenantsDir}" is not a folder; create it or fix the path`,
             },

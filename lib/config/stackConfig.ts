@@ -81,31 +81,6 @@ export type StackConfig = z.infer<typeof stackConfigSchema>;
 export type LocalStackConfig = z.infer<typeof localHost>;
 export type HetznerStackConfig = z.infer<typeof hetznerHost>;
 
-/** How each key is stored by `pulumi config set`: everything arrives as a string. */
-const keyKinds: Record<string, "string" | "integer" | "boolean" | "array"> = {
-    environment: "string",
-    hostKind: "string",
-    hostName: "string",
-    hostReservedMemoryMb: "integer",
-    configRoot: "string",
-    tenantsDir: "string",
-    tenantSubnet: "string",
-    imageSource: "string",
-    imageRepository: "string",
-    imageVersion: "string",
-    imageDigest: "string",
-    imageContext: "string",
-    imageDockerfile: "string",
-    dockerHost: "string",
-    hostMemoryMb: "integer",
-    serverType: "string",
-    serverLocation: "string",
-    serverImage: "string",
-    sshAllowedCidrs: "array",
-    sshPublicKeys: "array",
-    protectHost: "boolean",
-};
-
 /**
  * The defaults declared in Pulumi.yaml (a test keeps the two equal), applied here too so the
  * program behaves the same under test mocks. An empty string means "not set" for optional keys,
@@ -135,6 +110,28 @@ export const stackConfigDefaults: Readonly<Record<string, unknown>> = {
     protectHost: false,
 };
 
+type KeyKind = "string" | "integer" | "boolean" | "array";
+
+/**
+ * How a key is stored by `pulumi config set` (everything arrives as a string), read off its
+ * default: every key has one, of its own type.
+ */
+function keyKind(key: string): KeyKind | undefined {
+    if (!(key in stackConfigDefaults)) {
+        return undefined;
+    }
+    const value = stackConfigDefaults[key];
+    if (Array.isArray(value)) {
+        return "array";
+    }
+    return typeof value === "number" ? "integer" : typeof value === "boolean" ? "boolean" : "string";
+}
+
+/** Where a stack config key is set, for error messages: `Pulumi.<stack>.yaml: zeptoclaw-fleet:<key>`. */
+export function configLocation(stack: string, key: string): string {
+    return `Pulumi.${stack}.yaml: ${configNamespace}:${key}`;
+}
+
 /** Keys that only one host kind reads; the other kind ignores them. */
 const onlyFor: Record<string, "local" | "hetzner"> = {
     dockerHost: "local",
@@ -157,7 +154,7 @@ export function parseStackConfig(
     raw: Readonly<Record<string, string | undefined>>,
     stack: string,
 ): StackConfigResult {
-    const where = (key: string): string => `Pulumi.${stack}.yaml: ${configNamespace}:${key}`;
+    const where = (key: string): string => configLocation(stack, key);
     const problems: InputProblem[] = [];
     const values: Record<string, unknown> = { ...stackConfigDefaults };
 
@@ -165,7 +162,7 @@ export function parseStackConfig(
         if (text === undefined || key === "tenantSecrets") {
             continue;
         }
-        const kind = keyKinds[key];
+        const kind = keyKind(key);
         if (kind === undefined) {
             problems.push({
                 where: where(key),
@@ -220,7 +217,7 @@ export function parseStackConfig(
     return { ok: true, config: result.data };
 }
 
-function decode(kind: string, text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+function decode(kind: KeyKind, text: string): { ok: true; value: unknown } | { ok: false; message: string } {
     switch (kind) {
         case "integer": {
             const n = Number(text);

@@ -2,7 +2,7 @@ import { InputProblem } from "../errors";
 import { Tenant } from "../tenants/tenant";
 import { secretNamePattern, tenantNamePattern } from "../tenants/tenantSchema";
 import { collectSecretUses } from "../zeptoclaw/secretRefs";
-import { configNamespace } from "./stackConfig";
+import { configLocation } from "./stackConfig";
 
 /** tenant name → secret name → value. Values are only ever wrapped in pulumi.secret by the caller. */
 export type TenantSecretValues = Record<string, Record<string, string>>;
@@ -24,7 +24,7 @@ export function parseTenantSecrets(
     isSecret: boolean,
     stack: string,
 ): { ok: true; values: TenantSecretValues } | { ok: false; problems: InputProblem[] } {
-    const where = `Pulumi.${stack}.yaml: ${configNamespace}:${tenantSecretsKey}`;
+    const where = configLocation(stack, tenantSecretsKey);
     if (raw === undefined) {
         return { ok: true, values: {} };
     }
