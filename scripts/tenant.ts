@@ -21,7 +21,7 @@ import { describeProblem } from "../lib/errors";
 import { newTenantSecrets, renderNewTenantFile } from "../lib/tenants/newTenantFile";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
-import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
+import { selectTenants, stacksFromFileNames, unknownStackMessage } from "../lib/tenants/selectTenants";
 import { tenantNamePattern } from "../lib/tenants/tenantSchema";
 import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
 
@@ -45,7 +45,7 @@ function requireStacks(stacks: string[] | undefined): string[] {
     const known = knownStacks();
     for (const s of stacks) {
         if (!known.includes(s)) {
-            fail(`stack "${s}" does not exist (no Pulumi.${s}.yaml); known stacks: ${known.join(", ")}`);
+            fail(unknownStackMessage(s, known));
         }
     }
     return stacks;
@@ -186,8 +186,9 @@ async function remove(name: string, stack: string, purge: boolean, reader: Secre
 function list(): void {
     const sources = readTenantSources(tenantsDir, root);
     const rows = [["STACK", "TENANT", "MEMORY", "RESERVED", "CPUS", "CPU-WEIGHT", "PIDS"]];
-    for (const stack of knownStacks()) {
-        const { tenants, problems } = selectTenants(sources, stack, knownStacks());
+    const stacks = knownStacks();
+    for (const stack of stacks) {
+        const { tenants, problems } = selectTenants(sources, stack, stacks);
         if (problems.length > 0) {
             fail(problems.map(describeProblem).join("\n"));
         }

@@ -56,11 +56,10 @@ export function selectTenants(
         const seenStacks = new Set<string>();
         tenant.stacks.forEach((s, i) => {
             if (!known.has(s)) {
-                const list = [...known].sort().join(", ");
                 problems.push({
                     where: file,
                     path: `stacks[${i}]`,
-                    message: `stack "${s}" does not exist (no Pulumi.${s}.yaml); known stacks: ${list}`,
+                    message: unknownStackMessage(s, knownStacks),
                 });
             } else if (seenStacks.has(s)) {
                 problems.push({ where: file, path: `stacks[${i}]`, message: `stack "${s}" is listed twice` });
@@ -96,6 +95,11 @@ export function selectTenants(
     }
     tenants.sort((a, b) => a.name.localeCompare(b.name));
     return { tenants, problems };
+}
+
+/** Why a stack name is refused, with the stacks that do exist. */
+export function unknownStackMessage(stack: string, knownStacks: ReadonlyArray<string>): string {
+    return `stack "${stack}" does not exist (no Pulumi.${stack}.yaml); known stacks: ${[...knownStacks].sort().join(", ")}`;
 }
 
 /** Stack names from the Pulumi.<stack>.yaml files beside Pulumi.yaml. */
