@@ -36,7 +36,11 @@ export = async () => {
             configLocation(config.stack, "tenantSubnet"),
         ),
     ]);
-    const host = createHost(settings, config.environment);
+    const host = createHost({
+        settings,
+        environment: config.environment,
+        backupSecrets: config.backupSecrets,
+    });
     const onHost = { parent: host, providers: [host.dockerProvider] };
 
     // Image: built on, or pulled to, the host's engine.

@@ -4,7 +4,10 @@ import * as docker from "@pulumi/docker";
 import * as hcloud from "@pulumi/hcloud";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { BackupEnvInput, S3Target, SftpTarget, renderBackupEnv } from "../../lib/host/backup";
 import { renderCloudInit } from "../../lib/host/cloudInit";
+import { renderConfigureScript } from "../../lib/host/configureHost";
+import { renderHostFiles } from "../../lib/host/hostFiles";
 import { knownHostsLine, pinnedHostKeySshOptions } from "../../lib/host/sshOptions";
 import { FleetHost } from "./fleetHost";
 
@@ -21,10 +24,32 @@ export interface HetznerHostArgs {
     sshAllowedCidrs: string[];
     /** Operators' OpenSSH public keys, installed for root. */
     sshPublicKeys: string[];
-    /** Delete and rebuild protection on the server. Default: false (true in Pulumi.prod.yaml). */
+    /** Delete and rebuild protection on the server and firewall. Default: false (true in Pulumi.prod.yaml). */
     protect: boolean;
+    /** Size in GB of the Volume holding tenant data; always protected, whatever `protect` says. */
+    dataVolumeGb: number;
+    /** Debian's docker.io version installed at creation; undefined takes the image's current one. */
+    dockerPackageVersion?: string;
+    /** Nightly backups; undefined means none. */
+    backup?: HostBackupArgs;
+    /** Bash run at the end of every configure step (e.g. tenant disk quotas). Default: none. */
+    configureFinally?: pulumi.Input<string>;
     /** Labels for the Hetzner objects. */
     labels: Record<string, string>;
+}
+
+/** Where and how the host backs up tenant data. */
+export interface HostBackupArgs {
+    target: pulumi.Input<SftpTarget | S3Target>;
+    /** restic repository password, a Pulumi secret. */
+    password: pulumi.Input<string>;
+    /** The host's key for an SFTP target, a Pulumi secret. */
+    sshPrivateKey?: pulumi.Input<string>;
+    /** S3 credentials for an S3 target, Pulumi secrets. */
+    s3Credentials?: pulumi.Input<{ accessKeyId: string; secretAccessKey: string }>;
+    retention: BackupEnvInput["retention"];
+    /** systemd OnCalendar expression, e.g. `*-*-* 03:00:00`. */
+    schedule: string;
 }
 
 /**
@@ -72,13 +97,48 @@ export class HetznerHost extends pulumi.ComponentResource implements FleetHost {
                     },
                 ],
             },
-            parent,
+            // Hetzner has no delete protection for firewalls; Pulumi's protect stands in for it.
+            { parent: this, protect: args.protect },
+        );
+
+        // Data that must outlive any server: the public IPv4 (the Docker provider's address, so a
+        // new server does not re-create every container) and the Volume with every tenant's data.
+        // Both are protected in Hetzner and in Pulumi, and kept if removed from the program.
+        const keep = { parent: this, protect: true, retainOnDelete: true };
+        const ipv4 = new hcloud.PrimaryIp(
+            `${name}/ipv4`,
+            {
+                name: `${args.hostName}-ipv4`,
+                type: "ipv4",
+                assigneeType: "server",
+                location: args.location,
+                autoDelete: false,
+                deleteProtection: true,
+                labels: args.labels,
+            },
+            keep,
+        );
+        const dataVolume = new hcloud.Volume(
+            `${name}/data`,
+            {
+                name: `${args.hostName}-data`,
+                size: args.dataVolumeGb,
+                location: args.location,
+                format: "xfs",
+                deleteProtection: true,
+                labels: args.labels,
+            },
+            keep,
         );
 
         const userData = pulumi
             .all([hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh])
             .apply(([privateKey, publicKey]) =>
-                renderCloudInit({ hostKeyPrivateOpenssh: privateKey, hostKeyPublicOpenssh: publicKey }),
+                renderCloudInit({
+                    hostKeyPrivateOpenssh: privateKey,
+                    hostKeyPublicOpenssh: publicKey,
+                    dockerPackageVersion: args.dockerPackageVersion,
+                }),
             );
 
         const server = new hcloud.Server(
@@ -92,29 +152,37 @@ export class HetznerHost extends pulumi.ComponentResource implements FleetHost {
                 // Attached at creation: the server is never reachable without its firewall.
                 firewallIds: [firewall.id.apply(Number)],
                 userData: pulumi.secret(userData),
-                publicNets: [{ ipv4Enabled: true, ipv6Enabled: true }],
+                publicNets: [{ ipv4Enabled: true, ipv4: ipv4.id.apply(Number), ipv6Enabled: true }],
                 labels: args.labels,
                 deleteProtection: args.protect,
                 rebuildProtection: args.protect,
             },
             {
                 parent: this,
-                // Both force a new server in the provider, and a new server loses every tenant's
-                // data: edits to them must never replace it.
+                // Both force a new server in the provider; their later edits reach the running
+                // host through the configure step instead.
                 ignoreChanges: ["userData", "sshKeys"],
+                // The primary IP and the data Volume can serve one server at a time.
+                deleteBeforeReplace: true,
             },
+        );
+        const attachment = new hcloud.VolumeAttachment(
+            `${name}/data-attachment`,
+            { volumeId: dataVolume.id.apply(Number), serverId: server.id.apply(Number), automount: false },
+            { parent: this, deleteBeforeReplace: true },
         );
 
         const hostPublicKey = hostKey.publicKeyOpenssh.apply((k) => k.trim());
+        const connection = {
+            host: ipv4.ipAddress,
+            user: "root",
+            hostKey: hostPublicKey,
+            dialErrorLimit: 60,
+        };
         const ready = new command.remote.Command(
             `${name}/ready`,
             {
-                connection: {
-                    host: server.ipv4Address,
-                    user: "root",
-                    hostKey: hostPublicKey,
-                    dialErrorLimit: 60,
-                },
+                connection,
                 // Exit status 2 means "done, with warnings": what matters is that dockerd answers.
                 create: "cloud-init status --wait >/dev/null || test $? -eq 2; docker info --format '{{.ServerVersion}}'",
                 triggers: [server.id],
@@ -122,22 +190,71 @@ export class HetznerHost extends pulumi.ComponentResource implements FleetHost {
             parent,
         );
 
-        this.address = server.ipv4Address;
-        this.dockerHost = pulumi.interpolate`ssh://root@${server.ipv4Address}`;
+        // Every host file (SSH keys, daemon.json, firewall, watchdog, backups) on every up, without
+        // replacing the server; Docker starts tenants only after this, on the mounted Volume.
+        const backup = args.backup;
+        const script = pulumi
+            .all([
+                backup ? pulumi.output(backup.target) : undefined,
+                backup?.password,
+                backup?.sshPrivateKey,
+                backup?.s3Credentials,
+                dataVolume.id,
+                args.configureFinally,
+            ])
+            .apply(([target, password, sshPrivateKey, s3Credentials, volumeId, configureFinally]) =>
+                renderConfigureScript({
+                    files: renderHostFiles({
+                        sshPublicKeys: args.sshPublicKeys,
+                        dataVolume: true,
+                        backup:
+                            backup && target && password
+                                ? {
+                                      env: renderBackupEnv({
+                                          target,
+                                          hostName: args.hostName,
+                                          retention: backup.retention,
+                                          s3Credentials,
+                                      }),
+                                      password,
+                                      sshPrivateKey,
+                                      schedule: backup.schedule,
+                                  }
+                                : undefined,
+                    }),
+                    dataVolumeId: volumeId,
+                    backup: backup !== undefined,
+                    finally: configureFinally,
+                }),
+            );
+        const configure = new command.remote.Command(
+            `${name}/configure`,
+            {
+                connection,
+                create: "bash -s",
+                stdin: pulumi.secret(script),
+                // A new server starts from cloud-init alone: configure it again.
+                triggers: [server.id],
+            },
+            { parent: this, dependsOn: [ready, attachment] },
+        );
+
+        this.address = ipv4.ipAddress;
+        this.dockerHost = pulumi.interpolate`ssh://root@${ipv4.ipAddress}`;
         this.dockerProvider = new docker.Provider(
             `${name}/docker`,
             {
                 host: this.dockerHost,
                 sshOpts: pulumi
-                    .all([server.ipv4Address, hostPublicKey])
+                    .all([ipv4.ipAddress, hostPublicKey])
                     .apply(([ip, key]) => pinnedHostKeySshOptions(ip, key)),
             },
-            { parent: this, dependsOn: [ready] },
+            { parent: this, dependsOn: [configure] },
         );
         this.knownHostsLine = pulumi
-            .all([server.ipv4Address, hostPublicKey])
+            .all([ipv4.ipAddress, hostPublicKey])
             .apply(([ip, key]) => knownHostsLine(ip, key));
-        this.sshCommand = pulumi.interpolate`ssh root@${server.ipv4Address}`;
+        this.sshCommand = pulumi.interpolate`ssh root@${ipv4.ipAddress}`;
         this.registerOutputs({
             address: this.address,
             dockerHost: this.dockerHost,

@@ -7,6 +7,7 @@ import { selectTenants, stacksFromFileNames } from "../tenants/selectTenants";
 import { Tenant } from "../tenants/tenant";
 import { collectSecretUses } from "../zeptoclaw/secretRefs";
 import { StackConfig, configLocation, configNamespace, parseStackConfig } from "./stackConfig";
+import { BackupSecretName, parseBackupSecrets } from "./backupSecrets";
 import { missingSecretProblems, parseTenantSecrets, tenantSecretsKey } from "./tenantSecrets";
 
 /** Everything the program needs from the operator, validated. */
@@ -19,6 +20,8 @@ export interface FleetConfig {
     tenants: Tenant[];
     /** tenant → secret name → value, each a Pulumi secret from the moment it is read. */
     secrets: Record<string, Record<string, pulumi.Output<string>>>;
+    /** The backup credentials the backup target needs, each a Pulumi secret. */
+    backupSecrets: Partial<Record<BackupSecretName, pulumi.Output<string>>>;
     projectDir: string;
 }
 
@@ -82,7 +85,20 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     } else {
         problems.push(...secretValues.problems);
     }
+    const backup = parseBackupSecrets(
+        raw,
+        (key) => isStoredEncrypted(`${prefix}${key}`),
+        settings.hostKind === "hetzner" ? settings.backupTarget : "none",
+        stack,
+    );
+    if (!backup.ok) {
+        problems.push(...backup.problems);
+    }
     failOnProblems(problems);
+    const backupSecrets: FleetConfig["backupSecrets"] = {};
+    for (const [name, value] of Object.entries(backup.ok ? backup.values : {})) {
+        backupSecrets[name as BackupSecretName] = pulumi.secret(value);
+    }
 
     const secrets: FleetConfig["secrets"] = {};
     const values = secretValues.ok ? secretValues.values : {};
@@ -98,6 +114,7 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
         settings,
         tenants: selection.tenants,
         secrets,
+        backupSecrets,
         projectDir: root,
     };
 }

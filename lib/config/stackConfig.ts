@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InputProblem, formatPath } from "../errors";
+import { isBackupSecretKey } from "./backupSecrets";
 import { stackNamePattern, tenantNamePattern } from "../tenants/tenantSchema";
 
 /** The Pulumi config namespace: the project name in Pulumi.yaml. */
@@ -71,6 +72,33 @@ const hetznerHost = z.strictObject({
         .min(1, { error: "list at least one CIDR allowed to reach SSH, e.g. your office or VPN" }),
     sshPublicKeys: z.array(sshPublicKey).min(1, { error: "list at least one operator SSH public key" }),
     protectHost: z.boolean(),
+    dataVolumeGb: z
+        .number()
+        .int()
+        .min(10, { error: "is the tenant data Volume's size in GB (Hetzner's minimum is 10)" })
+        .max(10_240),
+    dockerPackageVersion: z
+        .string()
+        .regex(/^[A-Za-z0-9.+~:-]+$/, {
+            error: "is a Debian package version such as 20.10.24+dfsg1-1+deb12u1+b6",
+        })
+        .optional(),
+    backupTarget: z.enum(["none", "storagebox", "s3"], {
+        error: 'is "storagebox" (a Hetzner Storage Box the program creates), "s3" (backupS3Repository) or "none"',
+    }),
+    backupStorageBoxType: z.string().regex(/^[a-z0-9-]+$/, { error: "is a Storage Box type such as bx11" }),
+    backupSchedule: z.string().regex(/^[A-Za-z0-9 *:/,.~-]+$/, {
+        error: "is a systemd OnCalendar expression such as *-*-* 03:00:00 or daily",
+    }),
+    backupKeepDaily: z.number().int().min(1, { error: "keep at least the last daily backup (1 or more)" }),
+    backupKeepWeekly: z.number().int().min(0),
+    backupKeepMonthly: z.number().int().min(0),
+    backupS3Repository: z
+        .string()
+        .regex(/^s3:https?:\/\/[^\s]+\/[^\s]+$/, {
+            error: "is restic's S3 repository string, such as s3:https://fsn1.your-objectstorage.com/bucket/fleet",
+        })
+        .optional(),
 });
 
 export const stackConfigSchema = z.discriminatedUnion("hostKind", [localHost, hetznerHost], {
@@ -108,6 +136,15 @@ export const stackConfigDefaults: Readonly<Record<string, unknown>> = {
     sshAllowedCidrs: [],
     sshPublicKeys: [],
     protectHost: false,
+    dataVolumeGb: 20,
+    dockerPackageVersion: "20.10.24+dfsg1-1+deb12u1+b6",
+    backupTarget: "none",
+    backupStorageBoxType: "bx11",
+    backupSchedule: "*-*-* 03:00:00",
+    backupKeepDaily: 7,
+    backupKeepWeekly: 4,
+    backupKeepMonthly: 6,
+    backupS3Repository: "",
 };
 
 type KeyKind = "string" | "integer" | "boolean" | "array";
@@ -142,6 +179,15 @@ const onlyFor: Record<string, "local" | "hetzner"> = {
     sshAllowedCidrs: "hetzner",
     sshPublicKeys: "hetzner",
     protectHost: "hetzner",
+    dataVolumeGb: "hetzner",
+    dockerPackageVersion: "hetzner",
+    backupTarget: "hetzner",
+    backupStorageBoxType: "hetzner",
+    backupSchedule: "hetzner",
+    backupKeepDaily: "hetzner",
+    backupKeepWeekly: "hetzner",
+    backupKeepMonthly: "hetzner",
+    backupS3Repository: "hetzner",
 };
 
 export type StackConfigResult = { ok: true; config: StackConfig } | { ok: false; problems: InputProblem[] };
@@ -159,7 +205,7 @@ export function parseStackConfig(
     const values: Record<string, unknown> = { ...stackConfigDefaults };
 
     for (const [key, text] of Object.entries(raw)) {
-        if (text === undefined || key === "tenantSecrets") {
+        if (text === undefined || key === "tenantSecrets" || isBackupSecretKey(key)) {
             continue;
         }
         const kind = keyKind(key);
@@ -200,6 +246,22 @@ export function parseStackConfig(
                     message: issue.message,
                 };
             }),
+        };
+    }
+    if (
+        result.data.hostKind === "hetzner" &&
+        result.data.backupTarget === "s3" &&
+        result.data.backupS3Repository === undefined
+    ) {
+        return {
+            ok: false,
+            problems: [
+                {
+                    where: where("backupS3Repository"),
+                    path: "",
+                    message: 'is required when backupTarget is "s3": s3:https://<endpoint>/<bucket>/<prefix>',
+                },
+            ],
         };
     }
     if (result.data.imageSource === "build" && result.data.imageContext === undefined) {

@@ -1,37 +1,33 @@
 import { stringify } from "yaml";
 import { renderDaemonConfig } from "./daemonConfig";
-import { renderTenantFirewallScript, renderTenantFirewallUnit } from "./tenantFirewall";
-import { renderWatchdogScript, renderWatchdogService, renderWatchdogTimer } from "./watchdog";
-
-const firewallScript = "/usr/local/sbin/zeptoclaw-fleet-firewall";
-const firewallUnit = "zeptoclaw-fleet-firewall.service";
-const watchdogScript = "/usr/local/sbin/zeptoclaw-fleet-watchdog";
-const watchdogTimer = "zeptoclaw-fleet-watchdog.timer";
+import { hostPaths } from "./hostFiles";
+import { sshdHardening } from "./sshdHardening";
 
 export interface CloudInitInput {
     /** The server's SSH host key, so the fleet knows it before the first connection. */
     hostKeyPrivateOpenssh: string;
     hostKeyPublicOpenssh: string;
+    /** Debian's docker.io version to install; undefined takes the image's current one. */
+    dockerPackageVersion?: string;
 }
 
-/** The ssh daemon drop-in: keys only, never passwords. */
-export const sshdHardening = [
-    "PasswordAuthentication no",
-    "KbdInteractiveAuthentication no",
-    "PermitRootLogin prohibit-password",
-    "",
-].join("\n");
+/** What a fleet host needs from Debian: the engine, backups, XFS quotas, security upgrades. */
+export const hostPackages = ["restic", "jq", "xfsprogs", "unattended-upgrades"] as const;
 
 /**
- * The server's user data. It installs and configures the Docker engine and pins the SSH host key
- * to one we generated, so that every connection verifies the host instead of trusting on first
- * use. It is applied once, at creation: later edits do not replace the server (see HetznerHost).
+ * The server's first-boot user data: packages, the pinned SSH host key (so every connection
+ * verifies the host instead of trusting on first use), key-only SSH, and Docker's daemon.json
+ * before Docker first starts. It is applied once, at creation; everything else, and every later
+ * change, is applied by the configure step over SSH (see HetznerHost), because a change here
+ * would replace the server.
  */
 export function renderCloudInit(input: CloudInitInput): string {
+    const docker =
+        input.dockerPackageVersion === undefined ? "docker.io" : ["docker.io", input.dockerPackageVersion];
     const document = {
         package_update: true,
         package_upgrade: true,
-        packages: ["docker.io", "unattended-upgrades"],
+        packages: [docker, ...hostPackages],
         ssh_pwauth: false,
         ssh_deletekeys: true,
         // Only the type we bring: cloud-init writes our key first and skips generating it.
@@ -42,39 +38,15 @@ export function renderCloudInit(input: CloudInitInput): string {
         },
         write_files: [
             {
-                path: "/etc/docker/daemon.json",
+                path: hostPaths.daemonConfig,
                 permissions: "0644",
                 content: `${JSON.stringify(renderDaemonConfig(), null, 2)}\n`,
             },
-            {
-                path: "/etc/ssh/sshd_config.d/50-zeptoclaw-fleet.conf",
-                permissions: "0644",
-                content: sshdHardening,
-            },
-            { path: firewallScript, permissions: "0755", content: renderTenantFirewallScript() },
-            {
-                path: `/etc/systemd/system/${firewallUnit}`,
-                permissions: "0644",
-                content: renderTenantFirewallUnit(firewallScript),
-            },
-            { path: watchdogScript, permissions: "0755", content: renderWatchdogScript() },
-            {
-                path: "/etc/systemd/system/zeptoclaw-fleet-watchdog.service",
-                permissions: "0644",
-                content: renderWatchdogService(watchdogScript),
-            },
-            {
-                path: `/etc/systemd/system/${watchdogTimer}`,
-                permissions: "0644",
-                content: renderWatchdogTimer(),
-            },
+            { path: hostPaths.sshdDropIn, permissions: "0644", content: sshdHardening },
         ],
         runcmd: [
             ["systemctl", "enable", "docker"],
             ["systemctl", "restart", "docker"],
-            ["systemctl", "daemon-reload"],
-            ["systemctl", "enable", "--now", firewallUnit],
-            ["systemctl", "enable", "--now", watchdogTimer],
             ["systemctl", "reload", "ssh"],
         ],
     };

@@ -6,6 +6,8 @@ import { parse } from "yaml";
 import { capacityProblems, smallestServerTypeHolding, tenantsThatFit } from "../../lib/capacity/capacity";
 import { configWriterArgs, managedMarker } from "../../lib/docker/configWriter";
 import { renderCloudInit } from "../../lib/host/cloudInit";
+import { renderConfigureScript } from "../../lib/host/configureHost";
+import { renderHostFiles } from "../../lib/host/hostFiles";
 import { addressesPerNetwork, renderDaemonConfig } from "../../lib/host/daemonConfig";
 import { pinnedHostKeySshOptions } from "../../lib/host/sshOptions";
 import { renderTenantFirewallScript } from "../../lib/host/tenantFirewall";
@@ -258,6 +260,7 @@ describe("host rendering", () => {
                 hostKeyPrivateOpenssh:
                     "-----BEGIN OPENSSH PRIVATE KEY-----\nX\n-----END OPENSSH PRIVATE KEY-----\n",
                 hostKeyPublicOpenssh: "ssh-ed25519 AAAA",
+                dockerPackageVersion: "20.10.24+dfsg1-1+deb12u1+b6",
             }),
         );
         // cloud-init from Debian's packages; CI installs it (.ci/run). Exits non-zero on any schema error.
@@ -355,27 +358,20 @@ describe("host firewall", () => {
         execFileSync("shellcheck", [file]);
     });
 
-    test("cloud-init installs it as a unit that runs after Docker", () => {
-        const doc = parse(
-            renderCloudInit({ hostKeyPrivateOpenssh: "k", hostKeyPublicOpenssh: "ssh-ed25519 A" }),
-        ) as Record<string, any>;
-        const unit = doc.write_files.find(
-            (f: any) => f.path === "/etc/systemd/system/zeptoclaw-fleet-firewall.service",
+    test("the configure step installs it as a unit that runs after Docker, and enables it", () => {
+        const files = renderHostFiles({ sshPublicKeys: ["ssh-ed25519 A"], dataVolume: true });
+        const unit = files.find((f) => f.path === "/etc/systemd/system/zeptoclaw-fleet-firewall.service");
+        expect(unit?.content).toMatch(/After=docker\.service/);
+        const script = renderConfigureScript({ files, backup: false });
+        expect(script).toMatch(/^systemctl enable --now zeptoclaw-fleet-firewall\.service /m);
+        expect(script).toMatch(
+            /was_changed \/usr\/local\/sbin\/zeptoclaw-fleet-firewall .*\n\s+systemctl restart zeptoclaw-fleet-firewall\.service/,
         );
-        expect(unit.content).toMatch(/After=docker\.service/);
-        expect(doc.runcmd).toContainEqual([
-            "systemctl",
-            "enable",
-            "--now",
-            "zeptoclaw-fleet-firewall.service",
-        ]);
-        const commands = (doc.runcmd as string[][]).map((c) => c.join(" "));
-        expect(new Set(commands).size).toBe(commands.length);
     });
 });
 
 describe("watchdog", () => {
-    test("restarts only unhealthy tenant gateways, passes shellcheck, and runs every 30 s from cloud-init", () => {
+    test("restarts only unhealthy tenant gateways, passes shellcheck, and runs every 30 s once the host is configured", () => {
         const script = renderWatchdogScript();
         expect(script).toMatch(
             /docker ps --quiet --filter "label=com\.zeptoclaw\.role=gateway" --filter health=unhealthy/,
@@ -384,14 +380,12 @@ describe("watchdog", () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zc-sc-")), "watchdog.sh");
         fs.writeFileSync(file, script);
         execFileSync("shellcheck", [file]);
-        const doc = parse(
-            renderCloudInit({ hostKeyPrivateOpenssh: "k", hostKeyPublicOpenssh: "ssh-ed25519 A" }),
-        ) as Record<string, any>;
-        const timer = doc.write_files.find(
-            (f: any) => f.path === "/etc/systemd/system/zeptoclaw-fleet-watchdog.timer",
+        const files = renderHostFiles({ sshPublicKeys: ["ssh-ed25519 A"], dataVolume: true });
+        const timer = files.find((f) => f.path === "/etc/systemd/system/zeptoclaw-fleet-watchdog.timer");
+        expect(timer?.content).toMatch(/OnUnitActiveSec=30s/);
+        expect(renderConfigureScript({ files, backup: false })).toMatch(
+            /^systemctl enable --now zeptoclaw-fleet-firewall\.service zeptoclaw-fleet-watchdog\.timer$/m,
         );
-        expect(timer.content).toMatch(/OnUnitActiveSec=30s/);
-        expect(doc.runcmd).toContainEqual(["systemctl", "enable", "--now", "zeptoclaw-fleet-watchdog.timer"]);
     });
 });
 

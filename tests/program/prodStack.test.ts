@@ -79,7 +79,7 @@ describe("prod stack on Hetzner", () => {
         expect(both).toContain(onlyB[0]);
     });
 
-    test("Docker is reached over SSH with a verified host key, only after cloud-init is done", () => {
+    test("Docker is reached over SSH with a verified host key, only after cloud-init and the configure step", () => {
         const ready = run.one("command:remote:Command", "fsn1-a/ready");
         expect(ready.inputs.connection).toMatchObject({
             host: "198.51.100.7",
@@ -94,7 +94,9 @@ describe("prod stack on Hetzner", () => {
         expect(sshOpts).toContain(
             "KnownHostsCommand=/bin/echo 198.51.100.7 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey",
         );
-        expect(provider.options.dependencies).toContain(ready.urn);
+        const configure = run.one("command:remote:Command", "fsn1-a/configure");
+        expect(configure.options.dependencies).toContain(ready.urn);
+        expect(provider.options.dependencies).toContain(configure.urn);
     });
 
     test("tenants run on the server's engine", () => {

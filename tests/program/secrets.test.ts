@@ -1,3 +1,4 @@
+import { decodeConfigureFiles } from "../support/configureFiles";
 import { plaintextStrings, runProgram } from "../support/runProgram";
 import { fleet } from "../support/tenantFiles";
 
@@ -7,23 +8,38 @@ const PROD = {
     sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa ops@example.com"],
 };
 
+const BACKUP_SECRETS = {
+    backupPassword: "restic-password-0123456789-abcdef",
+    backupStorageBoxPassword: "storage-box-password-0123456789",
+};
+
 describe.each([
-    ["dev", {}],
-    ["prod", PROD],
-])("secrets on the %s stack", (stack, config) => {
+    ["dev", {}, {}],
+    ["prod", PROD, {}],
+    ["prod", { ...PROD, backupTarget: "storagebox" }, BACKUP_SECRETS],
+])("secrets on the %s stack (%j)", (stack, config, secretConfig: Record<string, string>) => {
     const names = ["shop-a", "shop-b", "shop-c"];
     const input = fleet(names);
-    const secretValues = Object.values(input.tenantSecrets).flatMap((s) => Object.values(s));
+    const secretValues = [
+        ...Object.values(input.tenantSecrets).flatMap((s) => Object.values(s)),
+        ...Object.values(secretConfig),
+        // What the program generates is as secret as what the operator sets.
+        ...(stack === "prod" ? ["MOCKHOSTKEYPRIVATE"] : []),
+    ];
     let run: Awaited<ReturnType<typeof runProgram>>;
     beforeAll(async () => {
-        run = await runProgram({ stack, ...input, config });
+        run = await runProgram({ stack, ...input, config, secretConfig });
     });
 
     const leaksIn = (strings: string[]) =>
         strings.filter((s) => secretValues.some((secret) => s.includes(secret)));
 
     test("every secret reaches the host, inside Pulumi's secret envelope", () => {
-        const everything = JSON.stringify(run.resources.map((r) => r.inputs));
+        // The configure step carries host files base64-encoded in its (secret) script.
+        const hostFiles = run.resources
+            .filter((r) => r.type === "command:remote:Command" && typeof r.inputs.stdin === "string")
+            .map((r) => decodeConfigureFiles(r.inputs.stdin));
+        const everything = JSON.stringify([run.resources.map((r) => r.inputs), hostFiles]);
         for (const secret of secretValues) {
             expect(everything).toContain(secret);
         }

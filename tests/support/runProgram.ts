@@ -21,6 +21,7 @@ export interface DeclaredResource {
         version: string;
         deleteBeforeReplace: boolean;
         retainOnDelete: boolean;
+        protect: boolean;
         ignoreChanges: string[];
         replaceOnChanges: string[];
         dependencies: string[];
@@ -46,6 +47,10 @@ export interface RunOptions {
     /** tenantSecrets, stored as an encrypted key unless `secretsInPlaintext`. */
     tenantSecrets?: Record<string, Record<string, string>>;
     secretsInPlaintext?: boolean;
+    /** Bare keys stored encrypted, as `pulumi config set --secret` does (e.g. backupPassword). */
+    secretConfig?: Record<string, string>;
+    /** The id the mock engine gives a new resource; by default `<name>-id`. */
+    mockId?: (type: string, name: string, inputs: Record<string, any>) => string;
     /** Tenant files: file name → text. Written to a fresh folder used as tenantsDir. */
     tenantFiles?: Record<string, string>;
     preview?: boolean;
@@ -73,6 +78,10 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
         if (!options.secretsInPlaintext) {
             secretKeys.push("zeptoclaw-fleet:tenantSecrets");
         }
+    }
+    for (const [key, value] of Object.entries(options.secretConfig ?? {})) {
+        config[`zeptoclaw-fleet:${key}`] = value;
+        secretKeys.push(`zeptoclaw-fleet:${key}`);
     }
     Object.assign(config, options.extraConfig ?? {});
 
@@ -111,6 +120,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                                 version: req.getVersion(),
                                 deleteBeforeReplace: req.getDeletebeforereplace(),
                                 retainOnDelete: req.getRetainondelete?.() ?? false,
+                                protect: req.getProtect?.() ?? false,
                                 ignoreChanges: req.getIgnorechangesList(),
                                 replaceOnChanges: req.getReplaceonchangesList(),
                                 dependencies: req.getDependenciesList(),
@@ -141,7 +151,9 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                                 if (entry) {
                                     entry.state = state;
                                 }
-                                return { id: `${args.name}-id`, state };
+                                const id =
+                                    options.mockId?.(args.type, args.name, args.inputs) ?? `${args.name}-id`;
+                                return { id, state };
                             },
                             call: (args: any) => {
                                 if (args.token === "hcloud:index/getServerTypes:getServerTypes") {
@@ -231,6 +243,10 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
                     "-----BEGIN OPENSSH PRIVATE KEY-----\nMOCKHOSTKEYPRIVATE\n-----END OPENSSH PRIVATE KEY-----\n",
                 publicKeyOpenssh: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey\n",
             };
+        case "hcloud:index/primaryIp:PrimaryIp":
+            return { ...inputs, ipAddress: "198.51.100.7" };
+        case "hcloud:index/storageBox:StorageBox":
+            return { ...inputs, username: "u123456", server: "u123456.your-storagebox.de" };
         case "command:remote:Command":
             return { ...inputs, stdout: "20.10.24", stderr: "" };
         default:

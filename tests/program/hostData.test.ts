@@ -1,0 +1,148 @@
+import { createHash } from "node:crypto";
+import { decodeConfigureFiles } from "../support/configureFiles";
+import { DeclaredResource, ProgramRun, runProgram } from "../support/runProgram";
+import { fleet } from "../support/tenantFiles";
+
+const prodConfig = {
+    hostKind: "hetzner",
+    hostName: "fsn1-a",
+    sshAllowedCidrs: ["203.0.113.0/24"],
+    sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa ops@example.com"],
+    protectHost: true,
+    backupTarget: "storagebox",
+};
+const backupSecrets = {
+    backupPassword: "restic-password-0123456789-abcdef",
+    backupStorageBoxPassword: "storage-box-password-0123456789",
+};
+
+/**
+ * The mock engine's ids: a Hetzner server's id changes when an input that forces a new server
+ * changes (image, location), as the provider does; every other resource keeps its id.
+ */
+function providerLikeId(type: string, name: string, inputs: Record<string, any>): string {
+    if (!type.startsWith("hcloud:")) {
+        return `${name}-id`;
+    }
+    // Hetzner ids are numbers, and the program passes them on as numbers.
+    const identity =
+        type === "hcloud:index/server:Server" ? `${name}/${inputs.image}/${inputs.location}` : name;
+    return String(parseInt(createHash("sha256").update(identity).digest("hex").slice(0, 8), 16));
+}
+
+function prod(extra: Record<string, unknown> = {}): Promise<ProgramRun> {
+    return runProgram({
+        stack: "prod",
+        ...fleet(["shop-a", "shop-b"]),
+        config: { ...prodConfig, ...extra },
+        secretConfig: backupSecrets,
+        mockId: providerLikeId,
+    });
+}
+
+const key = (r: DeclaredResource) => `${r.type}::${r.name}`;
+
+describe("tenant data outlives the server", () => {
+    let run: ProgramRun;
+    beforeAll(async () => {
+        run = await prod();
+    });
+
+    test("the data Volume and the IPv4 are protected in Hetzner and in Pulumi, and kept if removed", () => {
+        const volume = run.one("hcloud:index/volume:Volume", "fsn1-a/data");
+        expect(volume.inputs).toMatchObject({
+            size: 20,
+            location: "fsn1",
+            format: "xfs",
+            deleteProtection: true,
+        });
+        const ipv4 = run.one("hcloud:index/primaryIp:PrimaryIp", "fsn1-a/ipv4");
+        expect(ipv4.inputs).toMatchObject({ type: "ipv4", autoDelete: false, deleteProtection: true });
+        for (const r of [volume, ipv4]) {
+            expect(r.options).toMatchObject({ protect: true, retainOnDelete: true });
+        }
+        expect(run.one("hcloud:index/server:Server", "fsn1-a/server").inputs.publicNets).toEqual([
+            { ipv4Enabled: true, ipv4: expect.any(Number), ipv6Enabled: true },
+        ]);
+        expect(run.one("hcloud:index/firewall:Firewall", "fsn1-a/firewall").options.protect).toBe(true);
+        expect(run.one("hcloud:index/server:Server", "fsn1-a/server").options).toMatchObject({
+            protect: false,
+            deleteBeforeReplace: true,
+        });
+    });
+
+    test("the Storage Box holding the backups is protected, with a key of its own", () => {
+        const box = run.one("hcloud:index/storageBox:StorageBox", "fsn1-a/backups/box");
+        expect(box.inputs).toMatchObject({
+            name: "fsn1-a-backups",
+            storageBoxType: "bx11",
+            location: "fsn1",
+            deleteProtection: true,
+            sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey"],
+            accessSettings: { sshEnabled: true, reachableExternally: false },
+        });
+        expect(box.options).toMatchObject({ protect: true, retainOnDelete: true });
+    });
+
+    test("the configure step writes the backup settings and keys, all inside the secret stdin", () => {
+        const configure = run.one("command:remote:Command", "fsn1-a/configure");
+        expect(configure.inputs.create).toBe("bash -s");
+        expect(JSON.stringify(configure.rawInputs.stdin)).toMatch(/1b47061264138c4ac30d75fd1eb44270/);
+        const files = decodeConfigureFiles(configure.inputs.stdin as string);
+        expect(files["/etc/zeptoclaw-fleet/backup.env"]).toContain(
+            "RESTIC_REPOSITORY='sftp:u123456@u123456.your-storagebox.de:zeptoclaw-fleet/fsn1-a'",
+        );
+        expect(files["/etc/zeptoclaw-fleet/restic-password"]).toBe(`${backupSecrets.backupPassword}\n`);
+        expect(files["/etc/zeptoclaw-fleet/backup-ssh-key"]).toMatch(/MOCKHOSTKEYPRIVATE/);
+        expect(files["/root/.ssh/authorized_keys"]).toBe(`${prodConfig.sshPublicKeys[0]}\n`);
+        expect(configure.inputs.stdin).toMatch(/device=\/dev\/disk\/by-id\/scsi-0HC_Volume_\d+ /);
+        expect(configure.options.dependencies).toContain(
+            run.one("hcloud:index/volumeAttachment:VolumeAttachment", "fsn1-a/data-attachment").urn,
+        );
+    });
+
+    test("a server-image change replaces the server and re-attaches the Volume; the data stays", async () => {
+        const next = await prod({ serverImage: "debian-13" });
+        const before = new Map(run.resources.map((r) => [key(r), r]));
+        const changed = next.resources
+            .filter((r) => JSON.stringify(r.inputs) !== JSON.stringify(before.get(key(r))?.inputs))
+            .map(key)
+            .sort();
+        // What the engine would touch: the server itself (a new one: image forces it), what
+        // refers to its id (the attachment, the readiness and configure commands), nothing else.
+        expect(changed).toEqual([
+            "command:remote:Command::fsn1-a/configure",
+            "command:remote:Command::fsn1-a/ready",
+            "hcloud:index/server:Server::fsn1-a/server",
+            "hcloud:index/volumeAttachment:VolumeAttachment::fsn1-a/data-attachment",
+        ]);
+        // Untouched: the data Volume, the IPv4 (so the Docker provider's address), every tenant's
+        // container and volume, the Storage Box.
+        for (const untouched of [
+            "hcloud:index/volume:Volume::fsn1-a/data",
+            "hcloud:index/primaryIp:PrimaryIp::fsn1-a/ipv4",
+            "pulumi:providers:docker::fsn1-a/docker",
+            "docker:index/volume:Volume::shop-a/data",
+            "docker:index/container:Container::shop-a/gateway",
+            "hcloud:index/storageBox:StorageBox::fsn1-a/backups/box",
+        ]) {
+            expect(changed).not.toContain(untouched);
+            expect(next.resources.map(key)).toContain(untouched);
+        }
+    });
+
+    test("a missing or plaintext backup credential is refused, naming the key and the fix", async () => {
+        await expect(runProgram({ stack: "prod", ...fleet(["shop-a"]), config: prodConfig })).rejects.toThrow(
+            /Pulumi\.prod\.yaml: zeptoclaw-fleet:backupPassword: is required when backupTarget is "storagebox": pulumi config set --secret backupPassword -s prod/,
+        );
+        await expect(
+            runProgram({
+                stack: "prod",
+                ...fleet(["shop-a"]),
+                config: { ...prodConfig, ...backupSecrets },
+            }),
+        ).rejects.toThrow(
+            /zeptoclaw-fleet:backupStorageBoxPassword: is stored in plaintext: pulumi config rm/,
+        );
+    });
+});
