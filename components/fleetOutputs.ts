@@ -14,6 +14,8 @@ export function fleetOutputs(
         hostAddress: host.address,
         sshCommand: host.sshCommand,
         knownHostsLine: host.knownHostsLine,
+        // Plain, for tools (npm run status); with knownHostsLine for an ssh:// host.
+        dockerHost: host.dockerHost,
         dockerHostCommand: pulumi.interpolate`export DOCKER_HOST=${host.dockerHost}`,
         image: { reference: image.reference, id: image.id },
         tenants: Object.fromEntries(

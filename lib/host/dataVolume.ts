@@ -51,6 +51,8 @@ export function renderDataVolumeMount(volumeId: string | number): string {
         changed+=("$target")
     fi
     findmnt -no OPTIONS "$target" | grep -q usrquota || die "$target is mounted without user quotas (uquota)"
+    # After dataVolumeGb grew, Hetzner has resized the Volume; the file system follows (online).
+    xfs_growfs "$target" >/dev/null
 }
 `;
 }

@@ -102,9 +102,22 @@ export function anyContainerViolations(r: ResourceUnderPolicy): string[] {
     return v;
 }
 
-/** A prod server holds every tenant's data: it cannot be deleted or rebuilt by accident. */
+/** Hetzner objects holding tenant data or its backups, or the address every tenant is reached at. */
+export const dataHoldingTypes = [
+    "hcloud:index/volume:Volume",
+    "hcloud:index/primaryIp:PrimaryIp",
+    "hcloud:index/storageBox:StorageBox",
+] as const;
+
+/**
+ * The data Volume, the IPv4 and the Storage Box of any fleet stack cannot be deleted by accident;
+ * a prod server can be neither deleted nor rebuilt by accident.
+ */
 export function statefulResourceViolations(r: ResourceUnderPolicy): string[] {
     const labels = (r.props.labels ?? {}) as Record<string, string>;
+    if ((dataHoldingTypes as readonly string[]).includes(r.type) && labels["zeptoclaw-fleet"] === "true") {
+        return r.props.deleteProtection === true ? [] : ["holds tenant data and has no delete protection"];
+    }
     if (r.type !== serverType || labels["zeptoclaw-env"] !== "prod") {
         return [];
     }

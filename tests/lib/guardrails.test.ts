@@ -99,6 +99,17 @@ describe("guardrails, on hand-built inputs", () => {
         ]);
         expect(statefulResourceViolations(server({ "zeptoclaw-env": "staging" }, false))).toEqual([]);
     });
+
+    test("a fleet's data Volume, IPv4 and Storage Box always have delete protection", () => {
+        const volume = (deleteProtection: boolean) => ({
+            type: "hcloud:index/volume:Volume",
+            props: { labels: { "zeptoclaw-fleet": "true", "zeptoclaw-env": "dev" }, deleteProtection },
+        });
+        expect(statefulResourceViolations(volume(true))).toEqual([]);
+        expect(statefulResourceViolations(volume(false))).toEqual([
+            "holds tenant data and has no delete protection",
+        ]);
+    });
 });
 
 describe("guardrails, on what the program declares", () => {

@@ -1,0 +1,346 @@
+/**
+ * `npm run status -- -s <stack>`: one line per tenant of the stack, as its engine sees it now:
+ * container state, health, restarts, memory and CPU against their limits, the size of its data
+ * and its last successful backup; then a summary line. Run from the project folder.
+ *
+ * It reaches the engine the way the program does, from the stack's outputs: `dockerHost`, and
+ * for an SSH host its `knownHostsLine`, the only host key accepted. It runs the Docker CLI
+ * rather than dockerode: for ssh:// the CLI uses OpenSSH, as the program's Docker provider does
+ * (the operator's agent, keys and ~/.ssh/config, and options that pin the host key), where
+ * dockerode would bring a second SSH implementation with a host check of its own to get right.
+ * It only reads: inspect, stats, system df, and `docker cp` of the backup record (the archive
+ * API; nothing is executed in a tenant's container).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { labelKeys } from "../lib/docker/labels";
+import { tenantNames } from "../lib/docker/tenantNames";
+import { describeProblem } from "../lib/errors";
+import {
+    BackupStatus,
+    backupRecordMaxBytes,
+    backupRecordPath,
+    parseBackupRecord,
+} from "../lib/status/backupRecord";
+import { TenantContainer, parseContainerInspect } from "../lib/status/containerInspect";
+import { DockerConnection, dockerConnection, sshWrapperScript } from "../lib/status/dockerConnection";
+import { parseDockerStats } from "../lib/status/dockerStats";
+import { parseStackOutputs } from "../lib/status/stackOutputs";
+import { DeclaredTenant, isMeasurable, statusRows, summarize } from "../lib/status/statusRows";
+import { formatStatusTable, formatSummary, printable } from "../lib/status/statusTable";
+import { firstFileOfTar } from "../lib/status/tarFile";
+import { parseVolumeSizes } from "../lib/status/volumeSizes";
+import { readTenantSources } from "../lib/tenants/readTenantSources";
+import { selectTenants, stacksFromFileNames, unknownStackMessage } from "../lib/tenants/selectTenants";
+
+class UsageError extends Error {}
+
+const usage = "usage: npm run status -- -s <stack>";
+const root = process.cwd();
+
+function fail(message: string): never {
+    throw new UsageError(message);
+}
+
+function warn(message: string): void {
+    process.stderr.write(`status: warning: ${message}\n`);
+}
+
+/** The stack named with -s, checked against the Pulumi.<stack>.yaml files. */
+function requireStack(argv: string[]): string {
+    let stack: string | undefined;
+    try {
+        stack = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" } } }).values.stack;
+    } catch (err) {
+        fail(`${err instanceof Error ? err.message : String(err)}\n${usage}`);
+    }
+    if (!fs.existsSync(path.join(root, "Pulumi.yaml"))) {
+        fail("run this from the zeptoclaw-fleet project folder (where Pulumi.yaml is)");
+    }
+    const known = stacksFromFileNames(fs.readdirSync(root));
+    if (stack === undefined || stack === "") {
+        fail(`name the stack with -s <stack> (known stacks: ${known.join(", ")})\n${usage}`);
+    }
+    if (!known.includes(stack)) {
+        fail(unknownStackMessage(stack, known));
+    }
+    return stack;
+}
+
+/** The tenants the stack declares in tenants/, with their container and volume names. */
+function declaredTenants(stack: string): DeclaredTenant[] {
+    const dir = path.join(root, "tenants");
+    if (!fs.existsSync(dir)) {
+        fail("there is no tenants/ folder here; run this from the zeptoclaw-fleet project folder");
+    }
+    const stacks = stacksFromFileNames(fs.readdirSync(root));
+    const { tenants, problems } = selectTenants(readTenantSources(dir, root), stack, stacks);
+    if (problems.length > 0) {
+        fail(`fix the tenant files first:\n${problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`);
+    }
+    // Only the container and volume names are used; the config path does not matter here.
+    return tenants.map((t) => {
+        const names = tenantNames(t.name, "", t.volume);
+        return { name: t.name, container: names.container, volume: names.volume };
+    });
+}
+
+/** The stack's outputs, read with the operator's Pulumi CLI, login and backend. */
+function stackOutputs(stack: string) {
+    const result = spawnSync("pulumi", ["stack", "output", "--json", "-s", stack], {
+        encoding: "utf8",
+        // Pulumi's own errors and prompts (a passphrase) go to the operator directly.
+        stdio: ["inherit", "pipe", "inherit"],
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    if (result.error !== undefined) {
+        fail(
+            (result.error as NodeJS.ErrnoException).code === "ENOENT"
+                ? "the Pulumi CLI is not installed or not on PATH (https://www.pulumi.com/docs/install/)"
+                : `could not run pulumi: ${result.error.message}`,
+        );
+    }
+    if (result.status !== 0) {
+        const localState =
+            process.env.PULUMI_BACKEND_URL === undefined && fs.existsSync(path.join(root, ".pulumi"))
+                ? `; a stack deployed by npm run dev:up keeps its state in .pulumi/: set PULUMI_BACKEND_URL=file://${root}/.pulumi`
+                : "";
+        fail(
+            `pulumi stack output --json -s ${stack} failed (its message is above); is the stack initialised and deployed?${localState}`,
+        );
+    }
+    const parsed = parseStackOutputs(stack, result.stdout);
+    if (!parsed.ok) {
+        fail(parsed.message);
+    }
+    return parsed.outputs;
+}
+
+/** The first executable `name` on PATH outside `skip`. */
+function findOnPath(name: string, skip: string): string | undefined {
+    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+        const candidate = path.join(dir, name);
+        if (dir === "" || path.resolve(dir) === path.resolve(skip)) {
+            continue;
+        }
+        try {
+            fs.accessSync(candidate, fs.constants.X_OK);
+            if (fs.statSync(candidate).isFile()) {
+                return candidate;
+            }
+        } catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+
+/**
+ * The environment the Docker CLI runs in: DOCKER_HOST from the stack (which overrides any
+ * docker context) and, for SSH, an `ssh` first in PATH that accepts the stack's host key only.
+ * `dir` is a private temporary folder for the known_hosts file and the wrapper.
+ */
+function dockerEnvironment(connection: DockerConnection, dir: string): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: connection.dockerHost };
+    delete env.DOCKER_CONTEXT;
+    if (connection.kind === "ssh") {
+        const realSsh =
+            findOnPath("ssh", dir) ??
+            fail("ssh is not installed: reaching an ssh:// engine needs OpenSSH's ssh (8.5 or newer)");
+        const knownHosts = path.join(dir, "known_hosts");
+        fs.writeFileSync(knownHosts, connection.knownHosts, { mode: 0o600 });
+        fs.writeFileSync(path.join(dir, "ssh"), sshWrapperScript(realSsh, knownHosts), { mode: 0o700 });
+        env.PATH = `${dir}${path.delimiter}${process.env.PATH ?? ""}`;
+    }
+    return env;
+}
+
+interface RunResult {
+    code: number | null;
+    stdout: Buffer;
+    stderr: string;
+}
+
+/**
+ * Runs a command and collects its output. Past `maxStdout` bytes, the command is stopped and the
+ * output cut there: a file a tenant can write to is read with a limit.
+ */
+function run(
+    command: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    maxStdout = Infinity,
+): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+        const out: Buffer[] = [];
+        let outBytes = 0;
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+            if (outBytes < maxStdout) {
+                out.push(chunk);
+            }
+            outBytes += chunk.length;
+            if (outBytes > maxStdout) {
+                child.kill();
+            }
+        });
+        child.stderr.on("data", (chunk: Buffer) => {
+            if (stderr.length < 64 * 1024) {
+                stderr += chunk.toString("utf8");
+            }
+        });
+        child.on("error", (err: NodeJS.ErrnoException) =>
+            reject(
+                err.code === "ENOENT"
+                    ? new UsageError(
+                          `the docker CLI is not installed or not on PATH (https://docs.docker.com/engine/install/)`,
+                      )
+                    : err,
+            ),
+        );
+        child.on("close", (code) =>
+            resolve({ code: outBytes > maxStdout ? 0 : code, stdout: Buffer.concat(out), stderr }),
+        );
+    });
+}
+
+/** Docker's error without its boilerplate, on one line, safe to print. */
+function dockerError(stderr: string): string {
+    const line = stderr
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== "")
+        .pop();
+    return printable((line ?? "no message").replace(/^Error response from daemon: /, ""));
+}
+
+/** Maps with at most `limit` calls in flight: one `docker cp` per tenant, not hundreds at once. */
+async function mapLimit<T, R>(
+    items: ReadonlyArray<T>,
+    limit: number,
+    fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+    const results: R[] = new Array<R>(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+/** The tenant's backup record, through the archive API (`docker cp`), read as untrusted input. */
+async function readBackup(env: NodeJS.ProcessEnv, container: TenantContainer): Promise<BackupStatus> {
+    // The tar stream holds a header before the file: room for it beyond the record's own limit.
+    const result = await run(
+        "docker",
+        ["cp", `${container.id}:${backupRecordPath}`, "-"],
+        env,
+        backupRecordMaxBytes + 4096,
+    );
+    if (result.code !== 0) {
+        // "Could not find the file" (current engines), "No such container:path" (older ones).
+        if (/Could not find the file|No such container:path/.test(result.stderr)) {
+            return { kind: "never" };
+        }
+        return { kind: "unreadable", reason: dockerError(result.stderr).slice(0, 80) };
+    }
+    const file = firstFileOfTar(result.stdout);
+    if (!file.ok) {
+        return { kind: "malformed", reason: file.reason };
+    }
+    return parseBackupRecord(file.content.toString("utf8"));
+}
+
+async function status(
+    stack: string,
+    connection: DockerConnection,
+    hostName: string | undefined,
+    declared: DeclaredTenant[],
+) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-status-"));
+    try {
+        const env = dockerEnvironment(connection, dir);
+        const docker = (args: string[]) => run("docker", args, env);
+
+        // Every gateway on this stack's host, declared or not.
+        const filters = ["--filter", `label=${labelKeys.role}=gateway`];
+        if (hostName !== undefined) {
+            filters.push("--filter", `label=${labelKeys.host}=${hostName}`);
+        }
+        const ps = await docker(["ps", "--all", "--quiet", "--no-trunc", ...filters]);
+        if (ps.code !== 0) {
+            const refused = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/.test(
+                ps.stderr,
+            )
+                ? `; the host did not present the key in the stack's knownHostsLine, so nothing was sent to it. Check that ${connection.dockerHost} is still the stack's server (pulumi refresh -s ${stack}) before trusting another key`
+                : "";
+            fail(
+                `cannot reach the Docker engine of stack "${stack}" at ${connection.dockerHost}: ${dockerError(ps.stderr)}${refused}`,
+            );
+        }
+        const ids = ps.stdout
+            .toString("utf8")
+            .split("\n")
+            .filter((l) => l.trim() !== "");
+        let containers: TenantContainer[] = [];
+        if (ids.length > 0) {
+            // A container removed since `ps` makes inspect fail for it alone; the others are printed.
+            const inspect = await docker(["inspect", ...ids]);
+            containers =
+                inspect.stdout.length > 0 ? parseContainerInspect(inspect.stdout.toString("utf8")) : [];
+        }
+
+        const measurable = containers.filter(isMeasurable).map((c) => c.id);
+        const [stats, df, backups] = await Promise.all([
+            measurable.length === 0
+                ? undefined
+                : docker(["stats", "--no-stream", "--format", "{{json .}}", ...measurable]),
+            docker(["system", "df", "--verbose", "--format", "{{json .Volumes}}"]),
+            mapLimit(containers, 8, (c) => readBackup(env, c)),
+        ]);
+        if (stats !== undefined && stats.code !== 0) {
+            warn(`docker stats failed: ${dockerError(stats.stderr)}`);
+        }
+        let volumeSizes: Map<string, number> | undefined;
+        if (df.code === 0) {
+            volumeSizes = parseVolumeSizes(df.stdout.toString("utf8"));
+        } else {
+            warn(`docker system df failed: ${dockerError(df.stderr)}`);
+        }
+
+        const rows = statusRows(declared, {
+            containers,
+            usage: parseDockerStats(stats?.stdout.toString("utf8") ?? ""),
+            volumeSizes,
+            backups: new Map(containers.map((c, i) => [c.id, backups[i]])),
+        });
+        const lines = [...formatStatusTable(rows, new Date()), formatSummary(summarize(rows))];
+        process.stdout.write(`${lines.join("\n")}\n`);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+async function main(): Promise<void> {
+    const stack = requireStack(process.argv.slice(2));
+    const declared = declaredTenants(stack);
+    const outputs = stackOutputs(stack);
+    const plan = dockerConnection(stack, outputs);
+    if (!plan.ok) {
+        fail(plan.message);
+    }
+    await status(stack, plan.connection, outputs.hostName, declared);
+}
+
+main().catch((err: unknown) => {
+    process.stderr.write(`status: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(err instanceof UsageError ? 2 : 1);
+});

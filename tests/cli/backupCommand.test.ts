@@ -1,0 +1,101 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const repo = path.resolve(__dirname, "..", "..");
+const knownHostsLine = "198.51.100.7 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey";
+const dirs: string[] = [];
+
+afterAll(() => {
+    for (const dir of dirs) {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+});
+
+/** Runs scripts/backup.ts with a fake `pulumi` printing `outputs` and a fake `ssh` that records its call. */
+function run(args: string[], outputs: Record<string, unknown>) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-backup-cli-"));
+    dirs.push(dir);
+    const log = path.join(dir, "calls.log");
+    fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/sh\necho '${JSON.stringify(outputs)}'\n`, {
+        mode: 0o755,
+    });
+    fs.writeFileSync(
+        path.join(dir, "ssh"),
+        `#!/bin/sh\nprintf '%s\\n' "$@" > "${log}"\n` +
+            `for a in "$@"; do case "$a" in UserKnownHostsFile=*) cat "\${a#UserKnownHostsFile=}" > "${log}.known";; esac; done\n` +
+            `echo "restored on the host"\n`,
+        { mode: 0o755 },
+    );
+    const result = spawnSync(
+        process.execPath,
+        [
+            "-r",
+            require.resolve("ts-node/register/transpile-only"),
+            path.join(repo, "scripts/backup.ts"),
+            ...args,
+        ],
+        { cwd: repo, encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } },
+    );
+    const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : undefined);
+    return { ...result, sshArgs: read(log)?.trimEnd().split("\n"), knownHosts: read(`${log}.known`) };
+}
+
+const prodOutputs = { dockerHost: "ssh://root@198.51.100.7", knownHostsLine, hostName: "fsn1-a" };
+
+describe("npm run backup / restore / snapshots", () => {
+    test("restore runs the host's backup tool over SSH, accepting only the stack's host key", () => {
+        const r = run(["restore", "-s", "prod", "shop-a", "1a2b3c4d"], prodOutputs);
+        expect(r.status).toBe(0);
+        expect(r.stdout).toContain("restored on the host");
+        expect(r.sshArgs).toEqual([
+            "-o",
+            "StrictHostKeyChecking=yes",
+            "-o",
+            expect.stringMatching(/^UserKnownHostsFile=\/.+\/known_hosts$/),
+            "-o",
+            "GlobalKnownHostsFile=/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "root@198.51.100.7",
+            "/usr/local/sbin/zeptoclaw-fleet-backup",
+            "restore",
+            "shop-a",
+            "1a2b3c4d",
+        ]);
+        expect(r.knownHosts?.trim()).toBe(knownHostsLine);
+    });
+
+    test("backup and snapshots pass the tenant names through", () => {
+        expect(run(["backup", "-s", "prod"], prodOutputs).sshArgs?.slice(-1)).toEqual(["backup"]);
+        expect(run(["snapshots", "-s", "prod", "shop-b"], prodOutputs).sshArgs?.slice(-2)).toEqual([
+            "snapshots",
+            "shop-b",
+        ]);
+    });
+
+    test("what reaches the remote shell is only a tenant name or a snapshot id", () => {
+        const badTenant = run(["restore", "-s", "prod", "shop-a;reboot"], prodOutputs);
+        expect(badTenant.status).toBe(2);
+        expect(badTenant.stderr).toMatch(/"shop-a;reboot" is not a tenant name/);
+        expect(badTenant.sshArgs).toBeUndefined();
+        const badId = run(["restore", "-s", "prod", "shop-a", "$(id)"], prodOutputs);
+        expect(badId.stderr).toMatch(/"\$\(id\)" is not a snapshot id/);
+        expect(badId.sshArgs).toBeUndefined();
+    });
+
+    test("a local stack has no host backups; a stack without a pinned host key is refused", () => {
+        const local = run(["restore", "-s", "dev", "shop-a"], { dockerHost: "unix:///var/run/docker.sock" });
+        expect(local.status).toBe(2);
+        expect(local.stderr).toMatch(/runs on a local engine .* backups run on Hetzner hosts/);
+        const unpinned = run(["restore", "-s", "prod", "shop-a"], { dockerHost: "ssh://root@198.51.100.7" });
+        expect(unpinned.status).toBe(2);
+        expect(unpinned.sshArgs).toBeUndefined();
+    });
+
+    test("an unknown stack and a missing -s say what exists", () => {
+        expect(run(["restore", "-s", "staging", "shop-a"], prodOutputs).stderr).toMatch(/staging/);
+        expect(run(["restore", "shop-a"], prodOutputs).stderr).toMatch(/name the stack with -s <stack>/);
+    });
+});

@@ -1,0 +1,209 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import Docker from "dockerode";
+import { backupRecordPath } from "../../lib/status/backupRecord";
+import { runProgram } from "../support/runProgram";
+import { secretsFor, tenantYaml } from "../support/tenantFiles";
+import { EngineAdapter, removeLabelled, testLabel } from "./support/engineAdapter";
+
+// Real containers: the first health probe runs after the 30 s interval the program declares.
+jest.setTimeout(5 * 60_000);
+
+const repo = path.resolve(__dirname, "..", "..");
+const docker = new Docker({ socketPath: "/var/run/docker.sock" });
+const adapter = new EngineAdapter(docker, `status-${process.pid}`);
+let configRoot = "";
+let workspace = "";
+/** Deployed: a (backed up), b (stopped), c (deployed, then no longer declared). Declared, never deployed: d. */
+const deployed = ["status-a", "status-b", "status-c"];
+
+const settings = {
+    agents: { defaults: { model: "anthropic/claude-sonnet-4" } },
+    providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
+    channels: { telegram: { token: { secret: "telegramBotToken" } } },
+};
+
+function file(name: string, resources: Record<string, number> = {}): string {
+    return tenantYaml(name, { stacks: ["dev"], zeptoclaw: settings, resources });
+}
+
+/** Leftovers of an aborted earlier run of this suite only: other suites' objects are not touched. */
+async function removeOwnLeftovers(): Promise<void> {
+    for (const c of await docker.listContainers({ all: true, filters: { label: [testLabel] } })) {
+        if (deployed.includes(c.Labels["com.zeptoclaw.tenant"] ?? "")) {
+            await docker.getContainer(c.Id).remove({ force: true, v: true });
+        }
+    }
+    for (const v of (await docker.listVolumes({ filters: { label: [testLabel] } })).Volumes ?? []) {
+        if (deployed.map((t) => `${t}-data`).includes(v.Name)) {
+            await docker.getVolume(v.Name).remove();
+        }
+    }
+}
+
+beforeAll(async () => {
+    await removeLabelled(docker, adapter.runId);
+    await removeOwnLeftovers();
+    configRoot = fs.mkdtempSync(path.join(os.tmpdir(), "zc-status-config-"));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), "zc-status-ws-"));
+});
+
+afterAll(async () => {
+    await adapter.removeEverything();
+    fs.rmSync(configRoot, { recursive: true, force: true });
+    fs.rmSync(workspace, { recursive: true, force: true });
+});
+
+/** Writes a file into the root of a tenant's volume from the host, as root, as the backup script does. */
+async function writeIntoVolume(tenant: string, content: string): Promise<void> {
+    const { Mountpoint } = await docker.getVolume(`${tenant}-data`).inspect();
+    const target = path.join(Mountpoint, path.basename(backupRecordPath));
+    fs.writeFileSync(target, content, { mode: 0o644 });
+    fs.chownSync(target, 0, 0);
+}
+
+/** Exec events in the tenants' containers between two times, health probes left out. */
+async function execsIn(containers: string[], since: number, until: number): Promise<string[]> {
+    const stream = await docker.getEvents({
+        since: Math.floor(since / 1000),
+        until: Math.ceil(until / 1000),
+        filters: { type: ["container"], event: ["exec_create"], container: containers },
+    });
+    let text = "";
+    for await (const chunk of stream) {
+        text += String(chunk);
+    }
+    return text
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l) => (JSON.parse(l) as { Action: string }).Action)
+        .filter((action) => !action.includes("/healthz"));
+}
+
+test("npm run status shows each tenant's state, health, limits, data and last backup over the stack's connection", async () => {
+    const run = await runProgram({
+        stack: "dev",
+        tenantFiles: {
+            "status-a.yaml": file("status-a", { memoryMb: 256 }),
+            "status-b.yaml": file("status-b"),
+            "status-c.yaml": file("status-c"),
+        },
+        tenantSecrets: secretsFor(deployed),
+        config: { configRoot, imageSource: "build", imageContext: "tests/fixtures/zeptoclaw-standin" },
+    });
+    await adapter.apply(run);
+
+    const backedUpAt = new Date(Date.now() - 3 * 3_600_000 - 60_000);
+    await writeIntoVolume(
+        "status-a",
+        `${JSON.stringify({ time: backedUpAt.toISOString().replace(/\.\d+Z$/, "Z"), snapshot: "a1b2c3d4", bytes: 4096 })}\n`,
+    );
+    await writeIntoVolume("status-c", "{ this is not json");
+    await docker.getContainer("zc-status-b").stop({ t: 5 });
+
+    // The operator's project: status-c left the stack, status-d joined it but is not deployed yet.
+    for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
+        fs.copyFileSync(path.join(repo, f), path.join(workspace, f));
+    }
+    fs.mkdirSync(path.join(workspace, "tenants"));
+    for (const name of ["status-a", "status-b", "status-d"]) {
+        fs.writeFileSync(path.join(workspace, "tenants", `${name}.yaml`), file(name));
+    }
+    // npx finds ts-node through the project's node_modules, and never downloads it.
+    fs.symlinkSync(path.join(repo, "node_modules"), path.join(workspace, "node_modules"));
+    const bin = path.join(workspace, "bin");
+    fs.mkdirSync(bin);
+    const outputs = {
+        hostName: "local",
+        hostAddress: "localhost",
+        dockerHost: "unix:///var/run/docker.sock",
+        dockerHostCommand: "export DOCKER_HOST=unix:///var/run/docker.sock",
+        knownHostsLine: null,
+        tenants: {},
+    };
+    fs.writeFileSync(
+        path.join(bin, "pulumi"),
+        `#!/bin/sh\ncase "$*" in "stack output --json -s dev") echo '${JSON.stringify(outputs)}';; *) exit 1;; esac\n`,
+        { mode: 0o755 },
+    );
+
+    const started = Date.now();
+    const result = spawnSync(
+        "npx",
+        ["--no-install", "ts-node", "--transpile-only", path.join(repo, "scripts/status.ts"), "-s", "dev"],
+        {
+            cwd: workspace,
+            encoding: "utf8",
+            env: {
+                ...process.env,
+                PATH: `${bin}:${process.env.PATH}`,
+                // Whatever the caller's shell points at, the stack's output decides.
+                DOCKER_HOST: "tcp://127.0.0.1:9",
+                TS_NODE_PROJECT: path.join(repo, "tsconfig.json"),
+            },
+        },
+    );
+    const finished = Date.now();
+    process.stdout.write(`npm run status took ${finished - started} ms:\n${result.stdout}`);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+
+    const lines = result.stdout.trimEnd().split("\n");
+    const cells = (tenant: string) => lines.find((l) => l.startsWith(`${tenant} `))?.split(/\s{2,}/);
+    expect(lines[0].split(/\s{2,}/)).toEqual([
+        "TENANT",
+        "STATE",
+        "HEALTH",
+        "RESTARTS",
+        "MEMORY",
+        "CPU",
+        "DATA",
+        "LAST-BACKUP",
+    ]);
+    const size = /^\d+(\.\d)? (B|KiB|MiB)$/;
+    expect(cells("status-a")).toEqual([
+        "status-a",
+        "running",
+        "healthy",
+        "0",
+        expect.stringMatching(/^\d+(\.\d)?\/256 MiB$/),
+        expect.stringMatching(/^\d+\.\d%\/0\.25 cpu$/),
+        expect.stringMatching(size),
+        `${backedUpAt.toISOString().slice(0, 16).replace("T", " ")} UTC (3h ago)`,
+    ]);
+    expect(cells("status-b")).toEqual([
+        "status-b",
+        "exited",
+        "-",
+        "0",
+        "-/128 MiB",
+        "-/0.25 cpu",
+        expect.stringMatching(size),
+        "never",
+    ]);
+    expect(cells("status-d")).toEqual(["status-d", "missing", "-", "-", "-", "-", "-", "-"]);
+    expect(cells("status-c")).toEqual([
+        "status-c (not declared)",
+        "running",
+        "healthy",
+        "0",
+        expect.stringMatching(/^\d+(\.\d)?\/128 MiB$/),
+        expect.stringMatching(/^\d+\.\d%\/0\.25 cpu$/),
+        expect.stringMatching(size),
+        "malformed record: not JSON",
+    ]);
+    // Declared tenants first, by name; then the undeclared ones.
+    expect(lines.indexOf(lines.find((l) => l.startsWith("status-d "))!)).toBeLessThan(
+        lines.indexOf(lines.find((l) => l.startsWith("status-c "))!),
+    );
+    expect(lines[lines.length - 1]).toMatch(
+        /^3 declared: 1 running, 0 unhealthy, 1 missing; \d+ not declared$/,
+    );
+
+    // Read through the archive API only: nothing was executed in a tenant's container.
+    expect(await execsIn(["zc-status-a", "zc-status-b", "zc-status-c"], started, finished + 1000)).toEqual(
+        [],
+    );
+});
