@@ -9,6 +9,7 @@ import { capacityProblems, subnetProblems } from "./lib/capacity/capacity";
 import { loadFleetConfig } from "./lib/config/loadFleetConfig";
 import { configLocation } from "./lib/config/stackConfig";
 import { failOnProblems } from "./lib/errors";
+import { runTenantQuotas } from "./lib/host/tenantQuota";
 import { withoutStackTraces } from "./lib/runtime/withoutStackTraces";
 import { tenantConfigOutput } from "./lib/zeptoclaw/tenantConfigOutput";
 
@@ -40,6 +41,8 @@ export = async () => {
         settings,
         environment: config.environment,
         backupSecrets: config.backupSecrets,
+        // Each tenant's uid held to its disk limit on the data Volume, at every configure step.
+        configureFinally: runTenantQuotas(config.tenants),
     });
     const onHost = { parent: host, providers: [host.dockerProvider] };
 

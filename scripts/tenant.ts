@@ -185,7 +185,7 @@ async function remove(name: string, stack: string, purge: boolean, reader: Secre
 
 function list(): void {
     const sources = readTenantSources(tenantsDir, root);
-    const rows = [["STACK", "TENANT", "MEMORY", "RESERVED", "CPUS", "CPU-WEIGHT", "PIDS"]];
+    const rows = [["STACK", "TENANT", "MEMORY", "RESERVED", "CPUS", "CPU-WEIGHT", "PIDS", "DISK"]];
     const stacks = knownStacks();
     for (const stack of stacks) {
         const { tenants, problems } = selectTenants(sources, stack, stacks);
@@ -202,6 +202,7 @@ function list(): void {
                 String(r.cpus),
                 String(r.cpuReservation),
                 String(r.pids),
+                `${r.diskMb}M`,
             ]);
         }
     }

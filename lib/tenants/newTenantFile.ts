@@ -39,6 +39,7 @@ export function renderNewTenantFile(name: string, stacks: ReadonlyArray<string>)
                 cpus: 0.25,
                 cpuReservation: 0.05,
                 pids: 256,
+                diskMb: 1024,
             },
         },
         { flowCollectionPadding: true },

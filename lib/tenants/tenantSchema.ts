@@ -117,14 +117,25 @@ const zeptoclawSchema = z.strictObject({
         .prefault({}),
 });
 
-/** The seed's compose limits; `cpuReservation` becomes a relative CPU weight (cpu shares). */
+/**
+ * The seed's compose limits; `cpuReservation` becomes a relative CPU weight (cpu shares).
+ * `diskMb` is new (the seed had no disk limit): 1 GB holds years of a small business's sessions
+ * and memory, and bounds what one tenant can take from the data volume all tenants share.
+ */
 export const defaultTenantResources = {
     memoryMb: 128,
     memoryReservationMb: 32,
     cpus: 0.25,
     cpuReservation: 0.05,
     pids: 256,
+    diskMb: 1024,
 } as const;
+
+/**
+ * Bounds of `resources.diskMb`. Below 64 MB a tenant could not keep its sessions for long; the
+ * upper bound only catches unit mistakes (a size in KB or bytes), 1 TB being beyond any volume.
+ */
+export const tenantDiskMbRange = { min: 64, max: 1_048_576 } as const;
 
 const resourcesSchema = z
     .strictObject({
@@ -133,6 +144,13 @@ const resourcesSchema = z
         cpus: z.number().min(0.01).max(64).default(defaultTenantResources.cpus),
         cpuReservation: z.number().min(0.01).max(64).default(defaultTenantResources.cpuReservation),
         pids: z.number().int().min(32).max(32_768).default(defaultTenantResources.pids),
+        /** Its data (the volume at /data), as a per-uid XFS quota; files are bounded with it. */
+        diskMb: z
+            .number()
+            .int()
+            .min(tenantDiskMbRange.min)
+            .max(tenantDiskMbRange.max)
+            .default(defaultTenantResources.diskMb),
     })
     .superRefine((r, ctx) => {
         if (r.memoryReservationMb > r.memoryMb) {

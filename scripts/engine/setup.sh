@@ -4,7 +4,11 @@
 #   2. install docker.io (Debian's apt) if needed and start dockerd in the background,
 #   3. build the base image zeptoclaw-fleet/debian-base:bookworm with debootstrap
 #      (no registry is reachable, so nothing can be pulled),
-#   4. build the stand-in image zeptoclaw-fleet/zeptoclaw-standin:test.
+#   4. build the stand-in image zeptoclaw-fleet/zeptoclaw-standin:test,
+#   5. install the host tools the program installs on a fleet host (restic, jq), which the
+#      backup round trip runs on this machine as it would on the host.
+#   6. install xfsprogs and user-mode-linux for the storage suite (XFS user quotas; this
+#      machine's kernel has none, a user-mode Linux kernel from Debian has).
 # Idempotent; run as root. Environment:
 #   FLEET_DAEMON_CONFIG  optional dockerd --config-file (only used when this script starts dockerd)
 #   FLEET_DEBIAN_MIRROR  optional mirror override (default: from the apt sources, else deb.debian.org)
@@ -15,8 +19,9 @@ STANDIN_DIR="$REPO_ROOT/tests/fixtures/zeptoclaw-standin"
 BASE_IMAGE=zeptoclaw-fleet/debian-base:bookworm
 STANDIN_IMAGE=zeptoclaw-fleet/zeptoclaw-standin:test
 SUITE=bookworm
-# python3-minimal lacks json and http.server; libpython3-stdlib brings them.
-PACKAGES=(ca-certificates gosu wget python3-minimal libpython3-stdlib procps)
+# python3-minimal lacks json and http.server; libpython3-stdlib brings them. openssh-server
+# lets the backup suite serve an SFTP repository from a container, as a Storage Box would.
+PACKAGES=(ca-certificates gosu wget python3-minimal libpython3-stdlib procps openssh-server)
 RECIPE_VERSION=1 # bump when the rootfs recipe below changes, to invalidate caches
 CACHE_DIR=/var/cache/zeptoclaw-fleet
 DOCKERD_LOG=/var/log/zeptoclaw-fleet-dockerd.log
@@ -195,8 +200,8 @@ build_rootfs_tarball() {
   # Everything the stand-in imports and runs must be there.
   chroot "$ROOTFS" python3 -c 'import json, http.server, socket, hashlib, subprocess, threading; hashlib.sha256(b"")' ||
     die "python3 in the rootfs lacks a module the stand-in needs"
-  chroot "$ROOTFS" sh -c 'command -v gosu && command -v wget && command -v useradd && command -v ps' >/dev/null ||
-    die "the rootfs lacks gosu, wget, useradd or ps"
+  chroot "$ROOTFS" sh -c 'command -v gosu && command -v wget && command -v useradd && command -v ps && command -v sshd' >/dev/null ||
+    die "the rootfs lacks gosu, wget, useradd, ps or sshd"
 
   # Keep the image small and free of this host's details.
   rm -rf "${ROOTFS:?}"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/*.bin \
@@ -248,6 +253,36 @@ build_standin() {
   log "smoke test: ${usage%%$'\n'*}"
 }
 
+# --- step 5: host tools -------------------------------------------------------------------
+HOST_TOOLS=(restic jq)
+
+ensure_host_tools() {
+  local missing=() tool
+  for tool in "${HOST_TOOLS[@]}"; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  if ((${#missing[@]})); then
+    apt_install "${missing[@]}"
+  fi
+  log "restic: $(restic version | cut -d' ' -f2)"
+}
+
+# --- step 6: storage quota tools ------------------------------------------------------------
+# The storage suite formats small XFS file systems and sets user quotas on them. This machine
+# kind's kernel is built without XFS quota support, so the suite boots Debian's user-mode Linux
+# kernel, which has it, to see the quotas enforced.
+ensure_quota_tools() {
+  local missing=()
+  if ! command -v mkfs.xfs >/dev/null || ! command -v xfs_quota >/dev/null; then
+    missing+=(xfsprogs)
+  fi
+  [[ -x /usr/bin/linux.uml ]] || missing+=(user-mode-linux)
+  if ((${#missing[@]})); then
+    apt_install --no-install-recommends "${missing[@]}"
+  fi
+  log "$(mkfs.xfs -V), $(/usr/bin/linux.uml --version 2>/dev/null | head -n 1)"
+}
+
 main() {
   [[ $EUID -eq 0 ]] || die "run as root (needs to install packages, start dockerd and debootstrap)"
   mkdir -p "$CACHE_DIR"
@@ -263,6 +298,8 @@ main() {
   run_step "engine" ensure_engine
   run_step "base image" ensure_base_image
   run_step "stand-in image" build_standin
+  run_step "host tools" ensure_host_tools
+  run_step "quota tools" ensure_quota_tools
   local ms=$(($(now_ms) - t0))
   log "timings:"
   printf '  %s\n' "${TIMINGS[@]}" >&2

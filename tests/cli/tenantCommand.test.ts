@@ -154,7 +154,17 @@ describe("npm run tenant", () => {
             "CPUS",
             "CPU-WEIGHT",
             "PIDS",
+            "DISK",
         ]);
-        expect(out[1].split(/\s+/)).toEqual(["prod", "shop-a", "256M", "32M", "0.25", "0.05", "256"]);
+        expect(out[1].split(/\s+/)).toEqual([
+            "prod",
+            "shop-a",
+            "256M",
+            "32M",
+            "0.25",
+            "0.05",
+            "256",
+            "1024M",
+        ]);
     });
 });

@@ -33,6 +33,7 @@ describe("parseTenantFile", () => {
             cpus: 0.25,
             cpuReservation: 0.05,
             pids: 256,
+            diskMb: 1024,
         });
     });
 
@@ -114,6 +115,19 @@ describe("parseTenantFile", () => {
         expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(
             /resources\.memoryReservationMb: is 96 MB, above memoryMb/,
         );
+    });
+
+    test("a disk limit is whole MB, from 64 MB to 1 TB", () => {
+        const problem = (diskMb: unknown) =>
+            problemsOf("tenants/shop-a.yaml", tenantYaml("shop-a", { resources: { diskMb } }))[0];
+        expect(problem(32)).toMatch(/resources\.diskMb: Too small: expected number to be >=64/);
+        expect(problem(2_000_000)).toMatch(/resources\.diskMb: Too big: expected number to be <=1048576/);
+        expect(problem(100.5)).toMatch(/resources\.diskMb: Invalid input: expected int, received number/);
+        const parsed = parseTenantFile(
+            "tenants/shop-a.yaml",
+            tenantYaml("shop-a", { resources: { diskMb: 64 } }),
+        );
+        expect(parsed.ok && parsed.tenant.resources.diskMb).toBe(64);
     });
 
     test("reserved labels cannot be overridden", () => {

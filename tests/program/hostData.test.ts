@@ -96,6 +96,16 @@ describe("tenant data outlives the server", () => {
         expect(files["/etc/zeptoclaw-fleet/backup-ssh-key"]).toMatch(/MOCKHOSTKEYPRIVATE/);
         expect(files["/root/.ssh/authorized_keys"]).toBe(`${prodConfig.sshPublicKeys[0]}\n`);
         expect(configure.inputs.stdin).toMatch(/device=\/dev\/disk\/by-id\/scsi-0HC_Volume_\d+ /);
+        // Each tenant's uid is held to its disk limit on the data Volume.
+        expect(configure.inputs.stdin).toMatch(
+            /sh -s <<'ZEPTOCLAW_FLEET_QUOTAS'\n[\s\S]*\/var\/lib\/docker\/volumes/,
+        );
+        for (const tenant of ["shop-a", "shop-b"]) {
+            const uid = run
+                .one("docker:index/container:Container", `${tenant}/gateway`)
+                .inputs.entrypoints.at(-1);
+            expect(configure.inputs.stdin).toContain(uid);
+        }
         expect(configure.options.dependencies).toContain(
             run.one("hcloud:index/volumeAttachment:VolumeAttachment", "fsn1-a/data-attachment").urn,
         );

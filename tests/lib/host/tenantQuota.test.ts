@@ -1,0 +1,118 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+    filesPerDiskMb,
+    renderTenantQuotaScript,
+    tenantFileLimit,
+    TenantQuota,
+    tenantQuotas,
+} from "../../../lib/host/tenantQuota";
+import { parseTenantFile } from "../../../lib/tenants/parseTenantFile";
+import { tenantYaml } from "../../support/tenantFiles";
+
+const shopA: TenantQuota = { tenant: "shop-a", uid: 10_000_001, diskMb: 1024 };
+const shopB: TenantQuota = { tenant: "shop-b", uid: 10_000_002, diskMb: 2048 };
+
+/** Writes the script to a file of its own and runs it with `sh`, as the host would. */
+function runScript(script: string): { status: number | null; stdout: string; stderr: string } {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zc-quota-unit-")), "quota.sh");
+    fs.writeFileSync(file, script);
+    const result = spawnSync("sh", [file], { encoding: "utf8" });
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("tenant quota script", () => {
+    test("limits every tenant's blocks and files, soft equal to hard, and reads them back", () => {
+        const script = renderTenantQuotaScript("/var/lib/docker/volumes", [shopB, shopA]);
+        expect(script).toMatch(/^mnt=\/var\/lib\/docker\/volumes$/m);
+        expect(script).toContain("limits='shop-a 10000001 1024 131072\nshop-b 10000002 2048 262144'");
+        expect(script).toContain(
+            'xfs_quota -x -c "limit -u bsoft=${mb}m bhard=${mb}m isoft=$files ihard=$files $uid" "$mnt"',
+        );
+        expect(script).toMatch(/report -u -n -N -b/);
+        expect(script).toMatch(/report -u -n -N -i/);
+        expect(script).toMatch(/2 tenant\(s\) limited on \$mnt/);
+    });
+
+    test("the same tenants in any order give the same text, so it can trigger the step that runs it", () => {
+        expect(renderTenantQuotaScript("/v", [shopA, shopB])).toBe(
+            renderTenantQuotaScript("/v", [shopB, shopA]),
+        );
+    });
+
+    test("passes shellcheck, with tenants and with none", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-sc-"));
+        for (const [name, list] of [
+            ["some.sh", [shopA, shopB]],
+            ["none.sh", []],
+        ] as const) {
+            fs.writeFileSync(path.join(dir, name), renderTenantQuotaScript("/var/lib/docker/volumes", list));
+            // shellcheck exits non-zero on any finding; CI installs it (.ci/run).
+            execFileSync("shellcheck", [path.join(dir, name)]);
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    test("refuses, sets nothing and exits 1 where no file system is mounted", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-quota-unit-"));
+        const result = runScript(renderTenantQuotaScript(dir, [shopA]));
+        fs.rmSync(dir, { recursive: true, force: true });
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe(
+            `zeptoclaw-fleet tenant quotas: ${dir} is not a mount point: tenant data would sit on the root file system, unbounded; no limit was set\n`,
+        );
+        expect(result.stdout).toBe("");
+    });
+
+    test("refuses a file system other than XFS", () => {
+        const result = runScript(renderTenantQuotaScript("/proc", [shopA]));
+        expect(result.status).toBe(1);
+        expect(result.stderr).toMatch(/\/proc is proc, not XFS; no limit was set/);
+    });
+
+    test("refuses input that would make a broken or dangerous script", () => {
+        for (const mountpoint of ["relative/path", "/", "/with space", "/a/../b", "/a;reboot", ""]) {
+            expect(() => renderTenantQuotaScript(mountpoint, [shopA])).toThrow(/not a plain absolute path/);
+        }
+        expect(() => renderTenantQuotaScript("/v", [{ ...shopA, uid: 0 }])).toThrow(
+            /uid 0 is outside the tenant uid range/,
+        );
+        expect(() => renderTenantQuotaScript("/v", [{ ...shopA, uid: 1000 }])).toThrow(
+            /outside the tenant uid/,
+        );
+        expect(() => renderTenantQuotaScript("/v", [shopA, { ...shopB, uid: shopA.uid }])).toThrow(
+            /tenants shop-a and shop-b share uid 10000001/,
+        );
+        expect(() => renderTenantQuotaScript("/v", [{ ...shopA, diskMb: 10.5 }])).toThrow(
+            /diskMb 10.5 is not a whole number from 64 to/,
+        );
+        expect(() => renderTenantQuotaScript("/v", [{ ...shopA, tenant: "x'; rm -rf /" }])).toThrow(
+            /is not a tenant name/,
+        );
+    });
+
+    test("a tenant may have 128 files per MB of its disk limit", () => {
+        expect(filesPerDiskMb).toBe(128);
+        expect(tenantFileLimit(1024)).toBe(131_072);
+    });
+
+    test("a tenant's quota comes from its file: its uid and resources.diskMb", () => {
+        const parsed = parseTenantFile(
+            "tenants/shop-a.yaml",
+            tenantYaml("shop-a", { resources: { diskMb: 256 } }),
+        );
+        if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+        const tenant = {
+            name: "shop-a",
+            file: "tenants/shop-a.yaml",
+            uid: 10_000_001,
+            zeptoclaw: parsed.tenant.zeptoclaw,
+            resources: parsed.tenant.resources,
+            labels: {},
+        };
+        expect(tenantQuotas([tenant])).toEqual([{ tenant: "shop-a", uid: 10_000_001, diskMb: 256 }]);
+    });
+});
