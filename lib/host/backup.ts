@@ -279,6 +279,8 @@ cmd_restore() {
     ((status == 0)) || die "could not back up the current data first; nothing was changed"
     log "$tenant: current data kept as snapshot \${safety:0:8} (tag pre-restore)"
 
+    local stopped
+    stopped=$(date +%s)
     docker stop --time 30 "$container" >/dev/null
     work=$(mktemp -d "$(dirname "$data")/restore.XXXXXX")
     if ! r restore "$id" --target "$work" >/dev/null; then
@@ -291,7 +293,7 @@ cmd_restore() {
     mv "$work$path" "$data"
     rm -rf --one-file-system "$data.replaced" "$work"
     docker start "$container" >/dev/null
-    log "$tenant: restored snapshot \${id:0:8}; waiting for it to turn healthy"
+    log "$tenant: restored snapshot \${id:0:8} and started again, $(($(date +%s) - stopped)) s after it stopped; waiting for it to turn healthy"
     local health
     for _ in $(seq 1 120); do
         health=$(docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$container")

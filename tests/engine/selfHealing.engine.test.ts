@@ -6,7 +6,7 @@ import Docker from "dockerode";
 import { renderWatchdogScript } from "../../lib/host/watchdog";
 import { runProgram } from "../support/runProgram";
 import { secretsFor, tenantYaml } from "../support/tenantFiles";
-import { EngineAdapter, removeLabelled } from "./support/engineAdapter";
+import { EngineAdapter, removeLabelled, waitHealthy } from "./support/engineAdapter";
 import { eventually } from "./support/engineHelpers";
 
 jest.setTimeout(10 * 60_000);
@@ -79,6 +79,12 @@ test("the host-side watchdog restarts a tenant that turned unhealthy within 2 mi
     }
     expect(restartedAt).toBeGreaterThan(0);
     expect(restartedAt - unhealthyAt).toBeLessThanOrEqual(120_000);
+    await waitHealthy(docker.getContainer("zc-heal-a"), 120_000);
+    console.log(
+        `heal-a: unhealthy ${((unhealthyAt - Date.parse(aStarted)) / 1000).toFixed(0)} s after its start; ` +
+            `restarted ${((restartedAt - unhealthyAt) / 1000).toFixed(0)} s after it turned unhealthy; ` +
+            `healthy again ${((Date.now() - restartedAt) / 1000).toFixed(0)} s after the restart`,
+    );
     expect((await docker.getContainer("zc-heal-a").inspect()).State.Running).toBe(true);
     expect(await startedBefore("heal-b")).toBe(bStarted);
 });
