@@ -13,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { projectDir } from "../lib/config/loadFleetConfig";
 import { backupPaths } from "../lib/host/backup";
-import { dockerConnection } from "../lib/status/dockerConnection";
+import { dockerConnection, pinnedSshOptions } from "../lib/status/dockerConnection";
 import { parseStackOutputs } from "../lib/status/stackOutputs";
 import { stacksFromFileNames, unknownStackMessage } from "../lib/tenants/selectTenants";
 import { tenantNamePattern } from "../lib/tenants/tenantSchema";
@@ -99,12 +99,7 @@ function main(): void {
         const result = spawnSync(
             "ssh",
             [
-                "-o",
-                "StrictHostKeyChecking=yes",
-                "-o",
-                `UserKnownHostsFile=${knownHosts}`,
-                "-o",
-                "GlobalKnownHostsFile=/dev/null",
+                ...pinnedSshOptions(knownHosts),
                 "-o",
                 "BatchMode=yes",
                 ...(url.port ? ["-p", url.port] : []),
