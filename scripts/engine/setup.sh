@@ -254,12 +254,17 @@ build_standin() {
 }
 
 # --- step 5: host tools -------------------------------------------------------------------
-HOST_TOOLS=(restic jq)
+# command=package: what the backup suite runs on this machine as the host would (restic, jq),
+# and the ssh client restic reaches its SFTP server with (ssh, ssh-keygen).
+HOST_TOOLS=(restic=restic jq=jq ssh=openssh-client ssh-keygen=openssh-client)
 
 ensure_host_tools() {
-  local missing=() tool
-  for tool in "${HOST_TOOLS[@]}"; do
-    command -v "$tool" >/dev/null || missing+=("$tool")
+  local missing=() pair package
+  for pair in "${HOST_TOOLS[@]}"; do
+    package=${pair#*=}
+    if ! command -v "${pair%%=*}" >/dev/null && [[ " ${missing[*]} " != *" $package "* ]]; then
+      missing+=("$package")
+    fi
   done
   if ((${#missing[@]})); then
     apt_install "${missing[@]}"
