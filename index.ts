@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { TenantConfigFiles } from "./components/config/tenantConfigFiles";
 import { fleetOutputs } from "./components/fleetOutputs";
 import { createHost } from "./components/host/createHost";
@@ -6,6 +7,7 @@ import { ZeptoClawImage } from "./components/image/zeptoclawImage";
 import { TenantNetwork } from "./components/network/tenantNetwork";
 import { ZeptoClawTenant } from "./components/tenant/zeptoclawTenant";
 import { capacityProblems, subnetProblems } from "./lib/capacity/capacity";
+import { diskCapacity } from "./lib/capacity/diskCapacity";
 import { loadFleetConfig } from "./lib/config/loadFleetConfig";
 import { configLocation } from "./lib/config/stackConfig";
 import { failOnProblems } from "./lib/errors";
@@ -20,6 +22,17 @@ export = async () => {
 
     // Host: sized first, so a fleet that does not fit is refused at preview.
     const size = await hostSize(settings, config.stack);
+    const disk =
+        settings.hostKind === "hetzner"
+            ? diskCapacity(
+                  config.tenants,
+                  settings.dataVolumeGb,
+                  configLocation(config.stack, "dataVolumeGb"),
+              )
+            : { problems: [] };
+    if (disk.overcommitWarning !== undefined) {
+        void pulumi.log.warn(disk.overcommitWarning);
+    }
     failOnProblems([
         ...capacityProblems({
             tenants: config.tenants,
@@ -31,6 +44,7 @@ export = async () => {
             current: size.current,
             location: size.location,
         }),
+        ...disk.problems,
         ...subnetProblems(
             settings.tenantSubnet,
             config.tenants.length,

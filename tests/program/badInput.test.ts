@@ -100,6 +100,22 @@ describe("bad input fails preview with a message naming the file or key", () => 
         );
     });
 
+    test("a tenant disk limit larger than the whole data Volume", async () => {
+        const message = await refusal({
+            stack: "prod",
+            ...withFile("shop-b.yaml", tenantYaml("shop-b", { resources: { diskMb: 30_000 } })),
+            config: {
+                hostKind: "hetzner",
+                dataVolumeGb: 20,
+                sshAllowedCidrs: ["203.0.113.0/24"],
+                sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa a@b"],
+            },
+        });
+        expect(message).toMatch(
+            /shop-b\.yaml: resources\.diskMb: is 30000 MB, more than the whole 20 GB data Volume \(Pulumi\.prod\.yaml: zeptoclaw-fleet:dataVolumeGb\); lower it or grow the Volume/,
+        );
+    });
+
     test("an unknown server type, with the types that exist", async () => {
         const message = await refusal({
             stack: "prod",
