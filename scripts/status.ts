@@ -10,6 +10,9 @@
  * dockerode would bring a second SSH implementation with a host check of its own to get right.
  * It only reads: inspect, stats, system df, and `docker cp` of the backup record (the archive
  * API; nothing is executed in a tenant's container).
+ *
+ * Exit status: 0 when every declared tenant is running and none is unhealthy, 3 when some need
+ * attention (for scripts and monitoring), 2 for a usage error, 1 when the engine was not read.
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -29,7 +32,15 @@ import { TenantContainer, parseContainerInspect } from "../lib/status/containerI
 import { DockerConnection, dockerConnection, sshWrapperScript } from "../lib/status/dockerConnection";
 import { parseDockerStats } from "../lib/status/dockerStats";
 import { parseStackOutputs } from "../lib/status/stackOutputs";
-import { DeclaredTenant, isMeasurable, statusRows, summarize } from "../lib/status/statusRows";
+import {
+    DeclaredTenant,
+    allDeclaredHealthy,
+    isMeasurable,
+    statusRows,
+    summarize,
+} from "../lib/status/statusRows";
+
+const exitNeedsAttention = 3;
 import { formatStatusTable, formatSummary, printable } from "../lib/status/statusTable";
 import { firstFileOfTar } from "../lib/status/tarFile";
 import { parseVolumeSizes } from "../lib/status/volumeSizes";
@@ -322,8 +333,12 @@ async function status(
             volumeSizes,
             backups: new Map(containers.map((c, i) => [c.id, backups[i]])),
         });
-        const lines = [...formatStatusTable(rows, new Date()), formatSummary(summarize(rows))];
+        const summary = summarize(rows);
+        const lines = [...formatStatusTable(rows, new Date()), formatSummary(summary)];
         process.stdout.write(`${lines.join("\n")}\n`);
+        if (!allDeclaredHealthy(summary)) {
+            process.exitCode = exitNeedsAttention;
+        }
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -104,3 +104,11 @@ export function summarize(rows: ReadonlyArray<StatusRow>): StatusSummary {
         notDeclared: rows.filter((r) => !r.declared).length,
     };
 }
+
+/**
+ * Whether every declared tenant is running and none is unhealthy: what `npm run status` reports
+ * with its exit status, so that scripts and monitoring can act on it.
+ */
+export function allDeclaredHealthy(summary: StatusSummary): boolean {
+    return summary.running === summary.declared && summary.unhealthy === 0;
+}

@@ -1,5 +1,5 @@
 import { TenantContainer } from "../../../lib/status/containerInspect";
-import { EngineFacts, statusRows, summarize } from "../../../lib/status/statusRows";
+import { EngineFacts, allDeclaredHealthy, statusRows, summarize } from "../../../lib/status/statusRows";
 import { formatStatusTable, formatSummary, printable, statusCells } from "../../../lib/status/statusTable";
 
 const now = new Date("2026-11-28T15:00:00Z");
@@ -183,5 +183,14 @@ describe("formatStatusTable", () => {
         expect(printable("evil\u001b[2J\nline")).toBe("evil?[2J?line");
         const rows = statusRows([], facts([container("x\u001b[31m")]));
         expect(formatStatusTable(rows, now)[1]).not.toMatch(/\u001b/);
+    });
+});
+
+describe("the exit status", () => {
+    const summary = { declared: 3, running: 3, unhealthy: 0, missing: 0, notDeclared: 1 };
+    test("is good only when every declared tenant runs and none is unhealthy", () => {
+        expect(allDeclaredHealthy(summary)).toBe(true);
+        expect(allDeclaredHealthy({ ...summary, running: 2, missing: 1 })).toBe(false);
+        expect(allDeclaredHealthy({ ...summary, unhealthy: 1 })).toBe(false);
     });
 });
