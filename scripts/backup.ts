@@ -11,10 +11,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { readStackOutputs } from "../lib/cli/readStackOutputs";
 import { projectDir } from "../lib/config/loadFleetConfig";
 import { backupPaths } from "../lib/host/backup";
 import { dockerConnection, pinnedSshOptions } from "../lib/status/dockerConnection";
-import { parseStackOutputs } from "../lib/status/stackOutputs";
 import { stacksFromFileNames, unknownStackMessage } from "../lib/tenants/selectTenants";
 import { tenantNamePattern } from "../lib/tenants/tenantSchema";
 
@@ -71,14 +71,7 @@ function parseArgs(argv: string[]): { verb: Verb; stack: string; rest: string[] 
 
 function main(): void {
     const { verb, stack, rest } = parseArgs(process.argv.slice(2));
-    const printed = spawnSync("pulumi", ["stack", "output", "--json", "-s", stack], {
-        cwd: projectDir,
-        encoding: "utf8",
-    });
-    if (printed.error !== undefined || printed.status !== 0) {
-        fail(`pulumi stack output -s ${stack} failed: ${printed.stderr?.trim() || printed.error?.message}`);
-    }
-    const outputs = parseStackOutputs(stack, printed.stdout);
+    const outputs = readStackOutputs(stack, projectDir);
     if (!outputs.ok) {
         fail(outputs.message);
     }

@@ -14,11 +14,12 @@
  * Exit status: 0 when every declared tenant is running and none is unhealthy, 3 when some need
  * attention (for scripts and monitoring), 2 for a usage error, 1 when the engine was not read.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { readStackOutputs } from "../lib/cli/readStackOutputs";
 import { labelKeys } from "../lib/docker/labels";
 import { tenantNames } from "../lib/docker/tenantNames";
 import { describeProblem } from "../lib/errors";
@@ -31,7 +32,6 @@ import {
 import { TenantContainer, parseContainerInspect } from "../lib/status/containerInspect";
 import { DockerConnection, dockerConnection, sshWrapperScript } from "../lib/status/dockerConnection";
 import { parseDockerStats } from "../lib/status/dockerStats";
-import { parseStackOutputs } from "../lib/status/stackOutputs";
 import {
     DeclaredTenant,
     allDeclaredHealthy,
@@ -39,8 +39,6 @@ import {
     statusRows,
     summarize,
 } from "../lib/status/statusRows";
-
-const exitNeedsAttention = 3;
 import { formatStatusTable, formatSummary, printable } from "../lib/status/statusTable";
 import { firstFileOfTar } from "../lib/status/tarFile";
 import { parseVolumeSizes } from "../lib/status/volumeSizes";
@@ -50,6 +48,7 @@ import { selectTenants, stacksFromFileNames, unknownStackMessage } from "../lib/
 class UsageError extends Error {}
 
 const usage = "usage: npm run status -- -s <stack>";
+const exitNeedsAttention = 3;
 const root = process.cwd();
 
 function fail(message: string): never {
@@ -97,37 +96,6 @@ function declaredTenants(stack: string): DeclaredTenant[] {
         const names = tenantNames(t.name, "", t.volume);
         return { name: t.name, container: names.container, volume: names.volume };
     });
-}
-
-/** The stack's outputs, read with the operator's Pulumi CLI, login and backend. */
-function stackOutputs(stack: string) {
-    const result = spawnSync("pulumi", ["stack", "output", "--json", "-s", stack], {
-        encoding: "utf8",
-        // Pulumi's own errors and prompts (a passphrase) go to the operator directly.
-        stdio: ["inherit", "pipe", "inherit"],
-        maxBuffer: 64 * 1024 * 1024,
-    });
-    if (result.error !== undefined) {
-        fail(
-            (result.error as NodeJS.ErrnoException).code === "ENOENT"
-                ? "the Pulumi CLI is not installed or not on PATH (https://www.pulumi.com/docs/install/)"
-                : `could not run pulumi: ${result.error.message}`,
-        );
-    }
-    if (result.status !== 0) {
-        const localState =
-            process.env.PULUMI_BACKEND_URL === undefined && fs.existsSync(path.join(root, ".pulumi"))
-                ? `; a stack deployed by npm run dev:up keeps its state in .pulumi/: set PULUMI_BACKEND_URL=file://${root}/.pulumi`
-                : "";
-        fail(
-            `pulumi stack output --json -s ${stack} failed (its message is above); is the stack initialised and deployed?${localState}`,
-        );
-    }
-    const parsed = parseStackOutputs(stack, result.stdout);
-    if (!parsed.ok) {
-        fail(parsed.message);
-    }
-    return parsed.outputs;
 }
 
 /** The first executable `name` on PATH outside `skip`. */
@@ -347,7 +315,11 @@ async function status(
 async function main(): Promise<void> {
     const stack = requireStack(process.argv.slice(2));
     const declared = declaredTenants(stack);
-    const outputs = stackOutputs(stack);
+    const read = readStackOutputs(stack, root);
+    if (!read.ok) {
+        fail(read.message);
+    }
+    const outputs = read.outputs;
     const plan = dockerConnection(stack, outputs);
     if (!plan.ok) {
         fail(plan.message);
