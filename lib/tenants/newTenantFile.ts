@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { defaultTenantResources } from "./tenantSchema";
 
 /** The secrets a new tenant gets, as the seed's add-tenant.sh asked for them. */
 export const newTenantSecrets = [
@@ -33,14 +34,7 @@ export function renderNewTenantFile(name: string, stacks: ReadonlyArray<string>)
                 skills: { enabled: true },
                 swarm: { enabled: true, max_depth: 1, max_concurrent: 3 },
             },
-            resources: {
-                memoryMb: 128,
-                memoryReservationMb: 32,
-                cpus: 0.25,
-                cpuReservation: 0.05,
-                pids: 256,
-                diskMb: 1024,
-            },
+            resources: { ...defaultTenantResources },
         },
         { flowCollectionPadding: true },
     );
