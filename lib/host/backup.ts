@@ -1,3 +1,4 @@
+import { shellQuote } from "../shellQuote";
 import { labelKeys } from "../docker/labels";
 
 /** Where the backup script, its settings and its working folders live on the host. */
@@ -58,11 +59,6 @@ export interface BackupEnvInput {
     paths?: Partial<Record<"passwordFile" | "sshKey" | "knownHosts" | "staging", string>>;
     /** S3 credentials; only with an S3 target. They are secrets: the caller keeps them wrapped. */
     s3Credentials?: { accessKeyId: string; secretAccessKey: string };
-}
-
-/** Single-quotes a value for a shell file that is sourced. */
-function shellQuote(value: string): string {
-    return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The settings file the backup script sources. Holds credentials only with an S3 target. */

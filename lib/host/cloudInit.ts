@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { renderDaemonConfig } from "./daemonConfig";
+import { renderDaemonJson } from "./daemonConfig";
 import { hostPaths } from "./hostFiles";
 import { sshdHardening } from "./sshdHardening";
 
@@ -40,7 +40,7 @@ export function renderCloudInit(input: CloudInitInput): string {
             {
                 path: hostPaths.daemonConfig,
                 permissions: "0644",
-                content: `${JSON.stringify(renderDaemonConfig(), null, 2)}\n`,
+                content: renderDaemonJson(),
             },
             { path: hostPaths.sshdDropIn, permissions: "0644", content: sshdHardening },
         ],

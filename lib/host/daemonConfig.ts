@@ -25,3 +25,8 @@ export function renderDaemonConfig(): object {
         "default-address-pools": [{ base: defaultAddressPool.base, size: defaultAddressPool.size }],
     };
 }
+
+/** The text of /etc/docker/daemon.json: renderDaemonConfig, as every copy of the file has it. */
+export function renderDaemonJson(): string {
+    return `${JSON.stringify(renderDaemonConfig(), null, 2)}\n`;
+}

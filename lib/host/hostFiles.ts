@@ -1,5 +1,5 @@
 import { backupPaths, renderBackupScript, renderBackupService, renderBackupTimer } from "./backup";
-import { renderDaemonConfig } from "./daemonConfig";
+import { renderDaemonJson } from "./daemonConfig";
 import { dockerNeedsDataVolume } from "./dataVolume";
 import { sshdHardening } from "./sshdHardening";
 import { renderTenantFirewallScript, renderTenantFirewallUnit } from "./tenantFirewall";
@@ -66,7 +66,7 @@ export function renderHostFiles(input: HostFilesInput): HostFile[] {
         {
             path: hostPaths.daemonConfig,
             mode: "0644",
-            content: `${JSON.stringify(renderDaemonConfig(), null, 2)}\n`,
+            content: renderDaemonJson(),
         },
         { path: hostPaths.sshdDropIn, mode: "0644", content: sshdHardening },
         {

@@ -1,3 +1,4 @@
+import { shellQuote } from "../shellQuote";
 import { StatusStackOutputs } from "./stackOutputs";
 
 /**
@@ -63,11 +64,6 @@ export function dockerConnection(stack: string, outputs: StatusStackOutputs): Co
         ok: true,
         connection: { kind: "ssh", dockerHost, knownHosts: `${name} ${match[2]} ${match[3]}\n` },
     };
-}
-
-/** Single-quotes a word for sh. */
-export function shellQuote(word: string): string {
-    return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { renderDaemonConfig } from "../../lib/host/daemonConfig";
+import { renderDaemonJson } from "../../lib/host/daemonConfig";
 
 const target = process.argv[2];
 if (target === undefined) {
@@ -12,4 +12,4 @@ if (target === undefined) {
     process.exit(2);
 }
 fs.mkdirSync(path.dirname(target), { recursive: true });
-fs.writeFileSync(target, `${JSON.stringify(renderDaemonConfig(), null, 2)}\n`);
+fs.writeFileSync(target, renderDaemonJson());

@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { dockerConnection, shellQuote, sshWrapperScript } from "../../../lib/status/dockerConnection";
+import { shellQuote } from "../../../lib/shellQuote";
+import { dockerConnection, sshWrapperScript } from "../../../lib/status/dockerConnection";
 
 const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey";
 
