@@ -74,6 +74,23 @@ function manifest(root: string): Record<string, string> {
     return out;
 }
 
+/** The pause and unpause events of a container since a time (seconds), oldest first. */
+async function pauseEvents(container: string, since: number): Promise<string[]> {
+    const stream = await docker.getEvents({
+        since,
+        until: Math.floor(Date.now() / 1000) + 1,
+        filters: { container: [container], event: ["pause", "unpause"] },
+    });
+    let text = "";
+    for await (const chunk of stream) {
+        text += chunk.toString();
+    }
+    return text
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .map((line) => (JSON.parse(line) as { Action: string }).Action);
+}
+
 let sftpAddress = "";
 
 beforeAll(async () => {
@@ -179,8 +196,12 @@ test("a tenant's 100 MB are backed up to SFTP, destroyed, restored byte-identica
     const before = manifest(dataA);
     expect(Object.keys(before)).toEqual(expect.arrayContaining(["memory/history.bin", "memory/notes.txt"]));
 
+    const backupStarted = Math.floor(Date.now() / 1000);
     const backup = backupTool("backup");
     expect(backup.output).toMatch(/bk-a: snapshot [0-9a-f]{8}/);
+    // Consistent: each running tenant was frozen for its copy, and thawed again.
+    expect(await pauseEvents("zc-bk-a", backupStarted)).toEqual(["pause", "unpause"]);
+    expect((await docker.getContainer("zc-bk-a").inspect()).State.Paused).toBe(false);
     expect(backup.output).toMatch(/bk-b: snapshot [0-9a-f]{8}/);
     const record = JSON.parse(fs.readFileSync(path.join(dataA, backupRecordFile), "utf8"));
     expect(record.bytes).toBeGreaterThan(100_000_000);

@@ -10,6 +10,10 @@ const prodConfig = {
     sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa ops@example.com"],
     protectHost: true,
     backupTarget: "storagebox",
+    backupSchedule: "*-*-* 04:30:00",
+    backupKeepDaily: 3,
+    backupKeepWeekly: 2,
+    backupKeepMonthly: 12,
 };
 const backupSecrets = {
     backupPassword: "restic-password-0123456789-abcdef",
@@ -91,6 +95,13 @@ describe("tenant data outlives the server", () => {
         const files = decodeConfigureFiles(configure.inputs.stdin as string);
         expect(files["/etc/zeptoclaw-fleet/backup.env"]).toContain(
             "RESTIC_REPOSITORY='sftp:u123456@u123456.your-storagebox.de:zeptoclaw-fleet/fsn1-a'",
+        );
+        // Schedule and retention come from the stack config.
+        for (const line of ["KEEP_DAILY='3'", "KEEP_WEEKLY='2'", "KEEP_MONTHLY='12'"]) {
+            expect(files["/etc/zeptoclaw-fleet/backup.env"]).toContain(line);
+        }
+        expect(files["/etc/systemd/system/zeptoclaw-fleet-backup.timer"]).toContain(
+            "OnCalendar=*-*-* 04:30:00\n",
         );
         expect(files["/etc/zeptoclaw-fleet/restic-password"]).toBe(`${backupSecrets.backupPassword}\n`);
         expect(files["/etc/zeptoclaw-fleet/backup-ssh-key"]).toMatch(/MOCKHOSTKEYPRIVATE/);
