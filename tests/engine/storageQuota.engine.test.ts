@@ -30,7 +30,6 @@ jest.setTimeout(10 * 60_000);
 
 const MiB = 1024 * 1024;
 const uml = "/usr/bin/linux.uml";
-const standin = path.resolve(__dirname, "../fixtures/zeptoclaw-standin/zeptoclaw");
 const workPrefix = path.join(os.tmpdir(), "zc-quota-");
 
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
@@ -39,6 +38,11 @@ const adapter = new EngineAdapter(docker, runId);
 const work = fs.mkdtempSync(`${workPrefix}${process.pid}-`);
 // The tenants' uids must pass through it to reach their homes.
 fs.chmodSync(work, 0o711);
+// The stand-in runs as the tenants' uids, which may not be able to read the checkout (a clone in a
+// private temporary folder, say): they run a readable copy in the suite's own folder.
+const standin = path.join(work, "zeptoclaw-standin");
+fs.copyFileSync(path.resolve(__dirname, "../fixtures/zeptoclaw-standin/zeptoclaw"), standin);
+fs.chmodSync(standin, 0o755);
 
 const fill = { name: "quota-fill", uid: derivedTenantUid("quota-fill") };
 const calm = { name: "quota-calm", uid: derivedTenantUid("quota-calm") };
