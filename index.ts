@@ -85,7 +85,7 @@ export = async () => {
     const tenants = withoutStackTraces(() => {
         const configs = config.tenants.map((tenant) => ({
             tenant,
-            ...tenantConfigOutput(tenant, config.secrets[tenant.name]),
+            ...tenantConfigOutput(tenant, config.secrets[tenant.name], config.policy),
         }));
         const configFiles = new TenantConfigFiles(
             `${host.hostName}/configs`,

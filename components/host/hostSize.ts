@@ -2,6 +2,7 @@ import * as hcloud from "@pulumi/hcloud";
 import { ServerTypeInfo } from "../../lib/capacity/capacity";
 import { InputProblem, inputError } from "../../lib/errors";
 import { StackConfig, configLocation, configNamespace } from "../../lib/config/stackConfig";
+import { imageArchitectureProblems } from "../../lib/host/imageArchitecture";
 
 /** What the capacity check needs to know about the host before it is declared. */
 export interface HostSize {
@@ -59,6 +60,8 @@ export async function hostSize(settings: StackConfig, stack: string): Promise<Ho
             path: "",
             message: `"${settings.serverType}" cannot be ordered in ${settings.serverLocation} (deprecated or unavailable there); pick another type or location`,
         });
+    } else {
+        problems.push(...imageArchitectureProblems(current, settings.imageSource, stack));
     }
     if (problems.length > 0 || current === undefined) {
         throw inputError(problems);

@@ -5,6 +5,8 @@ import { InputProblem, failOnProblems, inputError } from "../errors";
 import { readTenantSources } from "../tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../tenants/selectTenants";
 import { Tenant } from "../tenants/tenant";
+import { FleetPolicy, fleetPolicyOf } from "../zeptoclaw/fleetPolicy/fleetPolicy";
+import { fleetPolicyProblems } from "../zeptoclaw/fleetPolicy/policyProblems";
 import { collectSecretUses } from "../zeptoclaw/secretRefs";
 import { StackConfig, configLocation, configNamespace, parseStackConfig } from "./stackConfig";
 import { BackupSecretName, parseBackupSecrets } from "./backupSecrets";
@@ -16,6 +18,8 @@ export interface FleetConfig {
     /** The `com.zeptoclaw.env` label: `environment` from config, else the stack name. */
     environment: string;
     settings: StackConfig;
+    /** What every tenant runs under (the stack config's policy* keys). */
+    policy: FleetPolicy;
     /** Tenants of this stack, sorted by name. */
     tenants: Tenant[];
     /** tenant → secret name → value, each a Pulumi secret from the moment it is read. */
@@ -70,6 +74,10 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     const knownStacks = stacksFromFileNames(fs.readdirSync(root));
     const selection = selectTenants(readTenantSources(tenantsDir, root), stack, knownStacks);
     problems.push(...selection.problems);
+    const policy = fleetPolicyOf(settings);
+    for (const tenant of selection.tenants) {
+        problems.push(...fleetPolicyProblems(tenant, policy, stack));
+    }
 
     const secretValues = parseTenantSecrets(
         raw[tenantSecretsKey],
@@ -112,6 +120,7 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
         stack,
         environment: settings.environment ?? stack,
         settings,
+        policy,
         tenants: selection.tenants,
         secrets,
         backupSecrets,

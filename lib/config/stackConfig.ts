@@ -2,6 +2,8 @@ import { z } from "zod";
 import { InputProblem, formatPath } from "../errors";
 import { isBackupSecretKey } from "./backupSecrets";
 import { stackNamePattern, tenantNamePattern } from "../tenants/tenantSchema";
+import { agentModes } from "../zeptoclaw/contract/agentsSchema";
+import { builtinToolNames } from "../zeptoclaw/contract/toolNames";
 
 /** The Pulumi config namespace: the project name in Pulumi.yaml. */
 export const configNamespace = "zeptoclaw-fleet";
@@ -50,6 +52,16 @@ const common = {
         .optional(),
     imageContext: z.string().min(1).optional(),
     imageDockerfile: z.string().min(1).optional(),
+    policyDeniedTools: z.array(
+        z.enum(builtinToolNames, {
+            error: `is not a ZeptoClaw tool name; the built-in tools are ${builtinToolNames.join(", ")}`,
+        }),
+    ),
+    policyMaxAgentMode: z.enum(agentModes, { error: "is observer, assistant or autonomous" }),
+    policyMonthlyCostCapUsd: z.number().int().min(0),
+    policyMonthlyTokenCap: z.number().int().min(0),
+    policyRequireApproval: z.boolean(),
+    policyRequireSafety: z.boolean(),
 };
 
 const localHost = z.strictObject({
@@ -128,6 +140,12 @@ export const stackConfigDefaults: Readonly<Record<string, unknown>> = {
     imageDigest: "",
     imageContext: "",
     imageDockerfile: "",
+    policyDeniedTools: [],
+    policyMaxAgentMode: "autonomous",
+    policyMonthlyCostCapUsd: 0,
+    policyMonthlyTokenCap: 0,
+    policyRequireApproval: false,
+    policyRequireSafety: false,
     dockerHost: "unix:///var/run/docker.sock",
     hostMemoryMb: 4096,
     serverType: "cx32",

@@ -1,6 +1,8 @@
 import { InputProblem } from "../errors";
 import { Tenant } from "../tenants/tenant";
 import { secretNamePattern, tenantNamePattern } from "../tenants/tenantSchema";
+import { encryptedValueMessage, isEncryptedValue } from "../zeptoclaw/contract/encryptedValue";
+import { citing } from "../zeptoclaw/contract/upstream";
 import { collectSecretUses } from "../zeptoclaw/secretRefs";
 import { configLocation } from "./stackConfig";
 
@@ -13,6 +15,15 @@ export const tenantSecretsKey = "tenantSecrets";
 export function setSecretCommand(stack: string, tenant: string, name: string): string {
     return `pulumi config set --secret --path '${tenantSecretsKey}.${tenant}.${name}' -s ${stack}`;
 }
+
+/**
+ * ZeptoClaw trims a Brave key and treats a blank one as missing, which is fatal; a blank bot token
+ * leaves the channel off with only a warning.
+ */
+const blankSecretMessage = citing(
+    "is only whitespace: ZeptoClaw treats it as not set (a blank Brave key stops it, a blank bot token leaves the channel off)",
+    "src/kernel/registrar.rs register_all_tools, src/channels/factory.rs",
+);
 
 /**
  * Checks the shape of the `tenantSecrets` stack config: a map of tenant name to a map of secret
@@ -73,6 +84,10 @@ export function parseTenantSecrets(
                 problems.push({ where, path: `${tenant}.${name}`, message: "is not a valid secret name" });
             } else if (typeof value !== "string" || value === "") {
                 problems.push({ where, path: `${tenant}.${name}`, message: "must be a non-empty string" });
+            } else if (value.trim() === "") {
+                problems.push({ where, path: `${tenant}.${name}`, message: blankSecretMessage });
+            } else if (isEncryptedValue(value)) {
+                problems.push({ where, path: `${tenant}.${name}`, message: encryptedValueMessage });
             } else {
                 values[tenant][name] = value;
             }

@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { upstreamDefaultModel } from "../zeptoclaw/contract/agentsSchema";
 import { defaultTenantResources } from "./tenantSchema";
 
 /** The secrets a new tenant gets, as the seed's add-tenant.sh asked for them. */
@@ -8,8 +9,9 @@ export const newTenantSecrets = [
 ] as const;
 
 /**
- * The file `npm run tenant -- add` writes: the seed's add-tenant.sh config, spelled out so the
- * operator sees every setting, with the secrets as references.
+ * The file `npm run tenant -- add` writes: the seed's add-tenant.sh settings as ZeptoClaw 0.9.2
+ * accepts them (upstream's default model; no Brave search without a key; no key upstream never
+ * reads), spelled out so the operator sees every setting, with the secrets as references.
  */
 export function renderNewTenantFile(name: string, stacks: ReadonlyArray<string>): string {
     const body = stringify(
@@ -19,7 +21,7 @@ export function renderNewTenantFile(name: string, stacks: ReadonlyArray<string>)
             zeptoclaw: {
                 agents: {
                     defaults: {
-                        model: "anthropic/claude-sonnet-4",
+                        model: upstreamDefaultModel,
                         max_tokens: 8192,
                         temperature: 0.7,
                         max_tool_iterations: 20,
@@ -29,10 +31,9 @@ export function renderNewTenantFile(name: string, stacks: ReadonlyArray<string>)
                 channels: {
                     telegram: { enabled: true, token: { secret: "telegramBotToken" }, allow_from: [] },
                 },
-                tools: { web: { search: { max_results: 5 } } },
                 heartbeat: { enabled: false, interval_secs: 1800 },
                 skills: { enabled: true },
-                swarm: { enabled: true, max_depth: 1, max_concurrent: 3 },
+                swarm: { enabled: true, max_concurrent: 3 },
             },
             resources: { ...defaultTenantResources },
         },

@@ -1,121 +1,20 @@
 import { z } from "zod";
+import { zeptoclawSchema } from "../zeptoclaw/contract/zeptoclawSchema";
+
+export { secretNamePattern } from "../zeptoclaw/contract/secretRef";
+export type { SecretRef } from "../zeptoclaw/contract/secretRef";
 
 /**
- * The schema of one tenant file (tenants/<name>.yaml). Every object is strict: ZeptoClaw ignores
- * unknown keys silently, so a typo here would be a silent misconfiguration in production.
+ * The schema of one tenant file (tenants/<name>.yaml). Every object is strict; its `zeptoclaw`
+ * block is ZeptoClaw's config contract (lib/zeptoclaw/contract/).
  */
 
 /** DNS-label style: it becomes part of container, volume and host path names. */
 export const tenantNamePattern = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
-export const secretNamePattern = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 export const stackNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** Per-tenant uids live above the ranges that hosts give to people and to user-namespace maps. */
 export const tenantUidRange = { min: 10_000_000, max: 2_000_000_000 } as const;
-
-const secretRef = z.strictObject(
-    {
-        secret: z.string().regex(secretNamePattern, {
-            error: "a secret name starts with a letter and has only letters, digits, '_' and '-' (at most 64)",
-        }),
-    },
-    {
-        error: (issue) =>
-            issue.input === undefined
-                ? undefined
-                : "must be a secret reference such as {secret: telegramBotToken}: secrets never live in tenants/, " +
-                  "they are set with `pulumi config set --secret`",
-    },
-);
-export type SecretRef = z.infer<typeof secretRef>;
-
-const modelName = z.string().min(1).max(200);
-const allowFrom = z.array(z.union([z.string().min(1), z.number().int()])).default([]);
-
-const providerSchema = z.strictObject({
-    api_key: secretRef,
-    api_base: z.url().optional(),
-    model: modelName.optional(),
-});
-
-const providersSchema = z
-    .strictObject({
-        anthropic: providerSchema.optional(),
-        openai: providerSchema.optional(),
-        openrouter: providerSchema.optional(),
-        groq: providerSchema.optional(),
-        gemini: providerSchema.optional(),
-    })
-    .refine((providers) => Object.values(providers).some((p) => p !== undefined), {
-        error: "configure at least one provider (anthropic, openai, openrouter, groq or gemini)",
-    });
-
-const telegramSchema = z.strictObject({
-    enabled: z.boolean().default(true),
-    token: secretRef,
-    allow_from: allowFrom,
-});
-
-const whatsappCloudSchema = z.strictObject({
-    enabled: z.boolean().default(true),
-    phone_number_id: z.string().min(1),
-    access_token: secretRef,
-    webhook_verify_token: secretRef,
-    allow_from: allowFrom,
-});
-
-const channelsSchema = z.strictObject({
-    telegram: telegramSchema.optional(),
-    whatsapp_cloud: whatsappCloudSchema.optional(),
-});
-
-const webSearchSchema = z.strictObject({
-    provider: z.enum(["brave"]).default("brave"),
-    api_key: secretRef.optional(),
-    api_url: z.url().optional(),
-    max_results: z.number().int().min(1).max(20).default(5),
-});
-
-const toolsSchema = z.strictObject({
-    web: z.strictObject({ search: webSearchSchema.optional() }).optional(),
-    whatsapp: z
-        .strictObject({
-            business_account_id: z.string().min(1),
-            phone_number_id: z.string().min(1),
-            access_token: secretRef,
-        })
-        .optional(),
-    google_sheets: z.strictObject({ access_token: secretRef }).optional(),
-});
-
-/** Defaults are those of the seed's add-tenant.sh, so a migrated tenant behaves as before. */
-const agentDefaultsSchema = z.strictObject({
-    model: modelName.default("anthropic/claude-sonnet-4"),
-    max_tokens: z.number().int().min(1).max(1_000_000).default(8192),
-    temperature: z.number().min(0).max(2).default(0.7),
-    max_tool_iterations: z.number().int().min(1).max(1000).default(20),
-});
-
-const zeptoclawSchema = z.strictObject({
-    agents: z.strictObject({ defaults: agentDefaultsSchema.prefault({}) }).prefault({}),
-    providers: providersSchema,
-    channels: channelsSchema.prefault({}),
-    tools: toolsSchema.prefault({}),
-    heartbeat: z
-        .strictObject({
-            enabled: z.boolean().default(false),
-            interval_secs: z.number().int().min(60).max(86_400).default(1800),
-        })
-        .prefault({}),
-    skills: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
-    swarm: z
-        .strictObject({
-            enabled: z.boolean().default(true),
-            max_depth: z.number().int().min(0).max(10).default(1),
-            max_concurrent: z.number().int().min(1).max(64).default(3),
-        })
-        .prefault({}),
-});
 
 /**
  * The seed's compose limits; `cpuReservation` becomes a relative CPU weight (cpu shares).

@@ -1,4 +1,6 @@
-import { ZeptoClawSettings } from "../tenants/tenantSchema";
+import { ZeptoClawSettings } from "./contract/zeptoclawSchema";
+import { FleetPolicy } from "./fleetPolicy/fleetPolicy";
+import { deniedTools, effectiveAgentMode, effectiveQuota } from "./fleetPolicy/applyFleetPolicy";
 import { substituteSecrets } from "./secretRefs";
 
 /** Where the tenant's data volume is mounted, and HOME of its process. */
@@ -9,32 +11,88 @@ export const configPathInContainer = `${dataDir}/.zeptoclaw/config.json`;
 export const workspaceDir = `${dataDir}/workspace`;
 
 /**
- * The config.json ZeptoClaw reads, from validated settings and the values of the secrets they
- * reference. It has the shape of the seed's add-tenant.sh output, so tenants migrated from the
- * seed run with the same settings.
+ * The `logging` section: JSON lines, one event per line, for `docker logs` and log shippers
+ * (src/config/types.rs LoggingConfig, LogFormat::Json; read at startup by src/cli/mod.rs run).
+ */
+export const fleetLogging = { format: "json" } as const;
+
+/**
+ * The config.json ZeptoClaw reads, from validated settings, the values of the secrets they
+ * reference, and the stack's fleet policy. Optional settings the tenant left out are left out
+ * here too, so ZeptoClaw applies its own defaults.
  */
 export function renderZeptoClawConfig(
     settings: ZeptoClawSettings,
     secrets: Readonly<Record<string, string>>,
+    policy: FleetPolicy,
 ): object {
-    const resolved = substituteSecrets(settings, secrets) as Record<string, unknown> & {
-        agents: { defaults: Record<string, unknown> };
-        tools: Record<string, unknown> & { web?: { search?: Record<string, unknown> } };
-        swarm: Record<string, unknown>;
-    };
-    const webSearch = resolved.tools.web?.search ?? { provider: "brave", max_results: 5 };
+    const resolved = substituteSecrets(settings, secrets) as ZeptoClawSettings;
+    const { deny, web, ...tools } = resolved.tools;
+    const denied = deniedTools(policy, deny);
+    const providers = Object.fromEntries(
+        Object.entries(resolved.providers)
+            .filter(([, provider]) => provider !== undefined)
+            .map(([name, provider]) => {
+                const quota = effectiveQuota(policy, provider?.quota);
+                return [name, { ...provider, ...(quota === undefined ? {} : { quota }) }];
+            }),
+    );
     return {
-        ...resolved,
         agents: { defaults: { workspace: workspaceDir, ...resolved.agents.defaults } },
-        tools: { ...resolved.tools, web: { search: { api_key: "", ...webSearch } } },
-        swarm: { ...resolved.swarm, roles: {} },
+        agent_mode: { mode: effectiveAgentMode(policy, resolved.agent_mode?.mode) },
+        ...(resolved.tool_profiles === undefined ? {} : { tool_profiles: resolved.tool_profiles }),
+        providers,
+        channels: resolved.channels,
+        tools: { ...tools, ...(web?.search === undefined ? {} : { web }), deny: denied },
+        ...(policy.requireApproval || resolved.approval !== undefined
+            ? { approval: { ...(policy.requireApproval ? { enabled: true } : {}), ...resolved.approval } }
+            : {}),
+        ...(policy.requireSafety || resolved.safety !== undefined
+            ? {
+                  safety: {
+                      ...(policy.requireSafety
+                          ? { enabled: true, injection_check_enabled: true, leak_detection_enabled: true }
+                          : {}),
+                      ...resolved.safety,
+                  },
+              }
+            : {}),
+        heartbeat: resolved.heartbeat,
+        skills: resolved.skills,
+        swarm: resolved.swarm,
+        ...(resolved.memory === undefined ? {} : { memory: resolved.memory }),
+        // After 4 crashes in 5 minutes the startup guard REPLACES tools.deny with [shell,
+        // write_file, edit_file] (src/cli/gateway.rs cmd_gateway, StartupGuardConfig defaults in
+        // src/config/types.rs): the fleet's denied tools would come back. Docker restarts a
+        // crashing tenant anyway, so the guard is off whenever there is a deny list to keep.
+        ...(denied.length > 0 ? { gateway: { startup_guard: { enabled: false } } } : {}),
+        logging: fleetLogging,
     };
 }
 
-/** Stable text: the same settings and secrets always give the same bytes (and config hash). */
+/** Objects with their keys sorted, at every depth; arrays keep their order. */
+function sortedKeys(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(sortedKeys);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(
+            Object.keys(value)
+                .sort()
+                .map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]),
+        );
+    }
+    return value;
+}
+
+/**
+ * Stable text: the same settings, secrets and policy always give the same bytes (and config
+ * hash), whatever the order of keys in the tenant file.
+ */
 export function renderZeptoClawConfigJson(
     settings: ZeptoClawSettings,
     secrets: Readonly<Record<string, string>>,
+    policy: FleetPolicy,
 ): string {
-    return `${JSON.stringify(renderZeptoClawConfig(settings, secrets), null, 2)}\n`;
+    return `${JSON.stringify(sortedKeys(renderZeptoClawConfig(settings, secrets, policy)), null, 2)}\n`;
 }

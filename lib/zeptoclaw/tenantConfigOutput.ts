@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { Tenant } from "../tenants/tenant";
+import { FleetPolicy } from "./fleetPolicy/fleetPolicy";
 import { renderZeptoClawConfigJson } from "./renderConfig";
 
 export interface TenantConfigOutput {
@@ -10,13 +11,14 @@ export interface TenantConfigOutput {
     sha256: pulumi.Output<string>;
 }
 
-/** The tenant's config.json from its settings and the values of the secrets it references. */
+/** The tenant's config.json from its settings, the secrets it references and the fleet policy. */
 export function tenantConfigOutput(
     tenant: Tenant,
     secrets: Record<string, pulumi.Output<string>>,
+    policy: FleetPolicy,
 ): TenantConfigOutput {
     const json = pulumi.secret(
-        pulumi.all(secrets).apply((values) => renderZeptoClawConfigJson(tenant.zeptoclaw, values)),
+        pulumi.all(secrets).apply((values) => renderZeptoClawConfigJson(tenant.zeptoclaw, values, policy)),
     );
     // A digest of a document holding high-entropy keys reveals none of them.
     const sha256 = pulumi.unsecret(json.apply((text) => createHash("sha256").update(text).digest("hex")));

@@ -13,20 +13,20 @@ function problemsOf(file: string, text: string): string[] {
 }
 
 describe("parseTenantFile", () => {
-    test("a minimal file gets the seed's add-tenant.sh defaults and the seed's limits", () => {
+    test("a minimal file gets upstream's defaults and the seed's limits", () => {
         const result = parseTenantFile("tenants/shop-a.yaml", tenantYaml("shop-a"));
         expect(result.ok).toBe(true);
         if (!result.ok) return;
         const t = result.tenant;
         expect(t.zeptoclaw.agents.defaults).toEqual({
-            model: "anthropic/claude-sonnet-4",
+            model: "claude-sonnet-4-6",
             max_tokens: 8192,
             temperature: 0.7,
             max_tool_iterations: 20,
         });
         expect(t.zeptoclaw.heartbeat).toEqual({ enabled: false, interval_secs: 1800 });
         expect(t.zeptoclaw.skills).toEqual({ enabled: true });
-        expect(t.zeptoclaw.swarm).toEqual({ enabled: true, max_depth: 1, max_concurrent: 3 });
+        expect(t.zeptoclaw.swarm).toEqual({ enabled: true, max_concurrent: 3 });
         expect(t.resources).toEqual({
             memoryMb: 128,
             memoryReservationMb: 32,
@@ -41,7 +41,10 @@ describe("parseTenantFile", () => {
         const json = JSON.stringify({
             name: "shop-j",
             stacks: ["dev"],
-            zeptoclaw: { providers: { openai: { api_key: { secret: "openaiKey" } } } },
+            zeptoclaw: {
+                agents: { defaults: { model: "gpt-5.1" } },
+                providers: { openai: { api_key: { secret: "openaiKey" } } },
+            },
         });
         expect(parseTenantFile("tenants/shop-j.json", json).ok).toBe(true);
     });
@@ -66,7 +69,7 @@ describe("parseTenantFile", () => {
         const text = tenantYaml("shop-a", {
             zeptoclaw: {
                 providers: { anthropic: { api_key: { secret: "k" } } },
-                channels: { telegram: { token: { secret: "t" }, alow_from: [] } },
+                channels: { telegram: { enabled: true, token: { secret: "t" }, alow_from: [] } },
             },
         });
         expect(problemsOf("tenants/shop-a.yaml", text)).toEqual([
