@@ -44,6 +44,20 @@ describe("parseStackConfig", () => {
         expect(declared).toEqual(stackConfigDefaults);
     });
 
+    test("the policy keys are checked: tool names against ZeptoClaw's, agent modes against upstream's", () => {
+        expect(
+            problems(
+                { policyDeniedTools: JSON.stringify(["shell", "shel"]), policyMaxAgentMode: "full" },
+                "dev",
+            ),
+        ).toEqual([
+            expect.stringMatching(
+                /^Pulumi\.dev\.yaml: zeptoclaw-fleet:policyDeniedTools: \[1\]: is not a ZeptoClaw tool name; the built-in tools are .*shell/,
+            ),
+            "Pulumi.dev.yaml: zeptoclaw-fleet:policyMaxAgentMode: is observer, assistant or autonomous",
+        ]);
+    });
+
     test.each(["dev", "prod"])("the shipped Pulumi.%s.yaml is valid", (stack) => {
         const file = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as {
             config: Record<string, unknown>;
@@ -153,5 +167,25 @@ describe("tenant secrets", () => {
         expect(result.ok).toBe(false);
         if (result.ok) return;
         expect(result.problems.map((p) => p.path)).toEqual(["shop-a.key", "Bad_Name"]);
+    });
+
+    test.each([
+        ["a blank value", "  \t", /only whitespace.*src\/kernel\/registrar\.rs/],
+        ["an ENC[...] value", "ENC[v1:abc]", /ENC\[\.\.\.\].*ZEPTOCLAW_MASTER_KEY/],
+    ])("%s, which ZeptoClaw cannot start with, is refused without showing it", (_, value, message) => {
+        const result = parseTenantSecrets(JSON.stringify({ "shop-a": { braveApiKey: value } }), true, "prod");
+        expect(result.ok).toBe(false);
+        if (result.ok) return;
+        expect(result.problems).toEqual([
+            {
+                where: "Pulumi.prod.yaml: zeptoclaw-fleet:tenantSecrets",
+                path: "shop-a.braveApiKey",
+                message: expect.stringMatching(message),
+            },
+        ]);
+        expect(result.problems[0].message).not.toContain(value);
+        expect(
+            parseTenantSecrets(JSON.stringify({ "shop-a": { braveApiKey: "ENC[x" } }), true, "prod").ok,
+        ).toBe(true);
     });
 });
