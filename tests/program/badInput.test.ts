@@ -1,3 +1,4 @@
+import { parse } from "yaml";
 import { runProgram } from "../support/runProgram";
 import { fleet, tenantYaml } from "../support/tenantFiles";
 
@@ -129,6 +130,45 @@ describe("bad input fails preview with a message naming the file or key", () => 
         });
         expect(message).toMatch(
             /Pulumi\.prod\.yaml: zeptoclaw-fleet:serverType: "cx99" is not a Hetzner server type; types in fsn1: cx22, cx32, cx42, cx52, cax21/,
+        );
+    });
+
+    test("an ARM server with the published image, which upstream builds for amd64 only", async () => {
+        const message = await refusal({
+            stack: "prod",
+            ...base,
+            config: {
+                hostKind: "hetzner",
+                serverType: "cax21",
+                sshAllowedCidrs: ["203.0.113.0/24"],
+                sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa a@b"],
+            },
+        });
+        expect(message).toMatch(
+            /Pulumi\.prod\.yaml: zeptoclaw-fleet:serverType: "cax21" is an ARM server, but ZeptoClaw publishes its image for x86 \(linux\/amd64\) only/,
+        );
+    });
+
+    test("a tenant ZeptoClaw 0.9.2 would refuse to start: the seed's model on the Anthropic API", async () => {
+        const text = tenantYaml("shop-a", {
+            zeptoclaw: {
+                agents: { defaults: { model: "anthropic/claude-sonnet-4" } },
+                providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
+            },
+        });
+        expect(await refusal(withFile("shop-a.yaml", text))).toMatch(
+            /shop-a\.yaml: zeptoclaw\.agents\.defaults\.model: model "anthropic\/claude-sonnet-4" is not a Claude model/,
+        );
+    });
+
+    test("a tenant asking for more than the stack's fleet policy", async () => {
+        const text = tenantYaml("shop-a", {
+            zeptoclaw: { ...parse(tenantYaml("shop-a")).zeptoclaw, agent_mode: { mode: "autonomous" } },
+        });
+        expect(
+            await refusal({ ...withFile("shop-a.yaml", text), config: { policyMaxAgentMode: "assistant" } }),
+        ).toMatch(
+            /shop-a\.yaml: zeptoclaw\.agent_mode\.mode: is "autonomous", more permissive than "assistant", which the fleet policy does not allow \(Pulumi\.dev\.yaml: zeptoclaw-fleet:policyMaxAgentMode\)/,
         );
     });
 

@@ -145,6 +145,33 @@ describe("dev stack", () => {
         expect(writer.inputs.volumes).toEqual([{ hostPath: "/srv/zc", containerPath: "/fleet-config" }]);
     });
 
+    test("the stack's fleet policy reaches every tenant's config", async () => {
+        const strict = await runProgram({
+            ...fleet(["shop-a", "shop-b"]),
+            config: {
+                policyDeniedTools: ["shell", "git"],
+                policyMaxAgentMode: "observer",
+                policyMonthlyTokenCap: 1000,
+            },
+        });
+        const writer = strict.byType(CONTAINER).find((c) => c.name === "local/configs/writer");
+        const uploads = writer?.inputs.uploads as { file: string; content: string }[];
+        for (const t of ["shop-a", "shop-b"]) {
+            const config = JSON.parse(
+                uploads.find((u) => u.file === `/fleet-config/${t}/config.json`)?.content ?? "",
+            );
+            expect(config).toMatchObject({
+                agent_mode: { mode: "observer" },
+                tools: { deny: ["shell", "git"] },
+                gateway: { startup_guard: { enabled: false } },
+                providers: {
+                    anthropic: { quota: { max_tokens: 1000, period: "monthly", action: "reject" } },
+                },
+                logging: { format: "json" },
+            });
+        }
+    });
+
     test("outputs: host, DOCKER_HOST command, image, each tenant's container and volume", () => {
         expect(run.outputs).toMatchObject({
             hostName: "local",
