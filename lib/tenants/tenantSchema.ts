@@ -29,6 +29,8 @@ const secretRef = z.strictObject(
 );
 export type SecretRef = z.infer<typeof secretRef>;
 
+/** Upstream's default model (src/config/types.rs at v0.9.2). */
+export const defaultModel = "claude-sonnet-4-6";
 const modelName = z.string().min(1).max(200);
 const allowFrom = z.array(z.union([z.string().min(1), z.number().int()])).default([]);
 
@@ -90,7 +92,7 @@ const toolsSchema = z.strictObject({
 
 /** Defaults are those of the seed's add-tenant.sh, so a migrated tenant behaves as before. */
 const agentDefaultsSchema = z.strictObject({
-    model: modelName.default("anthropic/claude-sonnet-4"),
+    model: modelName.default(defaultModel),
     max_tokens: z.number().int().min(1).max(1_000_000).default(8192),
     temperature: z.number().min(0).max(2).default(0.7),
     max_tool_iterations: z.number().int().min(1).max(1000).default(20),
