@@ -9,20 +9,25 @@
  *   remove <name> --stack <stack> [--purge]           take it out of a stack; --purge also deletes
  *                                                     its data volume, after confirmation
  *   list                                              tenants per stack with their limits
+ *   import <seed tenants dir> --stack <stack>...      turn the seed's tenants/<name>/config.json
+ *          [--compose-project zeptoclaw]              into tenant files adopting their compose
+ *                                                     volumes; their secrets go to the stack config
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { parseDocument } from "yaml";
+import { parseDocument, stringify } from "yaml";
 import { SecretReader } from "../lib/cli/readSecret";
 import { tenantSecretsKey } from "../lib/config/tenantSecrets";
-import { describeProblem } from "../lib/errors";
+import { InputProblem, describeProblem } from "../lib/errors";
+import { SeedTenantImport, importSeedTenant } from "../lib/migration/seedTenantImport";
 import { newTenantSecrets, renderNewTenantFile } from "../lib/tenants/newTenantFile";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames, unknownStackMessage } from "../lib/tenants/selectTenants";
 import { tenantNamePattern } from "../lib/tenants/tenantSchema";
+import { upstreamDefaultModel } from "../lib/zeptoclaw/contract/agentsSchema";
 import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
 
 class UsageError extends Error {}
@@ -183,6 +188,95 @@ async function remove(name: string, stack: string, purge: boolean, reader: Secre
     process.stdout.write(`removed ${name} from ${stack} and deleted its data volume\n`);
 }
 
+/**
+ * Imports every tenant of the seed's layout: all or nothing, so a refused tenant leaves no half
+ * migration behind. Each tenant file is checked by the same validation as `pulumi preview`.
+ */
+function importSeed(seedDir: string, stacks: string[], composeProject: string): void {
+    const dirs = fs
+        .readdirSync(seedDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && fs.existsSync(path.join(seedDir, d.name, "config.json")))
+        .map((d) => d.name)
+        .sort();
+    if (dirs.length === 0) {
+        fail(`no <name>/config.json under ${seedDir}: point import at the seed's tenants/ folder`);
+    }
+    const problems: InputProblem[] = [];
+    const plans: Array<{ file: string; text: string; imported: SeedTenantImport }> = [];
+    for (const name of dirs) {
+        const seedFile = path.join(seedDir, name, "config.json");
+        if (!tenantNamePattern.test(name)) {
+            problems.push({
+                where: seedFile,
+                path: "",
+                message: `"${name}" is not a tenant name here (1 to 40 lowercase letters, digits and '-'); rename its folder and its compose volume`,
+            });
+            continue;
+        }
+        if (tenantFile(name) !== undefined) {
+            problems.push({
+                where: seedFile,
+                path: "",
+                message: `tenant "${name}" already exists in tenants/`,
+            });
+            continue;
+        }
+        let seedConfig: unknown;
+        try {
+            seedConfig = JSON.parse(fs.readFileSync(seedFile, "utf8"));
+        } catch (err) {
+            problems.push({
+                where: seedFile,
+                path: "",
+                message: `is not valid JSON: ${(err as Error).message}`,
+            });
+            continue;
+        }
+        const result = importSeedTenant(name, seedFile, seedConfig, {
+            stacks,
+            composeProject,
+            defaultModel: upstreamDefaultModel,
+        });
+        if (!result.ok) {
+            problems.push(...result.problems);
+            continue;
+        }
+        const file = path.join(tenantsDir, `${name}.yaml`);
+        const text = `# Imported from ${seedFile}. Secrets are references; their values live in the stack config.\n${stringify(result.imported.file, { flowCollectionPadding: true })}`;
+        const parsed = parseTenantFile(path.relative(root, file), text);
+        if (!parsed.ok) {
+            problems.push(...parsed.problems.map((p) => ({ ...p, where: `${seedFile} (as ${p.where})` })));
+            continue;
+        }
+        plans.push({ file, text, imported: result.imported });
+    }
+    if (problems.length > 0) {
+        fail(`nothing was imported:\n${problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`);
+    }
+    for (const plan of plans) {
+        fs.writeFileSync(plan.file, plan.text);
+    }
+    for (const { imported } of plans) {
+        for (const stack of stacks) {
+            for (const secret of imported.secrets) {
+                setSecret(stack, imported.name, secret.name, secret.value);
+            }
+        }
+    }
+    for (const { file, imported } of plans) {
+        process.stdout.write(
+            `imported ${imported.name} -> ${path.relative(root, file)} (volume ${imported.volume}; ` +
+                `secrets: ${imported.secrets.map((s) => s.name).join(", ") || "none"})\n`,
+        );
+        for (const c of imported.changes) {
+            process.stdout.write(`  changed ${c.path}: ${c.was} -> ${c.now}: ${c.why}\n`);
+        }
+    }
+    process.stdout.write(
+        `next: pulumi preview -s ${stacks[0]}; then stop the compose containers (never down -v) and pulumi up -s ${stacks[0]}\n`,
+    );
+}
+
 function list(): void {
     const sources = readTenantSources(tenantsDir, root);
     const rows = [["STACK", "TENANT", "MEMORY", "RESERVED", "CPUS", "CPU-WEIGHT", "PIDS", "DISK"]];
@@ -220,7 +314,11 @@ function list(): void {
 async function main(): Promise<void> {
     const { positionals, values } = parseArgs({
         allowPositionals: true,
-        options: { stack: { type: "string", multiple: true }, purge: { type: "boolean", default: false } },
+        options: {
+            stack: { type: "string", multiple: true },
+            purge: { type: "boolean", default: false },
+            "compose-project": { type: "string", default: "zeptoclaw" },
+        },
     });
     if (!fs.existsSync(path.join(root, "Pulumi.yaml"))) {
         fail("run this from the zeptoclaw-fleet project folder (where Pulumi.yaml is)");
@@ -251,8 +349,14 @@ async function main(): Promise<void> {
                 );
             case "list":
                 return list();
+            case "import":
+                return importSeed(
+                    name ?? fail("usage: tenant import <seed tenants dir> --stack <stack>"),
+                    requireStacks(values.stack),
+                    values["compose-project"],
+                );
             default:
-                fail("usage: tenant add|rotate|remove|list (see scripts/tenant.ts)");
+                fail("usage: tenant add|rotate|remove|list|import (see scripts/tenant.ts)");
         }
     } finally {
         reader.close();

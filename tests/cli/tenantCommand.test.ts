@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
+import { seedConfig, writeSeedTenants } from "../support/seedTenants";
 import { tenantYaml } from "../support/tenantFiles";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -166,5 +167,81 @@ describe("npm run tenant", () => {
             "256",
             "1024M",
         ]);
+    });
+
+    describe("import", () => {
+        /** The seed's layout with three tenants: as add-tenant.sh wrote them, edited, and on OpenRouter. */
+        function seed(dir: string, overrides: Record<string, unknown> = {}): string {
+            const seedDir = path.join(dir, "seed", "tenants");
+            const fatimah = seedConfig("sk-ant-SECRET-f", "456:TG-SECRET-f") as Record<string, any>;
+            fatimah.tools.web.search.api_key = "BRAVE-SECRET-f";
+            fatimah.channels.telegram.allow_from = [1001, "owner"];
+            const ali = seedConfig("unused", "789:TG-SECRET-l") as Record<string, any>;
+            ali.providers = { openrouter: { api_key: "sk-or-SECRET-l" } };
+            writeSeedTenants(seedDir, {
+                "shop-ahmad": seedConfig("sk-ant-SECRET-a", "123:TG-SECRET-a"),
+                "shop-fatimah": fatimah,
+                "shop-ali": ali,
+                ...overrides,
+            });
+            return seedDir;
+        }
+
+        test("turns each seed config.json into a valid tenant file and moves its secrets through stdin", () => {
+            const w = workspace();
+            const result = w.run(["import", seed(w.dir), "--stack", "prod"]);
+            expect(result.stderr).toBe("");
+            expect(result.status).toBe(0);
+            expect(fs.readdirSync(path.join(w.dir, "tenants")).sort()).toEqual([
+                "shop-ahmad.yaml",
+                "shop-ali.yaml",
+                "shop-fatimah.yaml",
+            ]);
+            for (const name of ["shop-ahmad", "shop-ali", "shop-fatimah"]) {
+                const text = fs.readFileSync(path.join(w.dir, `tenants/${name}.yaml`), "utf8");
+                expect(text).not.toMatch(/SECRET/);
+                const parsed = parseTenantFile(`tenants/${name}.yaml`, text);
+                expect(parsed.ok ? parsed.tenant.volume : parsed.problems).toBe(`zeptoclaw_${name}-data`);
+            }
+            expect(w.calls()).toEqual([
+                "pulumi ARGS config set --secret --path tenantSecrets.shop-ahmad.anthropicApiKey -s prod",
+                "pulumi STDIN sk-ant-SECRET-a",
+                "pulumi ARGS config set --secret --path tenantSecrets.shop-ahmad.telegramBotToken -s prod",
+                "pulumi STDIN 123:TG-SECRET-a",
+                "pulumi ARGS config set --secret --path tenantSecrets.shop-ali.openrouterApiKey -s prod",
+                "pulumi STDIN sk-or-SECRET-l",
+                "pulumi ARGS config set --secret --path tenantSecrets.shop-ali.telegramBotToken -s prod",
+                "pulumi STDIN 789:TG-SECRET-l",
+                "pulumi ARGS config set --secret --path tenantSecrets.shop-fatimah.anthropicApiKey -s prod",
+                "pulumi STDIN sk-ant-SECRET-f",
+                "pulumi ARGS config set --secret --path tenantSecrets.shop-fatimah.telegramBotToken -s prod",
+                "pulumi STDIN 456:TG-SECRET-f",
+                "pulumi ARGS config set --secret --path tenantSecrets.shop-fatimah.webSearchApiKey -s prod",
+                "pulumi STDIN BRAVE-SECRET-f",
+            ]);
+            expect(result.stdout).not.toMatch(/SECRET/);
+            expect(result.stdout).toMatch(
+                /changed agents\.defaults\.model: "anthropic\/claude-sonnet-4" -> "claude-sonnet-4-6"/,
+            );
+            expect(result.stdout).toMatch(
+                /changed channels\.telegram\.allow_from: \[1001,"owner"\] -> \["1001","owner"\]/,
+            );
+            expect(result.stdout).toMatch(
+                /imported shop-ahmad -> tenants\/shop-ahmad\.yaml \(volume zeptoclaw_shop-ahmad-data/,
+            );
+        });
+
+        test("refuses the whole import when one tenant cannot be imported, writing and setting nothing", () => {
+            const w = workspace();
+            const bad = seedConfig("ENC[v1:abc]", "1:t");
+            const result = w.run(["import", seed(w.dir, { "shop-enc": bad }), "--stack", "prod"]);
+            expect(result.status).toBe(2);
+            expect(result.stderr).toMatch(/nothing was imported/);
+            expect(result.stderr).toMatch(
+                /shop-enc\/config\.json: providers\.anthropic\.api_key: is encrypted/,
+            );
+            expect(fs.readdirSync(path.join(w.dir, "tenants"))).toEqual([]);
+            expect(w.calls()).toEqual([]);
+        });
     });
 });
