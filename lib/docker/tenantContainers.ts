@@ -138,9 +138,11 @@ export function gatewayContainerArgs(
             { name: "nproc", soft: r.pids, hard: r.pids },
             { name: "nofile", soft: 4096, hard: 4096 },
         ],
-        // What the preamble needs (chown, read any folder, switch uid); gone once ZeptoClaw runs
-        // as the tenant's uid, and no-new-privileges keeps them from coming back.
-        capabilities: { drops: ["ALL"], adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID"] },
+        // What the preamble needs (chown, read any folder, switch uid), and what the init, which
+        // stays root, needs to pass the stop signal to ZeptoClaw under another uid (kill). Gone
+        // from ZeptoClaw, which runs as the tenant's uid; no-new-privileges keeps them from
+        // coming back.
+        capabilities: { drops: ["ALL"], adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID", "KILL"] },
         securityOpts: ["no-new-privileges:true"],
         // The provider detaches the container from the default bridge and attaches only these.
         networksAdvanced: [{ name: ctx.network }],

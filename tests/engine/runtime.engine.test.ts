@@ -22,7 +22,10 @@ const oldContainer = `zc-rt-old-${process.pid}`;
 beforeAll(async () => {
     const run = await runProgram({
         tenantFiles: Object.fromEntries(
-            tenants.map((n) => [`${n}.yaml`, tenantYaml(n, { stacks: ["dev"], zeptoclaw: runnableSettings() })]),
+            tenants.map((n) => [
+                `${n}.yaml`,
+                tenantYaml(n, { stacks: ["dev"], zeptoclaw: runnableSettings() }),
+            ]),
         ),
         tenantSecrets: runnableSecretsFor(tenants),
         config: { configRoot, imageSource: "build", imageContext: "tests/fixtures/zeptoclaw-standin" },
@@ -31,14 +34,17 @@ beforeAll(async () => {
 
     // The container as it was declared before: no init (ZeptoClaw is PID 1), stopped by SIGTERM.
     const current = await docker.getContainer("zc-rt-new").inspect();
-    const volume = await docker.createVolume({ Name: `${oldContainer}-data`, Labels: { [testLabel]: runId } });
+    const volume = await docker.createVolume({
+        Name: `${oldContainer}-data`,
+        Labels: { [testLabel]: runId },
+    });
     const { Init, Mounts, ...hostConfig } = current.HostConfig as Docker.HostConfig & { Init?: boolean };
     expect(Init).toBe(true);
     const healthcheck = current.Config.Healthcheck as { Test: string[] };
     const old = await docker.createContainer({
         name: oldContainer,
         Image: current.Image,
-        Entrypoint: current.Config.Entrypoint as string[],
+        Entrypoint: current.Config.Entrypoint,
         Cmd: current.Config.Cmd,
         User: current.Config.User,
         Env: current.Config.Env,
@@ -52,7 +58,9 @@ beforeAll(async () => {
             // Without the MCP shields: its data volume and its config.
             Mounts: (Mounts ?? [])
                 .filter((m) => m.Source !== "/dev/null")
-                .map((m) => (m.Target === "/data" ? { ...m, Source: (volume as unknown as { Name: string }).Name } : m)),
+                .map((m) =>
+                    m.Target === "/data" ? { ...m, Source: (volume as unknown as { Name: string }).Name } : m,
+                ),
         },
     });
     await old.start();
@@ -88,7 +96,9 @@ test("orphans are reaped: Docker's init is PID 1; without it, ZeptoClaw as PID 1
 test("no MCP server can be declared from inside the tenant, so none is spawned at the next start", async () => {
     const uid = ((await docker.getContainer("zc-rt-new").inspect()).Config.Entrypoint as string[])[4];
     const marker = "/data/workspace/mcp-server-ran";
-    const servers = JSON.stringify({ mcpServers: { evil: { command: "sh", args: ["-c", `id > ${marker}`] } } });
+    const servers = JSON.stringify({
+        mcpServers: { evil: { command: "sh", args: ["-c", `id > ${marker}`] } },
+    });
     const declare = [
         `mkdir -p /data/workspace && printf '%s' '${servers}' > /data/workspace/.mcp.json`,
         `mkdir -p /data/.mcp && printf '%s' '${servers}' > /data/.mcp/servers.json`,

@@ -108,7 +108,7 @@ describe("dev stack", () => {
             expect(c.inputs.capabilities.drops).toEqual(["ALL"]);
         }
         const gw = run.one(CONTAINER, "shop-a/gateway").inputs;
-        expect(gw.capabilities.adds.sort()).toEqual(["CHOWN", "DAC_READ_SEARCH", "SETGID", "SETUID"]);
+        expect(gw.capabilities.adds.sort()).toEqual(["CHOWN", "DAC_READ_SEARCH", "KILL", "SETGID", "SETUID"]);
         expect(gw.readOnly).toBe(true);
     });
 
