@@ -1,11 +1,25 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { Tenant } from "../tenants/tenant";
-import { configPathInContainer, dataDir } from "../zeptoclaw/renderConfig";
+import { configPathInContainer, dataDir, workspaceDir } from "../zeptoclaw/renderConfig";
 import { labelKeys, toLabels } from "./labels";
 import { TenantNames } from "./tenantNames";
 
 export const healthPort = 9090;
+
+/**
+ * Where ZeptoClaw 0.9.2 discovers MCP servers whatever its config says, and spawns the stdio ones
+ * at boot (src/tools/mcp/discovery.rs `discover_mcp_servers`, called unconditionally from
+ * src/kernel/registrar.rs): `$HOME/.mcp/servers.json` and `<workspace>/.mcp.json`. The agent
+ * writes into its workspace, so such a file would be a command run at the next start. The
+ * container covers both: an empty read-only tmpfs at `$HOME/.mcp` (servers.json cannot be
+ * created) and the host's /dev/null, read-only, at the workspace's `.mcp.json` (always empty,
+ * which discovery skips); neither can be renamed or removed, being mount points.
+ */
+export const mcpDiscoveryPaths = {
+    globalDir: `${dataDir}/.mcp`,
+    workspaceFile: `${workspaceDir}/.mcp.json`,
+} as const;
 
 /** The upstream image's entrypoint; the gateway still starts through it. */
 export const upstreamEntrypoint = "docker-entrypoint.sh";
@@ -28,7 +42,7 @@ export interface TenantContainerContext {
  * for good and start the upstream entrypoint, which, no longer root, just execs ZeptoClaw.
  *
  * The upstream entrypoint's own root branch (`chown -R /data`) would meet the read-only config
- * mount and exit under `set -e`; this chown skips that file. /data and /data/.zeptoclaw stay
+ * mount and exit under `set -e`; this chown skips that file and the MCP discovery shields. /data and /data/.zeptoclaw stay
  * root's, group-writable by the tenant and sticky: the tenant creates and replaces its own files
  * there, but cannot rename the folder that holds the config mount and put a config of its own in
  * its place. `env` sets HOME after gosu, which takes it from /etc/passwd, where the tenant's uid
@@ -42,7 +56,7 @@ export function gatewayEntrypointScript(): string {
         "shift",
         `chown "0:$uid" ${dataDir} ${stateDir}`,
         `chmod 1770 ${dataDir} ${stateDir}`,
-        `find ${dataDir} -mindepth 1 ! -path ${stateDir} ! -path ${configPathInContainer} \\( ! -user "$uid" -o ! -group "$uid" \\) -exec chown -h "$uid:$uid" {} +`,
+        `find ${dataDir} -mindepth 1 ! -path ${stateDir} ! -path ${configPathInContainer} ! -path ${mcpDiscoveryPaths.globalDir} ! -path ${mcpDiscoveryPaths.workspaceFile} \\( ! -user "$uid" -o ! -group "$uid" \\) -exec chown -h "$uid:$uid" {} +`,
         `exec gosu "$uid:$uid" env HOME=${dataDir} ${upstreamEntrypoint} "$@"`,
     ].join("\n");
 }
@@ -78,23 +92,33 @@ export function gatewayContainerArgs(
         command: ["zeptoclaw", "gateway"],
         restart: "unless-stopped",
         user: "0:0",
-        envs: [
-            `HOME=${dataDir}`,
-            "RUST_LOG=zeptoclaw=info",
-            "RUST_LOG_FORMAT=json",
-            `ZEPTOCLAW_HEALTH_PORT=${healthPort}`,
-        ],
+        // Docker's init (tini) as PID 1 reaps orphans and passes signals on to the exec chain,
+        // which keeps one pid from the preamble to ZeptoClaw. ZeptoClaw 0.9.2 stops on Ctrl-C
+        // only (`tokio::signal::ctrl_c`, src/cli/gateway.rs) and has no SIGTERM handler: as
+        // PID 1 it would ignore Docker's SIGTERM and be killed after stopTimeout.
+        init: true,
+        stopSignal: "SIGINT",
+        // The log format is the config's `logging` section (src/utils/logging.rs); RUST_LOG,
+        // read by tracing's EnvFilter there, overrides its level.
+        envs: [`HOME=${dataDir}`, "RUST_LOG=zeptoclaw=info", `ZEPTOCLAW_HEALTH_PORT=${healthPort}`],
         labels: pulumi
             .output(configSha256)
             .apply((sha) => toLabels({ ...labels, [labelKeys.configSha256]: sha })),
         mounts: [
             { type: "volume", source: ctx.volume, target: dataDir },
             { type: "bind", source: ctx.names.configFile, target: configPathInContainer, readOnly: true },
+            { type: "bind", source: "/dev/null", target: mcpDiscoveryPaths.workspaceFile, readOnly: true },
         ],
         readOnly: true,
-        tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=64m" },
+        tmpfs: {
+            "/tmp": "rw,noexec,nosuid,nodev,size=64m",
+            [mcpDiscoveryPaths.globalDir]: "ro,noexec,nosuid,nodev,size=4k,mode=0555",
+        },
         healthcheck: {
-            tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${healthPort}/healthz`],
+            // /readyz, not /healthz: in 0.9.2 /healthz answers 200 even once the agent loop has
+            // ended; /readyz answers 503 before startup completes and after the loop ends
+            // (src/health.rs `start_health_server_legacy`, readiness set in src/cli/gateway.rs).
+            tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${healthPort}/readyz`],
             interval: "30s",
             timeout: "5s",
             retries: 3,
@@ -114,9 +138,11 @@ export function gatewayContainerArgs(
             { name: "nproc", soft: r.pids, hard: r.pids },
             { name: "nofile", soft: 4096, hard: 4096 },
         ],
-        // What the preamble needs (chown, read any folder, switch uid); gone once ZeptoClaw runs
-        // as the tenant's uid, and no-new-privileges keeps them from coming back.
-        capabilities: { drops: ["ALL"], adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID"] },
+        // What the preamble needs (chown, read any folder, switch uid), and what the init, which
+        // stays root, needs to pass the stop signal to ZeptoClaw under another uid (kill). Gone
+        // from ZeptoClaw, which runs as the tenant's uid; no-new-privileges keeps them from
+        // coming back.
+        capabilities: { drops: ["ALL"], adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID", "KILL"] },
         securityOpts: ["no-new-privileges:true"],
         // The provider detaches the container from the default bridge and attaches only these.
         networksAdvanced: [{ name: ctx.network }],

@@ -7,7 +7,7 @@ import Docker from "dockerode";
 import { backupRecordFile, renderBackupEnv, renderBackupScript } from "../../lib/host/backup";
 import { derivedTenantUid } from "../../lib/tenants/tenantUid";
 import { runProgram } from "../support/runProgram";
-import { secretsFor, tenantYaml } from "../support/tenantFiles";
+import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, testLabel, waitHealthy } from "./support/engineAdapter";
 import { execIn } from "./support/engineHelpers";
 
@@ -21,14 +21,6 @@ const script = path.join(work, "zeptoclaw-fleet-backup");
 const envFile = path.join(work, "backup.env");
 const sftpName = `zc-test-sftp-${process.pid}`;
 const networkName = `zc-test-backup-${process.pid}`;
-
-function settings(model: string) {
-    return {
-        agents: { defaults: { model } },
-        providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
-        channels: { telegram: { token: { secret: "telegramBotToken" } } },
-    };
-}
 
 /** Runs the rendered script as the systemd unit would, with the suite's settings file. */
 function backupTool(...args: string[]): { output: string; seconds: number } {
@@ -164,14 +156,14 @@ test("a tenant's 100 MB are backed up to SFTP, destroyed, restored byte-identica
         tenantFiles: {
             "bk-a.yaml": tenantYaml("bk-a", {
                 stacks: ["dev"],
-                zeptoclaw: settings("anthropic/claude-sonnet-4"),
+                zeptoclaw: runnableSettings(),
             }),
             "bk-b.yaml": tenantYaml("bk-b", {
                 stacks: ["dev"],
-                zeptoclaw: settings("anthropic/claude-sonnet-4"),
+                zeptoclaw: runnableSettings(),
             }),
         },
-        tenantSecrets: secretsFor(["bk-a", "bk-b"]),
+        tenantSecrets: runnableSecretsFor(["bk-a", "bk-b"]),
         config: {
             configRoot: path.join(work, "configs"),
             imageSource: "build",

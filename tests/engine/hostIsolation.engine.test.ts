@@ -6,7 +6,7 @@ import * as path from "node:path";
 import Docker from "dockerode";
 import { renderTenantFirewallScript } from "../../lib/host/tenantFirewall";
 import { runProgram } from "../support/runProgram";
-import { secretsFor, tenantYaml } from "../support/tenantFiles";
+import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled } from "./support/engineAdapter";
 import { execIn } from "./support/engineHelpers";
 
@@ -97,8 +97,10 @@ threading.Event().wait()`;
 
     await removeLabelled(docker);
     const run = await runProgram({
-        tenantFiles: { "iso-a.yaml": tenantYaml("iso-a", { stacks: ["dev"] }) },
-        tenantSecrets: secretsFor(["iso-a"]),
+        tenantFiles: {
+            "iso-a.yaml": tenantYaml("iso-a", { stacks: ["dev"], zeptoclaw: runnableSettings() }),
+        },
+        tenantSecrets: runnableSecretsFor(["iso-a"]),
         config: { configRoot, imageSource: "build", imageContext: "tests/fixtures/zeptoclaw-standin" },
     });
     await adapter.apply(run);

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
 import { runProgram } from "../support/runProgram";
-import { secretsFor, tenantYaml } from "../support/tenantFiles";
+import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, testLabel } from "./support/engineAdapter";
 import { execIn } from "./support/engineHelpers";
 
@@ -66,10 +66,14 @@ test("a seed deployment migrates with every tenant healthy on its old data", asy
             tenantFiles: Object.fromEntries(
                 tenants.map((n) => [
                     `${n}.yaml`,
-                    tenantYaml(n, { stacks: ["dev"], volume: composeVolume(n) }),
+                    tenantYaml(n, {
+                        stacks: ["dev"],
+                        volume: composeVolume(n),
+                        zeptoclaw: runnableSettings(),
+                    }),
                 ]),
             ),
-            tenantSecrets: secretsFor(tenants),
+            tenantSecrets: runnableSecretsFor(tenants),
             config: { configRoot, imageSource: "build", imageContext: "tests/fixtures/zeptoclaw-standin" },
         });
     // Build the image first (the seed ran the same upstream image).

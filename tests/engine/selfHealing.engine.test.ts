@@ -5,27 +5,20 @@ import * as path from "node:path";
 import Docker from "dockerode";
 import { renderWatchdogScript } from "../../lib/host/watchdog";
 import { runProgram } from "../support/runProgram";
-import { secretsFor, tenantYaml } from "../support/tenantFiles";
+import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, waitHealthy } from "./support/engineAdapter";
-import { eventually } from "./support/engineHelpers";
+import { eventually, execIn } from "./support/engineHelpers";
 
 jest.setTimeout(10 * 60_000);
 
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
-const adapter = new EngineAdapter(docker, `healing-${process.pid}`);
+const runId = `healing-${process.pid}`;
+const adapter = new EngineAdapter(docker, runId);
 const configRoot = fs.mkdtempSync(path.join(os.tmpdir(), "zc-healing-"));
 const script = path.join(configRoot, "watchdog.sh");
 
-function settings(model: string) {
-    return {
-        agents: { defaults: { model } },
-        providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
-        channels: { telegram: { token: { secret: "telegramBotToken" } } },
-    };
-}
-
 beforeAll(async () => {
-    await removeLabelled(docker);
+    await removeLabelled(docker, runId);
     fs.writeFileSync(script, renderWatchdogScript(), { mode: 0o755 });
 });
 
@@ -34,20 +27,34 @@ afterAll(async () => {
     fs.rmSync(configRoot, { recursive: true, force: true });
 });
 
-test("the host-side watchdog restarts a tenant that turned unhealthy within 2 minutes, and no other", async () => {
+/** The health server's answer on `path`, from inside the container. */
+async function probe(container: string, path: string): Promise<{ status: number; body: any }> {
+    const script =
+        "import json, sys, urllib.request, urllib.error\n" +
+        "try:\n    r = urllib.request.urlopen(sys.argv[1], timeout=5)\n" +
+        "except urllib.error.HTTPError as e:\n    r = e\n" +
+        "print(json.dumps({'status': r.status, 'body': json.loads(r.read())}))";
+    const { output } = await execIn(docker, container, [
+        "python3",
+        "-c",
+        script,
+        `http://127.0.0.1:9090${path}`,
+    ]);
+    return JSON.parse(output);
+}
+
+test("the host-side watchdog restarts a tenant whose agent loop died within 2 minutes, and no other", async () => {
     const run = await runProgram({
         tenantFiles: {
-            // Healthy at the first probe (30 s), unhealthy from 40 s on: hung, but still running.
+            // Ready at the first probe (30 s); from 40 s on its agent loop is gone, while the
+            // process and its liveness endpoint live on, as in ZeptoClaw 0.9.2.
             "heal-a.yaml": tenantYaml("heal-a", {
                 stacks: ["dev"],
-                zeptoclaw: settings("standin/unhealthy:40"),
+                zeptoclaw: runnableSettings("standin/agent-dies:40"),
             }),
-            "heal-b.yaml": tenantYaml("heal-b", {
-                stacks: ["dev"],
-                zeptoclaw: settings("anthropic/claude-sonnet-4"),
-            }),
+            "heal-b.yaml": tenantYaml("heal-b", { stacks: ["dev"], zeptoclaw: runnableSettings() }),
         },
-        tenantSecrets: secretsFor(["heal-a", "heal-b"]),
+        tenantSecrets: runnableSecretsFor(["heal-a", "heal-b"]),
         config: { configRoot, imageSource: "build", imageContext: "tests/fixtures/zeptoclaw-standin" },
     });
     await adapter.apply(run);
@@ -67,6 +74,9 @@ test("the host-side watchdog restarts a tenant that turned unhealthy within 2 mi
     const unhealthyAt = Date.now();
     // Docker itself never restarts it: it is running, not exited.
     expect((await docker.getContainer("zc-heal-a").inspect()).State.StartedAt).toBe(aStarted);
+    // Liveness says "degraded" with 200: only readiness tells that the agent is gone.
+    expect(await probe("zc-heal-a", "/healthz")).toMatchObject({ status: 200, body: { status: "degraded" } });
+    expect(await probe("zc-heal-a", "/readyz")).toEqual({ status: 503, body: { status: "not_ready" } });
 
     // What the systemd timer does: run the script every 30 s.
     let restartedAt = 0;

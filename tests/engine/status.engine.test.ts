@@ -5,7 +5,7 @@ import * as path from "node:path";
 import Docker from "dockerode";
 import { backupRecordPath } from "../../lib/status/backupRecord";
 import { runProgram } from "../support/runProgram";
-import { secretsFor, tenantYaml } from "../support/tenantFiles";
+import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, testLabel } from "./support/engineAdapter";
 
 // Real containers: the first health probe runs after the 30 s interval the program declares.
@@ -19,11 +19,7 @@ let workspace = "";
 /** Deployed: a (backed up), b (stopped), c (deployed, then no longer declared). Declared, never deployed: d. */
 const deployed = ["status-a", "status-b", "status-c"];
 
-const settings = {
-    agents: { defaults: { model: "anthropic/claude-sonnet-4" } },
-    providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
-    channels: { telegram: { token: { secret: "telegramBotToken" } } },
-};
+const settings = runnableSettings();
 
 function file(name: string, resources: Record<string, number> = {}): string {
     return tenantYaml(name, { stacks: ["dev"], zeptoclaw: settings, resources });
@@ -90,7 +86,7 @@ test("npm run status shows each tenant's state, health, limits, data and last ba
             "status-b.yaml": file("status-b"),
             "status-c.yaml": file("status-c"),
         },
-        tenantSecrets: secretsFor(deployed),
+        tenantSecrets: runnableSecretsFor(deployed),
         config: { configRoot, imageSource: "build", imageContext: "tests/fixtures/zeptoclaw-standin" },
     });
     await adapter.apply(run);

@@ -6,7 +6,7 @@ import Docker from "dockerode";
 import { renderTenantQuotaScript, tenantFileLimit, TenantQuota } from "../../lib/host/tenantQuota";
 import { derivedTenantUid } from "../../lib/tenants/tenantUid";
 import { runProgram } from "../support/runProgram";
-import { secretsFor, tenantYaml } from "../support/tenantFiles";
+import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, testLabel } from "./support/engineAdapter";
 import { eventually, execIn } from "./support/engineHelpers";
 
@@ -173,7 +173,7 @@ home() {
     install -o 0 -g 0 -m 0644 "${dir}/$1.json" "$mnt/$1/.zeptoclaw/config.json"
 }
 gateway() {
-    as_uid "$2" env -i PATH="$PATH" HOME="$mnt/$1" RUST_LOG_FORMAT=json ZEPTOCLAW_HEALTH_PORT="$3" \\
+    as_uid "$2" env -i PATH="$PATH" HOME="$mnt/$1" ZEPTOCLAW_HEALTH_PORT="$3" \\
         python3 ${standin} gateway >"$out/$1.log" 2>&1 &
 }
 
@@ -262,20 +262,38 @@ python3 -c 'import ctypes; ctypes.CDLL(None).reboot(0x4321FEDC)'
 `;
 }
 
-function standinConfig(model: string, gatewayPort: number): string {
+/** A config the stand-in starts with (as ZeptoClaw 0.9.2 would), logging JSON lines. */
+function standinConfig(model: string): string {
+    const provider = model.startsWith("standin/") ? "openrouter" : "anthropic";
     return JSON.stringify({
         agents: { defaults: { model } },
-        gateway: { host: "127.0.0.1", port: gatewayPort },
+        providers: { [provider]: { api_key: "test-key" } },
+        logging: { format: "json" },
     });
 }
 
-/** The stand-in's "fill-disk write failed" record, from its JSON log. */
+/**
+ * The stand-in's "fill-disk write failed" record, from its log: JSON lines when the config's
+ * logging.format is json, else ZeptoClaw's default component format (`... message key=value`).
+ */
 function fillFailure(log: string): { written_bytes: number; seconds: number; errno: string; error: string } {
     const line = log.split("\n").find((l) => l.includes("fill-disk write failed"));
     if (line === undefined) {
         throw new Error(`the filler never hit a wall; its log:\n${log}`);
     }
-    return JSON.parse(line);
+    if (line.startsWith("{")) {
+        return JSON.parse(line).fields;
+    }
+    const fields = /written_bytes=(\d+) seconds=([\d.]+) errno=(\w+) error=(.*)$/.exec(line);
+    if (fields === null) {
+        throw new Error(`cannot read the filler's record: ${line}`);
+    }
+    return {
+        written_bytes: Number(fields[1]),
+        seconds: Number(fields[2]),
+        errno: fields[3],
+        error: fields[4],
+    };
 }
 
 describe("bounded storage", () => {
@@ -295,11 +313,8 @@ describe("bounded storage", () => {
             renderTenantQuotaScript(path.join(dir, "mnt"), quotas.slice(1)),
         );
         // A short delay, as a tenant that boots normally and later writes without bound.
-        fs.writeFileSync(path.join(dir, `${fill.name}.json`), standinConfig("standin/fill-disk:2", 18081));
-        fs.writeFileSync(
-            path.join(dir, `${calm.name}.json`),
-            standinConfig("anthropic/claude-sonnet-4", 18082),
-        );
+        fs.writeFileSync(path.join(dir, `${fill.name}.json`), standinConfig("standin/fill-disk:2"));
+        fs.writeFileSync(path.join(dir, `${calm.name}.json`), standinConfig("claude-sonnet-4-6"));
         const init = path.join(dir, "init.sh");
         fs.writeFileSync(init, umlScenario(dir), { mode: 0o755 });
 
@@ -396,25 +411,20 @@ describe("bounded storage", () => {
             Labels: { [testLabel]: runId },
         });
 
-        const settings = (model: string) => ({
-            agents: { defaults: { model } },
-            providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
-            channels: { telegram: { token: { secret: "telegramBotToken" } } },
-        });
         const deployment = await runProgram({
             tenantFiles: {
                 [`${fill.name}.yaml`]: tenantYaml(fill.name, {
                     stacks: ["dev"],
-                    zeptoclaw: settings("standin/fill-disk:2"),
+                    zeptoclaw: runnableSettings("standin/fill-disk:2"),
                     resources: { diskMb },
                 }),
                 [`${calm.name}.yaml`]: tenantYaml(calm.name, {
                     stacks: ["dev"],
-                    zeptoclaw: settings("anthropic/claude-sonnet-4"),
+                    zeptoclaw: runnableSettings(),
                     resources: { diskMb },
                 }),
             },
-            tenantSecrets: secretsFor([fill.name, calm.name]),
+            tenantSecrets: runnableSecretsFor([fill.name, calm.name]),
             config: { configRoot, imageSource: "build", imageContext: "tests/fixtures/zeptoclaw-standin" },
         });
         await adapter.apply(deployment);
@@ -493,7 +503,8 @@ describe("bounded storage", () => {
                 "-qO-",
                 "http://127.0.0.1:9090/healthz",
             ]);
-            expect(healthy).toEqual({ code: 0, output: "ok" });
+            expect(healthy.code).toBe(0);
+            expect(JSON.parse(healthy.output)).toMatchObject({ status: "ok", version: "0.9.2" });
         }
         expect((await docker.info()).ServerVersion).toEqual(expect.any(String));
 

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
 import { ProgramRun, runProgram } from "../support/runProgram";
-import { secretsFor, tenantYaml } from "../support/tenantFiles";
+import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, testLabel } from "./support/engineAdapter";
 import { canConnect, eventually, execIn } from "./support/engineHelpers";
 
@@ -16,15 +16,9 @@ const adapter = new EngineAdapter(docker, runId);
 const configRoot = fs.mkdtempSync(path.join(os.tmpdir(), "zc-engine-"));
 
 const normal = ["e2e-a", "e2e-b", "e2e-c", "e2e-d", "e2e-e"];
-const secrets = secretsFor([...normal, "e2e-leaky", "e2e-forky"]);
+const secrets = runnableSecretsFor([...normal, "e2e-leaky", "e2e-forky"]);
 
-function settings(model = "anthropic/claude-sonnet-4") {
-    return {
-        agents: { defaults: { model } },
-        providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
-        channels: { telegram: { enabled: true, token: { secret: "telegramBotToken" } } },
-    };
-}
+const settings = runnableSettings;
 
 /** The tenant files of the suite's fleet; `changes` replaces some tenants' files, `omit` drops some. */
 function tenantFiles(changes: Record<string, string> = {}, omit: string[] = []): Record<string, string> {
@@ -165,6 +159,18 @@ describe("the declared fleet on a real engine", () => {
         const b = await inspect("e2e-b");
         const ipB = b.NetworkSettings.Networks["zc-tenants"].IPAddress;
         expect(Object.keys(b.NetworkSettings.Networks)).toEqual(["zc-tenants"]);
+        // ZeptoClaw 0.9.2 listens on no address but loopback (health on 127.0.0.1:9090): a
+        // listener of the tenant's own, as a tool could start, is what A must not reach.
+        const listener = await docker.getContainer("zc-e2e-b").exec({
+            Cmd: [
+                "python3",
+                "-c",
+                "import http.server as h; h.HTTPServer(('0.0.0.0', 8080), h.BaseHTTPRequestHandler).serve_forever()",
+            ],
+            User: `${await uidOf("e2e-b")}`,
+        });
+        await listener.start({ Detach: true });
+        await eventually("B listens on 8080", 10_000, () => canConnect(ipB, 8080));
         const probe = [
             "python3",
             "-c",
@@ -224,13 +230,13 @@ describe("the declared fleet on a real engine", () => {
                 tenantFiles({
                     "e2e-b.yaml": tenantYaml("e2e-b", {
                         stacks: ["dev"],
-                        zeptoclaw: settings("anthropic/claude-opus-4"),
+                        zeptoclaw: settings("claude-opus-4"),
                     }),
                 }),
             ),
         );
         expect(changed).toEqual(["e2e-b/gateway", "local/configs/writer"]);
-        expect((await loadedConfig("e2e-b")).agents.defaults.model).toBe("anthropic/claude-opus-4");
+        expect((await loadedConfig("e2e-b")).agents.defaults.model).toBe("claude-opus-4");
         for (const name of normal.filter((n) => n !== "e2e-b")) {
             const info = await inspect(name);
             expect(`${info.Id} ${info.State.StartedAt}`).toBe(before.get(name));
@@ -249,7 +255,7 @@ describe("the declared fleet on a real engine", () => {
         const files = tenantFiles({
             "e2e-b.yaml": tenantYaml("e2e-b", {
                 stacks: ["dev"],
-                zeptoclaw: settings("anthropic/claude-opus-4"),
+                zeptoclaw: settings("claude-opus-4"),
             }),
         });
 

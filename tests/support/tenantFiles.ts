@@ -13,6 +13,25 @@ export function tenantYaml(name: string, overrides: Record<string, unknown> = {}
     });
 }
 
+/**
+ * Settings ZeptoClaw 0.9.2 starts with (the stand-in refuses the others, as upstream does): a
+ * Claude model on the Anthropic provider (src/config/validate.rs accepts only `claude-*` there),
+ * or a stand-in misbehaviour (`standin/<mode>[:delay]`) on openrouter, an OpenAI-compatible
+ * provider that accepts any model name; web search with its key (src/kernel/registrar.rs refuses
+ * Brave without one).
+ */
+export function runnableSettings(model = "claude-sonnet-4-6"): Record<string, unknown> {
+    const providers = model.startsWith("standin/")
+        ? { openrouter: { api_key: { secret: "openrouterApiKey" } } }
+        : { anthropic: { api_key: { secret: "anthropicApiKey" } } };
+    return {
+        agents: { defaults: { model } },
+        providers,
+        channels: { telegram: { token: { secret: "telegramBotToken" } } },
+        tools: { web: { search: { api_key: { secret: "braveApiKey" } } } },
+    };
+}
+
 /** Secrets for the tenants of `tenantYaml`, distinct per tenant so that leaks are traceable. */
 export function secretsFor(names: ReadonlyArray<string>): Record<string, Record<string, string>> {
     return Object.fromEntries(
@@ -34,4 +53,19 @@ export function fleet(names: ReadonlyArray<string>): {
         tenantFiles: Object.fromEntries(names.map((n) => [`${n}.yaml`, tenantYaml(n)])),
         tenantSecrets: secretsFor(names),
     };
+}
+
+/** Secrets for tenants of `runnableSettings`: those of `secretsFor` and the two it adds. */
+export function runnableSecretsFor(names: ReadonlyArray<string>): Record<string, Record<string, string>> {
+    const base = secretsFor(names);
+    return Object.fromEntries(
+        names.map((n) => [
+            n,
+            {
+                ...base[n],
+                openrouterApiKey: `sk-or-SECRET-${n}-0123456789`,
+                braveApiKey: `BSA-SECRET-${n}-0123456789`,
+            },
+        ]),
+    );
 }

@@ -67,6 +67,8 @@ const containerKeys = [
     "uploads",
     "destroyGraceSeconds",
     "stopTimeout",
+    "stopSignal",
+    "init",
 ] as const;
 
 /**
@@ -272,6 +274,9 @@ export class EngineAdapter {
             Env: i.envs,
             Labels: this.labels(i.labels),
             StopTimeout: i.stopTimeout,
+            // The provider's stop_signal is Config.StopSignal, its init HostConfig.Init
+            // (terraform-provider-docker, internal/provider/resource_docker_container_funcs.go).
+            StopSignal: i.stopSignal,
             Healthcheck: i.healthcheck
                 ? {
                       Test: i.healthcheck.tests,
@@ -282,6 +287,7 @@ export class EngineAdapter {
                   }
                 : undefined,
             HostConfig: {
+                Init: i.init,
                 Mounts: (i.mounts ?? []).map(
                     (m: { type: string; source: string; target: string; readOnly?: boolean }) => ({
                         Type: m.type as "bind" | "volume",
