@@ -27,7 +27,7 @@ export function runnableSettings(model = "claude-sonnet-4-6"): Record<string, un
     return {
         agents: { defaults: { model } },
         providers,
-        channels: { telegram: { token: { secret: "telegramBotToken" } } },
+        channels: { telegram: { enabled: true, token: { secret: "telegramBotToken" } } },
         tools: { web: { search: { api_key: { secret: "braveApiKey" } } } },
     };
 }
