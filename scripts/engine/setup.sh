@@ -11,7 +11,7 @@
 #      has none): xfsprogs, qemu-system-x86, and Debian's kernel with a busybox initramfs.
 # Idempotent; run as root. Environment:
 #   FLEET_DAEMON_CONFIG  optional dockerd --config-file (only used when this script starts dockerd)
-#   FLEET_DEBIAN_MIRROR  optional mirror override (default: from the apt sources, else deb.debian.org)
+# debootstrap takes its Debian mirror from this machine's apt sources.
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -26,7 +26,6 @@ RECIPE_VERSION=1 # bump when the rootfs recipe below changes, to invalidate cach
 CACHE_DIR=/var/cache/zeptoclaw-fleet
 DOCKERD_LOG=/var/log/zeptoclaw-fleet-dockerd.log
 DOCKERD_PIDFILE=/var/run/docker.pid
-DEFAULT_MIRROR=http://deb.debian.org/debian
 KEY_LABEL=org.zeptoclaw-fleet.base-key
 
 APT_UPDATED=0
@@ -186,8 +185,8 @@ build_rootfs_tarball() {
   if ! command -v debootstrap >/dev/null; then
     apt_install debootstrap
   fi
-  mirror=${FLEET_DEBIAN_MIRROR:-$(apt_mirror)}
-  mirror=${mirror:-$DEFAULT_MIRROR}
+  mirror=$(apt_mirror)
+  [[ -n $mirror ]] || die "no apt source serves Debian $SUITE over http(s) (looked for a 'deb <uri> $SUITE' line in /etc/apt/sources.list and /etc/apt/sources.list.d/*.list, and a deb822 stanza with Types: deb and Suites: $SUITE in /etc/apt/sources.list.d/*.sources): add one, then run this again"
   mirror=${mirror%/}
   mkdir -p "$CACHE_DIR"
   ROOTFS=$(mktemp -d "$CACHE_DIR/rootfs.XXXXXX")
