@@ -6,7 +6,8 @@
 #      (no registry is reachable, so nothing can be pulled),
 #   4. build the stand-in image zeptoclaw-fleet/zeptoclaw-standin:test,
 #   5. install the host tools the program installs on a fleet host (restic, jq), which the
-#      backup round trip runs on this machine as it would on the host.
+#      backup round trip runs on this machine as it would on the host, and the tools the unit
+#      tests check rendered files with (shellcheck, cloud-init),
 #   6. prepare the storage suite's virtual machine (XFS user quotas; this machine kind's kernel
 #      has none): xfsprogs, qemu-system-x86, and Debian's kernel with a busybox initramfs.
 # Idempotent; run as root. Environment:
@@ -258,8 +259,10 @@ build_standin() {
 
 # --- step 5: host tools -------------------------------------------------------------------
 # command=package: what the backup suite runs on this machine as the host would (restic, jq),
-# and the ssh client restic reaches its SFTP server with (ssh, ssh-keygen).
-HOST_TOOLS=(restic=restic jq=jq ssh=openssh-client ssh-keygen=openssh-client)
+# the ssh client restic reaches its SFTP server with (ssh, ssh-keygen), and what the unit tests
+# run (tests/support/unitTestTools.ts lists it; tests/cli/workflows.test.ts holds this list to it).
+HOST_TOOLS=(restic=restic jq=jq ssh=openssh-client ssh-keygen=openssh-client shellcheck=shellcheck
+  cloud-init=cloud-init)
 
 ensure_host_tools() {
   local missing=() pair package
@@ -270,9 +273,9 @@ ensure_host_tools() {
     fi
   done
   if ((${#missing[@]})); then
-    apt_install "${missing[@]}"
+    apt_install --no-install-recommends "${missing[@]}"
   fi
-  log "restic: $(restic version | cut -d' ' -f2)"
+  log "restic: $(restic version | cut -d' ' -f2), $(shellcheck --version | sed -n 's/^version: /shellcheck /p'), $(cloud-init --version 2>&1)"
 }
 
 # --- step 6: the storage suite's virtual machine -----------------------------------------------
