@@ -19,6 +19,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { dockerEnvironment } from "../lib/cli/dockerEnvironment";
 import { readStackOutputs } from "../lib/cli/readStackOutputs";
 import { labelKeys } from "../lib/docker/labels";
 import { tenantNames } from "../lib/docker/tenantNames";
@@ -30,7 +31,7 @@ import {
     parseBackupRecord,
 } from "../lib/status/backupRecord";
 import { TenantContainer, parseContainerInspect } from "../lib/status/containerInspect";
-import { DockerConnection, dockerConnection, sshWrapperScript } from "../lib/status/dockerConnection";
+import { DockerConnection, dockerConnection } from "../lib/status/dockerConnection";
 import { parseDockerStats } from "../lib/status/dockerStats";
 import {
     DeclaredTenant,
@@ -96,45 +97,6 @@ function declaredTenants(stack: string): DeclaredTenant[] {
         const names = tenantNames(t.name, "", t.volume);
         return { name: t.name, container: names.container, volume: names.volume };
     });
-}
-
-/** The first executable `name` on PATH outside `skip`. */
-function findOnPath(name: string, skip: string): string | undefined {
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-        const candidate = path.join(dir, name);
-        if (dir === "" || path.resolve(dir) === path.resolve(skip)) {
-            continue;
-        }
-        try {
-            fs.accessSync(candidate, fs.constants.X_OK);
-            if (fs.statSync(candidate).isFile()) {
-                return candidate;
-            }
-        } catch {
-            // not here
-        }
-    }
-    return undefined;
-}
-
-/**
- * The environment the Docker CLI runs in: DOCKER_HOST from the stack (which overrides any
- * docker context) and, for SSH, an `ssh` first in PATH that accepts the stack's host key only.
- * `dir` is a private temporary folder for the known_hosts file and the wrapper.
- */
-function dockerEnvironment(connection: DockerConnection, dir: string): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: connection.dockerHost };
-    delete env.DOCKER_CONTEXT;
-    if (connection.kind === "ssh") {
-        const realSsh =
-            findOnPath("ssh", dir) ??
-            fail("ssh is not installed: reaching an ssh:// engine needs OpenSSH's ssh (8.5 or newer)");
-        const knownHosts = path.join(dir, "known_hosts");
-        fs.writeFileSync(knownHosts, connection.knownHosts, { mode: 0o600 });
-        fs.writeFileSync(path.join(dir, "ssh"), sshWrapperScript(realSsh, knownHosts), { mode: 0o700 });
-        env.PATH = `${dir}${path.delimiter}${process.env.PATH ?? ""}`;
-    }
-    return env;
 }
 
 interface RunResult {
@@ -246,7 +208,8 @@ async function status(
 ) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-status-"));
     try {
-        const env = dockerEnvironment(connection, dir);
+        const prepared = dockerEnvironment(connection, dir);
+        const env = prepared.ok ? prepared.env : fail(prepared.message);
         const docker = (args: string[]) => run("docker", args, env);
 
         // Every gateway on this stack's host, declared or not.

@@ -15,13 +15,18 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parseDocument, stringify } from "yaml";
+import { dockerEnvironment } from "../lib/cli/dockerEnvironment";
 import { SecretReader } from "../lib/cli/readSecret";
+import { readStackOutputs } from "../lib/cli/readStackOutputs";
 import { tenantSecretsKey } from "../lib/config/tenantSecrets";
+import { tenantNames } from "../lib/docker/tenantNames";
 import { InputProblem, describeProblem } from "../lib/errors";
 import { SeedTenantImport, importSeedTenant } from "../lib/migration/seedTenantImport";
+import { dockerConnection } from "../lib/status/dockerConnection";
 import { newTenantSecrets, renderNewTenantFile } from "../lib/tenants/newTenantFile";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
@@ -144,48 +149,86 @@ async function rotate(name: string, secret: string, stack: string, reader: Secre
     );
 }
 
+/** A stack's engine as the Docker CLI reaches it: its address, and the environment pinning its host key. */
+interface Engine {
+    dockerHost: string;
+    env: NodeJS.ProcessEnv;
+}
+
+/**
+ * How `remove --purge` reaches the stack's engine, decided before anything changes (and after
+ * the confirmation: pulumi may prompt for a passphrase on the same standard input): from the
+ * stack's outputs, over SSH with its pinned host key only, as npm run status does.
+ */
+function engineOf(stack: string, dir: string): Engine {
+    const read = readStackOutputs(stack, root);
+    if (!read.ok) {
+        fail(`${read.message}; nothing was changed`);
+    }
+    const plan = dockerConnection(stack, read.outputs);
+    if (!plan.ok) {
+        fail(`${plan.message}; nothing was changed`);
+    }
+    const prepared = dockerEnvironment(plan.connection, dir);
+    if (!prepared.ok) {
+        fail(`${prepared.message}; nothing was changed`);
+    }
+    return { dockerHost: plan.connection.dockerHost, env: prepared.env };
+}
+
 async function remove(name: string, stack: string, purge: boolean, reader: SecretReader): Promise<void> {
     const file = tenantFile(name) ?? fail(`no tenant "${name}" in tenants/`);
-    const document = parseDocument(fs.readFileSync(file, "utf8"));
+    const text = fs.readFileSync(file, "utf8");
+    const document = parseDocument(text);
     const stacks = (document.toJS() as { stacks?: string[] }).stacks ?? [];
     if (!stacks.includes(stack)) {
         fail(`tenant "${name}" does not run in stack "${stack}" (its stacks: ${stacks.join(", ")})`);
     }
+    let volume: string | undefined;
     if (purge) {
+        // The volume the tenant file names (an adopted one) or its default.
+        const parsed = parseTenantFile(path.relative(root, file), text);
+        if (!parsed.ok) {
+            fail(`${parsed.problems.map(describeProblem).join("\n")}\nnothing was changed`);
+        }
+        volume = tenantNames(name, "", parsed.tenant.volume).volume;
         const typed = await reader.read(
-            `This deletes all data of ${name} in ${stack}. Type the tenant's name to confirm`,
+            `This deletes all data of ${name} in ${stack} (its volume ${volume}). Type the tenant's name to confirm`,
         );
         if (typed !== name) {
             fail("not confirmed; nothing was changed");
         }
     }
-    const rest = stacks.filter((s) => s !== stack);
-    if (rest.length === 0) {
-        fs.rmSync(file);
-    } else {
-        document.set("stacks", rest);
-        fs.writeFileSync(file, document.toString());
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-tenant-"));
+    try {
+        const purged = volume === undefined ? undefined : { volume, engine: engineOf(stack, dir) };
+        const rest = stacks.filter((s) => s !== stack);
+        if (rest.length === 0) {
+            fs.rmSync(file);
+        } else {
+            document.set("stacks", rest);
+            fs.writeFileSync(file, document.toString());
+        }
+        pulumi(["config", "rm", "--path", `${tenantSecretsKey}.${name}`, "-s", stack]);
+        if (purged === undefined) {
+            process.stdout.write(
+                `removed ${name} from ${stack}; its data volume stays. Apply with: pulumi up -s ${stack}\n`,
+            );
+            return;
+        }
+        // The container must be gone before its volume can be deleted.
+        pulumi(["up", "--yes", "-s", stack]);
+        const rm = spawnSync("docker", ["volume", "rm", purged.volume], {
+            env: purged.engine.env,
+            stdio: "inherit",
+        });
+        if (rm.status !== 0) {
+            fail(`docker volume rm ${purged.volume} failed on ${purged.engine.dockerHost}`);
+        }
+        process.stdout.write(`removed ${name} from ${stack} and deleted its data volume ${purged.volume}\n`);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
     }
-    pulumi(["config", "rm", "--path", `${tenantSecretsKey}.${name}`, "-s", stack]);
-    if (!purge) {
-        process.stdout.write(
-            `removed ${name} from ${stack}; its data volume ${name}-data stays. Apply with: pulumi up -s ${stack}\n`,
-        );
-        return;
-    }
-    // The container must be gone before its volume can be deleted.
-    pulumi(["up", "--yes", "-s", stack]);
-    const dockerHost = spawnSync("pulumi", ["stack", "output", "dockerHostCommand", "-s", stack], {
-        encoding: "utf8",
-    });
-    const host =
-        /DOCKER_HOST=(\S+)/.exec(dockerHost.stdout ?? "")?.[1] ??
-        fail("could not read the stack output dockerHostCommand");
-    const rm = spawnSync("docker", ["-H", host, "volume", "rm", `${name}-data`], { stdio: "inherit" });
-    if (rm.status !== 0) {
-        fail(`docker volume rm ${name}-data failed on ${host}`);
-    }
-    process.stdout.write(`removed ${name} from ${stack} and deleted its data volume\n`);
 }
 
 /**

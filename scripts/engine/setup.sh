@@ -6,12 +6,13 @@
 #      (no registry is reachable, so nothing can be pulled),
 #   4. build the stand-in image zeptoclaw-fleet/zeptoclaw-standin:test,
 #   5. install the host tools the program installs on a fleet host (restic, jq), which the
-#      backup round trip runs on this machine as it would on the host.
-#   6. install xfsprogs and user-mode-linux for the storage suite (XFS user quotas; this
-#      machine's kernel has none, a user-mode Linux kernel from Debian has).
+#      backup round trip runs on this machine as it would on the host, and the tools the unit
+#      tests check rendered files with (shellcheck, cloud-init),
+#   6. prepare the storage suite's virtual machine (XFS user quotas; this machine kind's kernel
+#      has none): xfsprogs, qemu-system-x86, and Debian's kernel with a busybox initramfs.
 # Idempotent; run as root. Environment:
 #   FLEET_DAEMON_CONFIG  optional dockerd --config-file (only used when this script starts dockerd)
-#   FLEET_DEBIAN_MIRROR  optional mirror override (default: from the apt sources, else deb.debian.org)
+# debootstrap takes its Debian mirror from this machine's apt sources.
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -26,7 +27,6 @@ RECIPE_VERSION=1 # bump when the rootfs recipe below changes, to invalidate cach
 CACHE_DIR=/var/cache/zeptoclaw-fleet
 DOCKERD_LOG=/var/log/zeptoclaw-fleet-dockerd.log
 DOCKERD_PIDFILE=/var/run/docker.pid
-DEFAULT_MIRROR=http://deb.debian.org/debian
 KEY_LABEL=org.zeptoclaw-fleet.base-key
 
 APT_UPDATED=0
@@ -56,12 +56,16 @@ run_step() {
   log "== $name done in $((ms / 1000)).$((ms % 1000 / 100))s"
 }
 
-apt_install() {
-  log "installing from the apt mirror: $*"
+apt_update_once() {
   if [[ $APT_UPDATED == 0 ]]; then
     apt-get update
     APT_UPDATED=1
   fi
+}
+
+apt_install() {
+  log "installing from the apt mirror: $*"
+  apt_update_once
   DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
 }
 
@@ -182,8 +186,8 @@ build_rootfs_tarball() {
   if ! command -v debootstrap >/dev/null; then
     apt_install debootstrap
   fi
-  mirror=${FLEET_DEBIAN_MIRROR:-$(apt_mirror)}
-  mirror=${mirror:-$DEFAULT_MIRROR}
+  mirror=$(apt_mirror)
+  [[ -n $mirror ]] || die "no apt source serves Debian $SUITE over http(s) (looked for a 'deb <uri> $SUITE' line in /etc/apt/sources.list and /etc/apt/sources.list.d/*.list, and a deb822 stanza with Types: deb and Suites: $SUITE in /etc/apt/sources.list.d/*.sources): add one, then run this again"
   mirror=${mirror%/}
   mkdir -p "$CACHE_DIR"
   ROOTFS=$(mktemp -d "$CACHE_DIR/rootfs.XXXXXX")
@@ -255,8 +259,10 @@ build_standin() {
 
 # --- step 5: host tools -------------------------------------------------------------------
 # command=package: what the backup suite runs on this machine as the host would (restic, jq),
-# and the ssh client restic reaches its SFTP server with (ssh, ssh-keygen).
-HOST_TOOLS=(restic=restic jq=jq ssh=openssh-client ssh-keygen=openssh-client)
+# the ssh client restic reaches its SFTP server with (ssh, ssh-keygen), and what the unit tests
+# run (tests/support/unitTestTools.ts lists it; tests/cli/workflows.test.ts holds this list to it).
+HOST_TOOLS=(restic=restic jq=jq ssh=openssh-client ssh-keygen=openssh-client shellcheck=shellcheck
+  cloud-init=cloud-init)
 
 ensure_host_tools() {
   local missing=() pair package
@@ -267,25 +273,103 @@ ensure_host_tools() {
     fi
   done
   if ((${#missing[@]})); then
-    apt_install "${missing[@]}"
+    apt_install --no-install-recommends "${missing[@]}"
   fi
-  log "restic: $(restic version | cut -d' ' -f2)"
+  log "restic: $(restic version | cut -d' ' -f2), $(shellcheck --version | sed -n 's/^version: /shellcheck /p'), $(cloud-init --version 2>&1)"
 }
 
-# --- step 6: storage quota tools ------------------------------------------------------------
-# The storage suite formats small XFS file systems and sets user quotas on them. This machine
-# kind's kernel is built without XFS quota support, so the suite boots Debian's user-mode Linux
-# kernel, which has it, to see the quotas enforced.
-ensure_quota_tools() {
+# --- step 6: the storage suite's virtual machine -----------------------------------------------
+# The storage suite sets XFS user quotas and must see a kernel enforce them. This machine kind's
+# kernel is built without XFS quota support, and a user-mode Linux kernel passes the host's FPU
+# state through ptrace, which fails on some CPUs. So the suite boots Debian's kernel (XFS quotas
+# built in) in qemu's emulated CPU (no KVM needed), with this machine's root shared read-only over
+# 9p. The kernel package is unpacked into the cache, never installed: this machine boots its own.
+QUOTA_VM_RECIPE=1 # bump when the kernel choice or the initramfs below changes
+QUOTA_VM_DIR=$CACHE_DIR/quota-vm # vmlinuz and initramfs.cpio; the storage suite reads them here
+# What the initramfs loads, with their dependencies: virtio disks and 9p, and XFS.
+QUOTA_VM_MODULES=(virtio_pci virtio_blk 9pnet_virtio 9p crc32c_generic xfs)
+
+# The initramfs's /init: loads the modules, mounts this machine's root read-only (9p tag "host")
+# with /proc, /sys and /dev, and runs the program named by fleet.init= on the kernel command line.
+quota_vm_init() {
+  cat <<'EOF'
+#!/bin/busybox sh
+b=/bin/busybox
+$b mount -t proc proc /proc
+for m in $($b cat /lib/modules/order); do
+  $b insmod "/lib/modules/$m" || echo "initramfs: insmod $m failed"
+done
+init=$($b sed -n 's/.*fleet\.init=\([^ ]*\).*/\1/p' /proc/cmdline)
+if ! $b mount -t 9p -o trans=virtio,version=9p2000.L,ro host /newroot; then
+  echo "initramfs: cannot mount the host's root (9p tag host)"
+  $b poweroff -f
+fi
+$b mount -t proc proc /newroot/proc
+$b mount -t sysfs sys /newroot/sys
+$b mount -t devtmpfs dev /newroot/dev
+$b umount /proc
+exec $b switch_root /newroot "$init"
+EOF
+}
+
+build_quota_vm() {
+  local dir=$1 work package version modules top line dep
+  apt_update_once
+  # The kernel the linux-image-amd64 meta package names today.
+  package=$(apt-cache depends linux-image-amd64 | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+  [[ -n $package ]] || die "apt knows no linux-image-amd64 kernel package (apt-cache depends linux-image-amd64)"
+  version=${package#linux-image-}
+  work=$(mktemp -d "$CACHE_DIR/quota-vm.XXXXXX")
+  log "unpacking $package (not installing it) for the storage suite's virtual machine"
+  (cd "$work" && apt-get download -o APT::Sandbox::User=root "$package") >&2
+  dpkg-deb -x "$work"/"$package"_*.deb "$work/kernel"
+  modules=$work/kernel/lib/modules/$version
+  busybox depmod -b "$work/kernel" "$version"
+  grep -q '^CONFIG_XFS_QUOTA=y' "$work/kernel/boot/config-$version" ||
+    die "$package is built without CONFIG_XFS_QUOTA"
+
+  mkdir -p "$work/initramfs/bin" "$work/initramfs/lib/modules" "$work/initramfs/proc" "$work/initramfs/newroot"
+  cp /bin/busybox "$work/initramfs/bin/busybox"
+  # modules.dep lists each module's dependencies, nearest first: load them last to first.
+  local order=()
+  for top in "${QUOTA_VM_MODULES[@]}"; do
+    line=$(grep -E "(^|/)$top\.ko:" "$modules/modules.dep") || die "$package has no module $top"
+    for dep in $(tr ' ' '\n' <<<"${line#*:}" | tac) "${line%%:*}"; do
+      [[ " ${order[*]} " == *" $dep "* ]] || order+=("$dep")
+    done
+  done
+  for dep in "${order[@]}"; do
+    cp "$modules/$dep" "$work/initramfs/lib/modules/"
+    basename "$dep" >>"$work/initramfs/lib/modules/order"
+  done
+  quota_vm_init >"$work/initramfs/init"
+  chmod 0755 "$work/initramfs/init"
+
+  mkdir "$work/out"
+  cp "$work/kernel/boot/vmlinuz-$version" "$work/out/vmlinuz"
+  (cd "$work/initramfs" && find . | busybox cpio -o -H newc) >"$work/out/initramfs.cpio"
+  printf '%s\n' "recipe=$QUOTA_VM_RECIPE" "kernel=$package" >"$work/out/recipe"
+  rm -rf "$dir"
+  mv "$work/out" "$dir"
+  rm -rf "$work"
+}
+
+ensure_quota_vm() {
   local missing=()
   if ! command -v mkfs.xfs >/dev/null || ! command -v xfs_quota >/dev/null; then
     missing+=(xfsprogs)
   fi
-  [[ -x /usr/bin/linux.uml ]] || missing+=(user-mode-linux)
+  command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
+  # The initramfs runs busybox with no libraries: the static build.
+  [[ $(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null) == "install ok installed" ]] ||
+    missing+=(busybox-static)
   if ((${#missing[@]})); then
     apt_install --no-install-recommends "${missing[@]}"
   fi
-  log "$(mkfs.xfs -V), $(/usr/bin/linux.uml --version 2>/dev/null | head -n 1)"
+  if [[ $(head -n 1 "$QUOTA_VM_DIR/recipe" 2>/dev/null) != "recipe=$QUOTA_VM_RECIPE" ]]; then
+    build_quota_vm "$QUOTA_VM_DIR"
+  fi
+  log "$(mkfs.xfs -V), $(qemu-system-x86_64 --version | head -n 1), $(tail -n 1 "$QUOTA_VM_DIR/recipe")"
 }
 
 main() {
@@ -304,7 +388,7 @@ main() {
   run_step "base image" ensure_base_image
   run_step "stand-in image" build_standin
   run_step "host tools" ensure_host_tools
-  run_step "quota tools" ensure_quota_tools
+  run_step "quota vm" ensure_quota_vm
   local ms=$(($(now_ms) - t0))
   log "timings:"
   printf '  %s\n' "${TIMINGS[@]}" >&2

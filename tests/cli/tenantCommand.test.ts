@@ -8,8 +8,19 @@ import { tenantYaml } from "../support/tenantFiles";
 
 const repo = path.resolve(__dirname, "..", "..");
 
-/** A copy of the project's stack files and an empty tenants/ folder, plus fake pulumi and docker. */
-function workspace() {
+const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey";
+/** What the fake `pulumi stack output --json` prints unless a test says otherwise: an SSH host. */
+const sshHostOutputs = {
+    dockerHost: "ssh://root@198.51.100.7",
+    knownHostsLine: `198.51.100.7 ${hostKey}`,
+};
+
+/**
+ * A copy of the project's stack files and an empty tenants/ folder, plus fake pulumi and docker.
+ * The fake docker also records, for `volume`, the engine it was pointed at (DOCKER_HOST) and the
+ * `ssh` first on its PATH with the known_hosts file that ssh is pinned to.
+ */
+function workspace(outputs: Record<string, unknown> = sshHostOutputs) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-cli-"));
     for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
         fs.copyFileSync(path.join(repo, f), path.join(dir, f));
@@ -20,11 +31,20 @@ function workspace() {
     const log = path.join(dir, "calls.log");
     // Records its arguments and its standard input, one line each, as the fake `pulumi` and `docker`.
     const fake = (tool: string) =>
-        `#!/bin/sh\nprintf '%s ARGS %s\\n' ${tool} "$*" >> "${log}"\nif [ ! -t 0 ]; then input=$(cat); [ -z "$input" ] || printf '%s STDIN %s\\n' ${tool} "$input" >> "${log}"; fi\n` +
-        `case "$*" in "stack output dockerHostCommand"*) echo 'export DOCKER_HOST=ssh://root@198.51.100.7';; esac\n`;
-    for (const tool of ["pulumi", "docker"]) {
-        fs.writeFileSync(path.join(bin, tool), fake(tool), { mode: 0o755 });
-    }
+        `#!/bin/sh\nprintf '%s ARGS %s\\n' ${tool} "$*" >> "${log}"\nif [ ! -t 0 ]; then input=$(cat); [ -z "$input" ] || printf '%s STDIN %s\\n' ${tool} "$input" >> "${log}"; fi\n`;
+    fs.writeFileSync(
+        path.join(bin, "pulumi"),
+        fake("pulumi") + `case "$*" in "stack output --json"*) echo '${JSON.stringify(outputs)}';; esac\n`,
+        { mode: 0o755 },
+    );
+    fs.writeFileSync(
+        path.join(bin, "docker"),
+        fake("docker") +
+            `ssh=$(command -v ssh)\nprintf 'docker ENV DOCKER_HOST=%s\\n' "$DOCKER_HOST" >> "${log}"\n` +
+            `printf 'docker SSH %s\\n' "$(sed -n 's/^exec //p' "$ssh")" >> "${log}"\n` +
+            `printf 'docker KNOWN_HOSTS %s\\n' "$(cat "$(dirname "$ssh")/known_hosts")" >> "${log}"\n`,
+        { mode: 0o755 },
+    );
     const run = (args: string[], stdin = "") =>
         spawnSync(
             process.execPath,
@@ -123,7 +143,7 @@ describe("npm run tenant", () => {
         ]);
     });
 
-    test("remove --purge deletes the data volume only after the tenant's name is typed", () => {
+    test("remove --purge deletes the data volume only after the tenant's name is typed, through the stack's pinned host key", () => {
         const w = workspace();
         fs.writeFileSync(path.join(w.dir, "tenants/shop-a.yaml"), tenantYaml("shop-a", { stacks: ["prod"] }));
         const refused = w.run(["remove", "shop-a", "--stack", "prod", "--purge"], "shop-b\n");
@@ -131,13 +151,47 @@ describe("npm run tenant", () => {
         expect(fs.existsSync(path.join(w.dir, "tenants/shop-a.yaml"))).toBe(true);
         expect(w.calls()).toEqual([]);
 
-        expect(w.run(["remove", "shop-a", "--stack", "prod", "--purge"], "shop-a\n").status).toBe(0);
-        expect(w.calls()).toEqual([
+        const purged = w.run(["remove", "shop-a", "--stack", "prod", "--purge"], "shop-a\n");
+        expect(purged.stderr).toBe("");
+        expect(purged.status).toBe(0);
+        const calls = w.calls();
+        expect(calls.slice(0, 4)).toEqual([
+            "pulumi ARGS stack output --json -s prod",
             "pulumi ARGS config rm --path tenantSecrets.shop-a -s prod",
             "pulumi ARGS up --yes -s prod",
-            "pulumi ARGS stack output dockerHostCommand -s prod",
-            "docker ARGS -H ssh://root@198.51.100.7 volume rm shop-a-data",
+            "docker ARGS volume rm shop-a-data",
         ]);
+        expect(calls[4]).toBe("docker ENV DOCKER_HOST=ssh://root@198.51.100.7");
+        expect(calls[5]).toMatch(
+            /^docker SSH '\S*\/ssh' '-o' 'StrictHostKeyChecking=yes' '-o' 'UserKnownHostsFile=\S+\/known_hosts' '-o' 'GlobalKnownHostsFile=\/dev\/null' '-o' 'KnownHostsCommand=none' '-o' 'UpdateHostKeys=no' "\$@"$/,
+        );
+        expect(calls.slice(6)).toEqual([`docker KNOWN_HOSTS 198.51.100.7 ${hostKey}`]);
+        expect(purged.stdout).toBe("removed shop-a from prod and deleted its data volume shop-a-data\n");
+    });
+
+    test("remove --purge deletes the volume a tenant adopted, not <name>-data", () => {
+        const w = workspace();
+        fs.writeFileSync(
+            path.join(w.dir, "tenants/shop-a.yaml"),
+            `${tenantYaml("shop-a", { stacks: ["prod"] })}volume: seed_shop-a-data\n`,
+        );
+        const purged = w.run(["remove", "shop-a", "--stack", "prod", "--purge"], "shop-a\n");
+        expect(purged.stdout).toMatch(/deleted its data volume seed_shop-a-data\n$/);
+        expect(purged.status).toBe(0);
+        const volumeCalls = w.calls().filter((c) => c.startsWith("docker ARGS"));
+        expect(volumeCalls).toEqual(["docker ARGS volume rm seed_shop-a-data"]);
+    });
+
+    test("remove --purge changes nothing when the stack's engine cannot be reached with a pinned host key", () => {
+        const w = workspace({ dockerHost: "ssh://root@198.51.100.7" });
+        fs.writeFileSync(path.join(w.dir, "tenants/shop-a.yaml"), tenantYaml("shop-a", { stacks: ["prod"] }));
+        const refused = w.run(["remove", "shop-a", "--stack", "prod", "--purge"], "shop-a\n");
+        expect(refused.status).toBe(2);
+        expect(refused.stderr).toMatch(
+            /reaches its engine over SSH \(ssh:\/\/root@198\.51\.100\.7\) but has no knownHostsLine output .*; nothing was changed/,
+        );
+        expect(fs.existsSync(path.join(w.dir, "tenants/shop-a.yaml"))).toBe(true);
+        expect(w.calls()).toEqual(["pulumi ARGS stack output --json -s prod"]);
     });
 
     test("list prints the tenants of each stack with their limits", () => {

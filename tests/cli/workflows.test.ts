@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { stacksFromFileNames } from "../../lib/tenants/selectTenants";
+import { baseCommands, unitTestTools } from "../support/unitTestTools";
 
 const repo = path.resolve(__dirname, "..", "..");
 const workflowsDir = path.join(repo, ".github/workflows");
@@ -23,6 +24,25 @@ function npmScripts(workflow: Record<string, any>): string[] {
         .flatMap((step) => [...(step.run ?? "").matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]));
 }
 
+/** The programs the unit tests' sources hand to execFileSync, spawnSync, execFile or spawn by name. */
+function programsRunByUnitTests(): string[] {
+    const sources = ["tests/lib", "tests/program", "tests/cli", "tests/support"].flatMap((dir) =>
+        (fs.readdirSync(path.join(repo, dir), { recursive: true }) as string[])
+            .filter((f) => f.endsWith(".ts"))
+            .map((f) => fs.readFileSync(path.join(repo, dir, f), "utf8")),
+    );
+    const calls = sources.flatMap((text) => [
+        ...text.matchAll(/\b(?:execFileSync|spawnSync|execFile|spawn)\(\s*"([^"]+)"/g),
+    ]);
+    return [...new Set(calls.map((m) => m[1]))].sort();
+}
+
+/** The packages an `apt-get install` line names. */
+function aptPackages(run: string): string[] {
+    const install = /apt-get install ([^&|;\n]*)/.exec(run)?.[1] ?? "";
+    return install.split(/\s+/).filter((word) => word !== "" && !word.startsWith("-"));
+}
+
 function pulumiSteps(workflow: Record<string, any>) {
     return Object.entries(workflow.jobs as Record<string, any>).flatMap(([name, job]) =>
         ((job.steps ?? []) as { uses?: string; with?: Record<string, unknown> }[])
@@ -37,6 +57,45 @@ describe("GitHub workflows", () => {
         expect(npmScripts(checks)).toEqual(["typecheck", "lint", "test:unit"]);
         for (const script of npmScripts(checks)) {
             expect(scripts).toContain(script);
+        }
+    });
+
+    test("checks install what the unit tests run before running them", () => {
+        const steps = load("checks.yml").jobs.checks.steps as { run?: string }[];
+        const install = steps.findIndex((s) => aptPackages(s.run ?? "").length > 0);
+        const unit = steps.findIndex((s) => s.run === "npm run test:unit");
+        expect(install).toBeGreaterThanOrEqual(0);
+        expect(install).toBeLessThan(unit);
+        expect(aptPackages(steps[install].run ?? "")).toEqual(
+            expect.arrayContaining(Object.values(unitTestTools)),
+        );
+    });
+
+    test("the unit tests run only programs listed in tests/support/unitTestTools.ts", () => {
+        const programs = programsRunByUnitTests();
+        expect(programs).toEqual(expect.arrayContaining(["shellcheck", "cloud-init"]));
+        for (const program of programs) {
+            expect([...Object.keys(unitTestTools), ...baseCommands]).toContain(program);
+        }
+    });
+
+    test("CI runs exactly README's test command, which installs what every test needs on a fresh clone", () => {
+        const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
+        const command = /Run the tests, exactly as CI does[^`]*```bash\n([^\n]+)\n```/.exec(readme)?.[1];
+        const ci = fs.readFileSync(path.join(repo, ".ci/run"), "utf8").trim().split("\n");
+        expect(command).toBe("npm test");
+        expect(ci[ci.length - 1]).toBe(command);
+        // The node modules, when the clone has none, before anything calls tsc, eslint or jest.
+        const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as {
+            scripts: Record<string, string>;
+        };
+        expect(pkg.scripts.pretest).toMatch(/\|\| npm ci\b/);
+        expect(pkg.scripts.test).toMatch(/npm run engine:setup && jest/);
+        // engine:setup installs the unit tests' programs, as command=package pairs.
+        const setup = fs.readFileSync(path.join(repo, "scripts/engine/setup.sh"), "utf8");
+        const hostTools = /^HOST_TOOLS=\(([^)]*)\)/m.exec(setup)?.[1].split(/\s+/) ?? [];
+        for (const [program, pkgName] of Object.entries(unitTestTools)) {
+            expect(hostTools).toContain(`${program}=${pkgName}`);
         }
     });
 

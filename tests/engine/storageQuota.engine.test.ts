@@ -16,8 +16,9 @@ import { eventually, execIn } from "./support/engineHelpers";
  * built without XFS quota support (CONFIG_XFS_QUOTA, and no other file system has user quotas
  * either), so no file system here can enforce the limits the quota script sets:
  * - the quotas themselves: the rendered script, the stand-in filling its disk as its tenant's
- *   uid, a neighbour and root, on a small XFS file system with `-o uquota`, in Debian's
- *   user-mode Linux kernel (built with XFS quotas), booted on this machine's files;
+ *   uid, a neighbour and root, on a small XFS file system with `-o uquota`, in Debian's kernel
+ *   (built with XFS quotas) booted by qemu on an emulated CPU, whatever this machine's CPU,
+ *   on this machine's files (see step 6 of scripts/engine/setup.sh);
  * - the real engine: the stand-in filling its volume through Docker, on a small XFS file system
  *   of its own, whose end is the wall here. Every byte it wrote is its uid's (what a user quota
  *   counts), it and its neighbour stay up, the engine answers, and the quota script refuses a
@@ -29,7 +30,8 @@ import { eventually, execIn } from "./support/engineHelpers";
 jest.setTimeout(10 * 60_000);
 
 const MiB = 1024 * 1024;
-const uml = "/usr/bin/linux.uml";
+/** Debian's kernel and an initramfs that boots this machine's root read-only; setup.sh makes them. */
+const quotaVm = "/var/cache/zeptoclaw-fleet/quota-vm";
 const workPrefix = path.join(os.tmpdir(), "zc-quota-");
 
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
@@ -143,10 +145,10 @@ afterAll(async () => {
 });
 
 /**
- * The scenario, as PID 1 of the user-mode kernel. It never stops on a failed step: it records
- * each outcome as key=value in out/results for the test to judge, then powers the kernel off.
+ * The scenario, as PID 1 of the virtual machine. It never stops on a failed step: it records
+ * each outcome as key=value in out/results for the test to judge, then powers the machine off.
  */
-function umlScenario(dir: string): string {
+function vmScenario(dir: string): string {
     return `#!/bin/sh
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
@@ -181,12 +183,12 @@ scenario() {
     ip link set lo up
 
     # Mounted without user quotas, the script refuses and sets nothing.
-    mount -o noquota /dev/ubdb "$mnt"
+    mount -o noquota /dev/vda "$mnt"
     sh ${dir}/quota-both.sh >"$out/noquota.out" 2>"$out/noquota.err"
     record noquota_rc $?
     umount "$mnt"
 
-    mount -o uquota /dev/ubdb "$mnt"
+    mount -o uquota /dev/vda "$mnt"
     record mount_rc $?
     home ${fill.name} ${fill.uid}
     home ${calm.name} ${calm.uid}
@@ -252,9 +254,8 @@ except OSError as e:
     record umount_rc $?
 }
 
-mount -t proc proc /proc
-# The one host folder this kernel writes to; the rest of the host is mounted read-only.
-mount -t hostfs -o "$out" none "$out"
+# The one host folder this machine writes to; the rest of the host is mounted read-only.
+mount -t 9p -o trans=virtio,version=9p2000.L out "$out"
 scenario >"$out/scenario.log" 2>&1
 record done 1
 sync
@@ -298,11 +299,11 @@ function fillFailure(log: string): { written_bytes: number; seconds: number; err
 
 describe("bounded storage", () => {
     test("XFS user quotas set by the rendered script stop a tenant at its limit; its neighbour and root keep writing", () => {
-        const dir = path.join(work, "uml");
+        const dir = path.join(work, "vm");
         const out = path.join(dir, "out");
         fs.mkdirSync(path.join(dir, "mnt"), { recursive: true });
         fs.mkdirSync(out);
-        const image = path.join(work, "uml.img");
+        const image = path.join(work, "vm.img");
         makeXfsImage(image, 320);
         fs.writeFileSync(
             path.join(dir, "quota-both.sh"),
@@ -316,28 +317,48 @@ describe("bounded storage", () => {
         fs.writeFileSync(path.join(dir, `${fill.name}.json`), standinConfig("standin/fill-disk:2"));
         fs.writeFileSync(path.join(dir, `${calm.name}.json`), standinConfig("claude-sonnet-4-6"));
         const init = path.join(dir, "init.sh");
-        fs.writeFileSync(init, umlScenario(dir), { mode: 0o755 });
+        fs.writeFileSync(init, vmScenario(dir), { mode: 0o755 });
 
-        // `timeout` signals its whole process group: the kernel and every helper process it forked.
-        const consoleFd = fs.openSync(path.join(work, "uml-console.log"), "w");
+        for (const file of ["vmlinuz", "initramfs.cpio"]) {
+            if (!fs.existsSync(path.join(quotaVm, file))) {
+                throw new Error(
+                    `${quotaVm}/${file} is missing: run \`npm run engine:setup\` (as root) first`,
+                );
+            }
+        }
+        // TCG translates every guest instruction: the guest runs on qemu's CPU model, whatever
+        // this machine's CPU is, and needs no KVM.
+        const consoleLog = path.join(work, "vm-console.log");
+        const share = (tag: string, folder: string, readonly: boolean) =>
+            `local,path=${folder},mount_tag=${tag},security_model=passthrough,multidevs=remap` +
+            (readonly ? ",readonly=on" : "");
         const boot = spawnSync(
             "timeout",
             [
                 "--kill-after=10",
                 "300",
-                uml,
-                "mem=384M",
-                "rootfstype=hostfs",
-                "rootflags=/",
-                "ro",
-                `init=${init}`,
-                `ubdb=${image}`,
-                "con=null",
-                "con0=null,fd:1",
+                "qemu-system-x86_64",
+                ...["-accel", "tcg", "-machine", "q35", "-cpu", "qemu64", "-m", "512"],
+                ...["-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"],
+                ...["-serial", `file:${consoleLog}`],
+                ...[
+                    "-kernel",
+                    path.join(quotaVm, "vmlinuz"),
+                    "-initrd",
+                    path.join(quotaVm, "initramfs.cpio"),
+                ],
+                ...["-append", `console=ttyS0 panic=-1 fleet.init=${init}`],
+                ...["-virtfs", share("host", "/", true), "-virtfs", share("out", out, false)],
+                ...["-drive", `file=${image},format=raw,if=virtio`],
             ],
-            { stdio: ["ignore", consoleFd, consoleFd] },
+            { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
         );
-        fs.closeSync(consoleFd);
+        if (!fs.existsSync(path.join(out, "results"))) {
+            throw new Error(
+                `the virtual machine recorded no results (exit ${boot.status}): ${boot.stderr}\n` +
+                    `its console:\n${fs.existsSync(consoleLog) ? fs.readFileSync(consoleLog, "utf8") : "(none)"}`,
+            );
+        }
         const results = Object.fromEntries(
             fs
                 .readFileSync(path.join(out, "results"), "utf8")

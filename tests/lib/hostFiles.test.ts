@@ -31,7 +31,7 @@ const backup = {
 function shellcheck(name: string, text: string): void {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zc-sc-")), name);
     fs.writeFileSync(file, text);
-    // Exits non-zero on any finding; CI installs shellcheck (.ci/run).
+    // shellcheck exits non-zero on any finding; see tests/support/unitTestTools.ts.
     execFileSync("shellcheck", [file]);
 }
 

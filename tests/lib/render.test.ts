@@ -264,7 +264,7 @@ describe("host rendering", () => {
                 dockerPackageVersion: "20.10.24+dfsg1-1+deb12u1+b6",
             }),
         );
-        // cloud-init from Debian's packages; CI installs it (.ci/run). Exits non-zero on any schema error.
+        // cloud-init from Debian's packages; see tests/support/unitTestTools.ts. Exits non-zero on any schema error.
         execFileSync("cloud-init", ["schema", "--config-file", good], { stdio: "pipe" });
         const bad = path.join(dir, "bad.yaml");
         fs.writeFileSync(bad, "#cloud-config\nssh_genkeytypes: []\n");
@@ -355,7 +355,7 @@ describe("host firewall", () => {
         expect(script).toMatch(/add_rule INPUT -i zc-tenants -j DROP/);
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zc-sc-")), "firewall.sh");
         fs.writeFileSync(file, script);
-        // shellcheck exits non-zero on any finding; CI installs it (.ci/run).
+        // shellcheck exits non-zero on any finding; see tests/support/unitTestTools.ts.
         execFileSync("shellcheck", [file]);
     });
 

@@ -50,7 +50,7 @@ describe("tenant quota script", () => {
             ["none.sh", []],
         ] as const) {
             fs.writeFileSync(path.join(dir, name), renderTenantQuotaScript("/var/lib/docker/volumes", list));
-            // shellcheck exits non-zero on any finding; CI installs it (.ci/run).
+            // shellcheck exits non-zero on any finding; see tests/support/unitTestTools.ts.
             execFileSync("shellcheck", [path.join(dir, name)]);
         }
         fs.rmSync(dir, { recursive: true, force: true });

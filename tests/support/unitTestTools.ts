@@ -1,0 +1,12 @@
+/**
+ * The programs the unit tests run besides node, sh and bash, each with the Debian (and Ubuntu)
+ * package that provides it: what every place that runs the unit tests must install.
+ */
+export const unitTestTools: Readonly<Record<string, string>> = {
+    shellcheck: "shellcheck",
+    "cloud-init": "cloud-init",
+    ssh: "openssh-client",
+};
+
+/** What every machine that runs the tests has without installing anything. */
+export const baseCommands: readonly string[] = ["sh", "bash"];
