@@ -466,7 +466,8 @@ describe("bounded storage", () => {
         expect(failure.written_bytes).toBeGreaterThan(200 * MiB);
 
         // A user quota counts what a uid owns: everything the tenant wrote is its uid's. Root
-        // keeps /data, /data/.zeptoclaw (the preamble's) and the config's mount point: empty.
+        // keeps /data, /data/.zeptoclaw (the preamble's) and the empty mount points Docker makes
+        // for the config and the MCP shield (/data/.mcp, /data/workspace/.mcp.json).
         const volumeDir = path.join(mnt, fill.name);
         const notTheTenants = run("find", [volumeDir, "!", "-user", String(fill.uid), "-printf", "%y %P\n"]);
         expect(
@@ -474,7 +475,7 @@ describe("bounded storage", () => {
                 .split("\n")
                 .filter((l) => l !== "")
                 .sort(),
-        ).toEqual(["d ", "d .zeptoclaw", "f .zeptoclaw/config.json"]);
+        ).toEqual(["d ", "d .mcp", "d .zeptoclaw", "f .zeptoclaw/config.json", "f workspace/.mcp.json"]);
         expect(fs.statSync(path.join(volumeDir, ".zeptoclaw", "config.json")).size).toBe(0);
         const fillFile = fs.statSync(path.join(volumeDir, ".zeptoclaw", "fill.bin"));
         expect({ uid: fillFile.uid, size: fillFile.size }).toEqual({

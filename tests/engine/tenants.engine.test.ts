@@ -112,12 +112,15 @@ describe("the declared fleet on a real engine", () => {
     test("the main process is the tenant's own uid, not root, without capabilities", async () => {
         const uids = new Set<string>();
         for (const name of normal) {
+            // PID 1 is Docker's init (init: true); the agent is its only child. A process
+            // started by `docker exec` shows parent 0, so it never matches.
             const { output } = await execIn(docker, `zc-${name}`, [
                 "sh",
                 "-c",
-                "grep -E '^(Uid|CapEff)' /proc/1/status",
+                "for s in /proc/[0-9]*/status; do grep -q '^PPid:[[:space:]]*1$' \"$s\" && grep -E '^(Uid|CapEff)' \"$s\"; done",
             ]);
             const uid = await uidOf(name);
+            expect(output.match(/^Uid:/gm)).toHaveLength(1);
             expect(output).toMatch(new RegExp(`Uid:\\s+${uid}\\s+${uid}\\s+${uid}\\s+${uid}`));
             expect(output).toMatch(/CapEff:\s+0000000000000000/);
             expect(uid).not.toBe("0");
