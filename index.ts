@@ -8,8 +8,10 @@ import { TenantNetwork } from "./components/network/tenantNetwork";
 import { ZeptoClawTenant } from "./components/tenant/zeptoclawTenant";
 import { capacityProblems, subnetProblems } from "./lib/capacity/capacity";
 import { diskCapacity } from "./lib/capacity/diskCapacity";
+import { probeLoadProblems } from "./lib/capacity/probeLoad";
 import { loadFleetConfig } from "./lib/config/loadFleetConfig";
 import { configLocation } from "./lib/config/stackConfig";
+import { healthcheckIntervalSeconds } from "./lib/docker/tenantContainers";
 import { failOnProblems } from "./lib/errors";
 import { runTenantQuotas } from "./lib/host/tenantQuota";
 import { withoutStackTraces } from "./lib/runtime/withoutStackTraces";
@@ -43,6 +45,11 @@ export = async () => {
             serverTypes: size.serverTypes,
             current: size.current,
             location: size.location,
+        }),
+        ...probeLoadProblems({
+            tenantCount: config.tenants.length,
+            intervalSeconds: healthcheckIntervalSeconds,
+            ...size,
         }),
         ...disk.problems,
         ...subnetProblems(

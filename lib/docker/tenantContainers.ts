@@ -7,6 +7,9 @@ import { TenantNames } from "./tenantNames";
 
 export const healthPort = 9090;
 
+/** How often Docker probes each tenant's readiness; the capacity check counts what probes cost. */
+export const healthcheckIntervalSeconds = 30;
+
 /**
  * Where ZeptoClaw 0.9.2 discovers MCP servers whatever its config says, and spawns the stdio ones
  * at boot (src/tools/mcp/discovery.rs `discover_mcp_servers`, called unconditionally from
@@ -119,7 +122,7 @@ export function gatewayContainerArgs(
             // ended; /readyz answers 503 before startup completes and after the loop ends
             // (src/health.rs `start_health_server_legacy`, readiness set in src/cli/gateway.rs).
             tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${healthPort}/readyz`],
-            interval: "30s",
+            interval: `${healthcheckIntervalSeconds}s`,
             timeout: "5s",
             retries: 3,
             startPeriod: "10s",
