@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
+import { healthPort } from "../../lib/docker/tenantContainers";
 import { backupRecordPath } from "../../lib/status/backupRecord";
 import { runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
@@ -75,7 +76,7 @@ async function execsIn(containers: string[], since: number, until: number): Prom
         .split("\n")
         .filter((l) => l.trim() !== "")
         .map((l) => (JSON.parse(l) as { Action: string }).Action)
-        .filter((action) => !action.includes("/healthz"));
+        .filter((action) => !action.includes(`127.0.0.1:${healthPort}/readyz`));
 }
 
 test("npm run status shows each tenant's state, health, limits, data and last backup over the stack's connection", async () => {
