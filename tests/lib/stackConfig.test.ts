@@ -5,14 +5,11 @@ import { parseStackConfig, stackConfigDefaults } from "../../lib/config/stackCon
 import { missingSecretProblems, parseTenantSecrets } from "../../lib/config/tenantSecrets";
 import { Tenant } from "../../lib/tenants/tenant";
 import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
+import { prodStack, storedConfig } from "../support/prodStack";
 import { tenantYaml } from "../support/tenantFiles";
 
 const root = path.resolve(__dirname, "..", "..");
-const hetzner = {
-    hostKind: "hetzner",
-    sshAllowedCidrs: JSON.stringify(["203.0.113.0/24"]),
-    sshPublicKeys: JSON.stringify(["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBqp ops@example.com"]),
-};
+const hetzner = storedConfig(prodStack);
 
 function problems(raw: Record<string, string>, stack = "prod"): string[] {
     const result = parseStackConfig(raw, stack);
@@ -62,11 +59,10 @@ describe("parseStackConfig", () => {
         const file = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as {
             config: Record<string, unknown>;
         };
-        const raw = Object.fromEntries(
-            Object.entries(file.config).map(([k, v]) => [
-                k.replace("zeptoclaw-fleet:", ""),
-                typeof v === "string" ? v : JSON.stringify(v),
-            ]),
+        const raw = storedConfig(
+            Object.fromEntries(
+                Object.entries(file.config).map(([k, v]) => [k.replace("zeptoclaw-fleet:", ""), v]),
+            ),
         );
         expect(parseStackConfig(raw, stack).ok).toBe(true);
     });

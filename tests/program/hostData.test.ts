@@ -1,23 +1,16 @@
 import { createHash } from "node:crypto";
 import { decodeConfigureFiles } from "../support/configureFiles";
+import { prodBackupSecrets, prodStack } from "../support/prodStack";
 import { DeclaredResource, ProgramRun, runProgram } from "../support/runProgram";
 import { fleet } from "../support/tenantFiles";
 
 const prodConfig = {
-    hostKind: "hetzner",
-    hostName: "fsn1-a",
-    sshAllowedCidrs: ["203.0.113.0/24"],
-    sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa ops@example.com"],
-    protectHost: true,
+    ...prodStack,
     backupTarget: "storagebox",
     backupSchedule: "*-*-* 04:30:00",
     backupKeepDaily: 3,
     backupKeepWeekly: 2,
     backupKeepMonthly: 12,
-};
-const backupSecrets = {
-    backupPassword: "restic-password-0123456789-abcdef",
-    backupStorageBoxPassword: "storage-box-password-0123456789",
 };
 
 /**
@@ -39,7 +32,7 @@ function prod(extra: Record<string, unknown> = {}): Promise<ProgramRun> {
         stack: "prod",
         ...fleet(["shop-a", "shop-b"]),
         config: { ...prodConfig, ...extra },
-        secretConfig: backupSecrets,
+        secretConfig: prodBackupSecrets,
         mockId: providerLikeId,
     });
 }
@@ -103,7 +96,7 @@ describe("tenant data outlives the server", () => {
         expect(files["/etc/systemd/system/zeptoclaw-fleet-backup.timer"]).toContain(
             "OnCalendar=*-*-* 04:30:00\n",
         );
-        expect(files["/etc/zeptoclaw-fleet/restic-password"]).toBe(`${backupSecrets.backupPassword}\n`);
+        expect(files["/etc/zeptoclaw-fleet/restic-password"]).toBe(`${prodBackupSecrets.backupPassword}\n`);
         expect(files["/etc/zeptoclaw-fleet/backup-ssh-key"]).toMatch(/MOCKHOSTKEYPRIVATE/);
         expect(files["/root/.ssh/authorized_keys"]).toBe(`${prodConfig.sshPublicKeys[0]}\n`);
         expect(configure.inputs.stdin).toMatch(/device=\/dev\/disk\/by-id\/scsi-0HC_Volume_\d+ /);
@@ -160,7 +153,7 @@ describe("tenant data outlives the server", () => {
             runProgram({
                 stack: "prod",
                 ...fleet(["shop-a"]),
-                config: { ...prodConfig, ...backupSecrets },
+                config: { ...prodConfig, ...prodBackupSecrets },
             }),
         ).rejects.toThrow(
             /zeptoclaw-fleet:backupStorageBoxPassword: is stored in plaintext: pulumi config rm/,
