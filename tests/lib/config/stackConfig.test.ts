@@ -1,14 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { parseStackConfig, stackConfigDefaults } from "../../lib/config/stackConfig";
-import { missingSecretProblems, parseTenantSecrets } from "../../lib/config/tenantSecrets";
-import { Tenant } from "../../lib/tenants/tenant";
-import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
-import { prodStack, storedConfig } from "../support/prodStack";
-import { tenantYaml } from "../support/tenantFiles";
+import { parseStackConfig, stackConfigDefaults } from "../../../lib/config/stackConfig";
+import { missingSecretProblems, parseTenantSecrets } from "../../../lib/config/tenantSecrets";
+import { prodStack, storedConfig } from "../../support/prodStack";
+import { tenantOf as tenant } from "../../support/tenantFiles";
 
-const root = path.resolve(__dirname, "..", "..");
+const root = path.resolve(__dirname, "..", "..", "..");
 const hetzner = storedConfig(prodStack);
 
 function problems(raw: Record<string, string>, stack = "prod"): string[] {
@@ -116,19 +114,6 @@ describe("parseStackConfig", () => {
 });
 
 describe("tenant secrets", () => {
-    const tenant = (name: string): Tenant => {
-        const parsed = parseTenantFile(`tenants/${name}.yaml`, tenantYaml(name));
-        if (!parsed.ok) throw new Error("fixture");
-        return {
-            name,
-            file: `tenants/${name}.yaml`,
-            uid: 1,
-            zeptoclaw: parsed.tenant.zeptoclaw,
-            resources: parsed.tenant.resources,
-            labels: {},
-        };
-    };
-
     test("values stored in plain text are refused", () => {
         const result = parseTenantSecrets(JSON.stringify({ a: { k: "v" } }), false, "prod");
         expect(result.ok).toBe(false);

@@ -4,10 +4,10 @@ import {
     isTenantContainer,
     statefulResourceViolations,
     tenantContainerViolations,
-} from "../../lib/policy/guardrails";
-import { prodStack } from "../support/prodStack";
-import { runProgram } from "../support/runProgram";
-import { fleet } from "../support/tenantFiles";
+} from "../../../lib/policy/guardrails";
+import { prodStack } from "../../support/prodStack";
+import { runProgram } from "../../support/runProgram";
+import { fleet } from "../../support/tenantFiles";
 
 /** A tenant container's inputs that pass every guardrail, built by hand. */
 function goodTenant(): Record<string, any> {
