@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { parseBackupSecrets } from "../../../lib/config/backupSecrets";
 import { parseStackConfig, stackConfigDefaults } from "../../../lib/config/stackConfig";
 import { missingSecretProblems, parseTenantSecrets } from "../../../lib/config/tenantSecrets";
 import { prodStack, storedConfig } from "../../support/prodStack";
@@ -28,6 +29,8 @@ describe("parseStackConfig", () => {
                 hostMemoryMb: 4096,
                 imageVersion: "0.9.2",
             }),
+            backup: { kind: "none" },
+            image: { source: "published", repository: "ghcr.io/qhkm/zeptoclaw", version: "0.9.2" },
         });
     });
 
@@ -104,6 +107,60 @@ describe("parseStackConfig", () => {
         expect(problems({ severType: "cx22" })).toEqual([
             "Pulumi.prod.yaml: zeptoclaw-fleet:severType: is not a zeptoclaw-fleet setting; remove it (pulumi config rm severType)",
         ]);
+    });
+
+    test("the backup target and the image source come out whole, each with what it needs", () => {
+        const parsed = parseStackConfig(
+            {
+                ...hetzner,
+                backupTarget: "s3",
+                backupS3Repository: "s3:https://fsn1.example.com/bucket/fleet",
+                backupKeepMonthly: "12",
+                imageSource: "build",
+                imageContext: "../zeptoclaw",
+            },
+            "prod",
+        );
+        expect(parsed.ok && { backup: parsed.backup, image: parsed.image }).toEqual({
+            backup: {
+                kind: "s3",
+                repository: "s3:https://fsn1.example.com/bucket/fleet",
+                schedule: "*-*-* 03:00:00",
+                retention: { daily: 7, weekly: 4, monthly: 12 },
+            },
+            image: { source: "build", version: "0.9.2", context: "../zeptoclaw", dockerfile: "Dockerfile" },
+        });
+        expect(problems({ ...hetzner, backupTarget: "s3" })).toEqual([
+            'Pulumi.prod.yaml: zeptoclaw-fleet:backupS3Repository: is required when backupTarget is "s3": s3:https://<endpoint>/<bucket>/<prefix>',
+        ]);
+        // A local host has no backup target, whatever a leftover backupTarget says.
+        const local = parseStackConfig({ backupTarget: "storagebox" }, "dev");
+        expect(local.ok && local.backup).toEqual({ kind: "none" });
+    });
+
+    test("backup credentials join their target; one missing names its key", () => {
+        const target = {
+            kind: "storagebox" as const,
+            storageBoxType: "bx11",
+            schedule: "daily",
+            retention: { daily: 7, weekly: 4, monthly: 6 },
+        };
+        const raw = { backupPassword: "p".repeat(16), backupStorageBoxPassword: "box-password" };
+        expect(parseBackupSecrets(raw, () => true, target, "prod")).toEqual({
+            ok: true,
+            plan: { ...target, password: "p".repeat(16), storageBoxPassword: "box-password" },
+        });
+        expect(parseBackupSecrets({ backupPassword: "p".repeat(16) }, () => true, target, "prod")).toEqual({
+            ok: false,
+            problems: [
+                {
+                    where: "Pulumi.prod.yaml: zeptoclaw-fleet:backupStorageBoxPassword",
+                    path: "",
+                    message:
+                        'is required when backupTarget is "storagebox": pulumi config set --secret backupStorageBoxPassword -s prod',
+                },
+            ],
+        });
     });
 
     test("a build needs a context", () => {
