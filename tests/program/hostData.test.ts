@@ -145,6 +145,35 @@ describe("tenant data outlives the server", () => {
         }
     });
 
+    test("an S3 target writes its repository and credentials, inside the secret stdin, and creates no Storage Box", async () => {
+        const s3 = await runProgram({
+            stack: "prod",
+            ...fleet(["shop-a"]),
+            config: {
+                ...prodConfig,
+                backupTarget: "s3",
+                backupS3Repository: "s3:https://fsn1.example.com/bucket/fleet",
+            },
+            secretConfig: {
+                backupPassword: prodBackupSecrets.backupPassword,
+                backupS3AccessKeyId: "s3-access-key-id-0123",
+                backupS3SecretAccessKey: "s3-secret-access-key-0123456789",
+            },
+        });
+        expect(s3.byType("hcloud:index/storageBox:StorageBox")).toEqual([]);
+        const configure = s3.one("command:remote:Command", "fsn1-a/configure");
+        expect(JSON.stringify(configure.rawInputs.stdin)).toMatch(/1b47061264138c4ac30d75fd1eb44270/);
+        const env = decodeConfigureFiles(configure.inputs.stdin as string)["/etc/zeptoclaw-fleet/backup.env"];
+        for (const line of [
+            "RESTIC_REPOSITORY='s3:https://fsn1.example.com/bucket/fleet'",
+            "AWS_ACCESS_KEY_ID='s3-access-key-id-0123'",
+            "AWS_SECRET_ACCESS_KEY='s3-secret-access-key-0123456789'",
+            "KEEP_MONTHLY='12'",
+        ]) {
+            expect(env).toContain(line);
+        }
+    });
+
     test("a missing or plaintext backup credential is refused, naming the key and the fix", async () => {
         await expect(runProgram({ stack: "prod", ...fleet(["shop-a"]), config: prodConfig })).rejects.toThrow(
             /Pulumi\.prod\.yaml: zeptoclaw-fleet:backupPassword: is required when backupTarget is "storagebox": pulumi config set --secret backupPassword -s prod/,

@@ -118,6 +118,7 @@ describe("parseStackConfig", () => {
                 backupKeepMonthly: "12",
                 imageSource: "build",
                 imageContext: "../zeptoclaw",
+                imageDockerfile: "Dockerfile.alpine",
             },
             "prod",
         );
@@ -128,8 +129,16 @@ describe("parseStackConfig", () => {
                 schedule: "*-*-* 03:00:00",
                 retention: { daily: 7, weekly: 4, monthly: 12 },
             },
-            image: { source: "build", version: "0.9.2", context: "../zeptoclaw", dockerfile: "Dockerfile" },
+            image: {
+                source: "build",
+                version: "0.9.2",
+                context: "../zeptoclaw",
+                dockerfile: "Dockerfile.alpine",
+            },
         });
+        // Without imageDockerfile, Docker's own default name in the context.
+        const build = parseStackConfig({ imageSource: "build", imageContext: "../zeptoclaw" }, "dev");
+        expect(build.ok && build.image).toMatchObject({ dockerfile: "Dockerfile" });
         expect(problems({ ...hetzner, backupTarget: "s3" })).toEqual([
             'Pulumi.prod.yaml: zeptoclaw-fleet:backupS3Repository: is required when backupTarget is "s3": s3:https://<endpoint>/<bucket>/<prefix>',
         ]);
