@@ -16,14 +16,14 @@ export function tenantYaml(name: string, overrides: Record<string, unknown> = {}
 }
 
 /** The validated tenant of `tenantYaml(name, overrides)`, as the program would declare it. */
-export function tenantOf(name: string, overrides: Record<string, unknown> = {}, uid = 10_000_001): Tenant {
+export function tenantOf(name: string, overrides: Record<string, unknown> = {}): Tenant {
     const file = `tenants/${name}.yaml`;
     const parsed = parseTenantFile(file, tenantYaml(name, overrides));
     if (!parsed.ok) {
         throw new Error(JSON.stringify(parsed.problems));
     }
     const { zeptoclaw, resources, labels } = parsed.tenant;
-    return { name, file, uid, zeptoclaw, resources, labels };
+    return { name, file, uid: 10_000_001, zeptoclaw, resources, labels };
 }
 
 /**
