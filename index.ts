@@ -7,14 +7,15 @@ import { ZeptoClawImage } from "./components/image/zeptoclawImage";
 import { TenantNetwork } from "./components/network/tenantNetwork";
 import { ZeptoClawTenant } from "./components/tenant/zeptoclawTenant";
 import { capacityProblems, subnetProblems } from "./lib/capacity/capacity";
-import { diskCapacity } from "./lib/capacity/diskCapacity";
+import { DiskCapacity, diskCapacity } from "./lib/capacity/diskCapacity";
 import { probeLoadProblems } from "./lib/capacity/probeLoad";
-import { loadFleetConfig } from "./lib/config/loadFleetConfig";
+import { FleetConfig, loadFleetConfig } from "./lib/config/loadFleetConfig";
 import { configLocation } from "./lib/config/stackConfig";
 import { healthcheckIntervalSeconds } from "./lib/docker/tenantContainers";
 import { failOnProblems } from "./lib/errors";
 import { runTenantQuotas } from "./lib/host/tenantQuota";
 import { withoutStackTraces } from "./lib/runtime/withoutStackTraces";
+import { unreachable } from "./lib/unreachable";
 import { tenantConfigOutput } from "./lib/zeptoclaw/tenantConfigOutput";
 
 export = async () => {
@@ -24,14 +25,7 @@ export = async () => {
 
     // Host: sized first, so a fleet that does not fit is refused at preview.
     const size = await hostSize(settings, config.stack);
-    const disk =
-        settings.hostKind === "hetzner"
-            ? diskCapacity(
-                  config.tenants,
-                  settings.dataVolumeGb,
-                  configLocation(config.stack, "dataVolumeGb"),
-              )
-            : { problems: [] };
+    const disk = dataVolumeCapacity(config);
     if (disk.overcommitWarning !== undefined) {
         void pulumi.log.warn(disk.overcommitWarning);
     }
@@ -61,7 +55,7 @@ export = async () => {
     const host = createHost({
         settings,
         environment: config.environment,
-        backupSecrets: config.backupSecrets,
+        backup: config.backup,
         // Each tenant's uid held to its disk limit on the data Volume, at every configure step.
         configureFinally: runTenantQuotas(config.tenants),
     });
@@ -70,15 +64,7 @@ export = async () => {
     // Image: built on, or pulled to, the host's engine.
     const image = new ZeptoClawImage(
         `${host.hostName}/zeptoclaw`,
-        {
-            source: settings.imageSource,
-            repository: settings.imageRepository,
-            version: settings.imageVersion,
-            digest: settings.imageDigest,
-            context: settings.imageContext,
-            dockerfile: settings.imageDockerfile,
-            projectDir: config.projectDir,
-        },
+        { plan: config.image, projectDir: config.projectDir },
         onHost,
     );
     const network = new TenantNetwork(
@@ -118,7 +104,7 @@ export = async () => {
                         configSha256: sha256,
                         configFiles: configFiles.writer,
                         image: image.id,
-                        version: settings.imageVersion,
+                        version: config.image.version,
                         environment: config.environment,
                         hostName: host.hostName,
                         network: network.networkName,
@@ -132,3 +118,20 @@ export = async () => {
     // Outputs
     return fleetOutputs(host, image, tenants);
 };
+
+/** Tenants' disk limits against the data Volume, which only a Hetzner server has. */
+function dataVolumeCapacity(config: FleetConfig): DiskCapacity {
+    const { settings } = config;
+    switch (settings.hostKind) {
+        case "local":
+            return { problems: [] };
+        case "hetzner":
+            return diskCapacity(
+                config.tenants,
+                settings.dataVolumeGb,
+                configLocation(config.stack, "dataVolumeGb"),
+            );
+        default:
+            return unreachable(settings);
+    }
+}

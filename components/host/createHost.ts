@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BackupSecretName } from "../../lib/config/backupSecrets";
+import { BackupPlan } from "../../lib/config/backupPlan";
 import { HetznerStackConfig, StackConfig } from "../../lib/config/stackConfig";
+import { unreachable } from "../../lib/unreachable";
 import { BackupStorageBox } from "../backup/backupStorageBox";
 import { FleetHost } from "./fleetHost";
 import { HetznerHost, HostBackupArgs } from "./hetznerHost";
@@ -11,8 +12,8 @@ export interface CreateHostInput {
     settings: StackConfig;
     /** The `com.zeptoclaw.env` label value. */
     environment: string;
-    /** The backup credentials, Pulumi secrets (see loadFleetConfig). */
-    backupSecrets: Partial<Record<BackupSecretName, pulumi.Output<string>>>;
+    /** Where backups go, with their credentials (see loadFleetConfig). */
+    backup: BackupPlan<pulumi.Output<string>>;
     /** Bash run at the end of every host configure step. Default: none. */
     configureFinally?: pulumi.Input<string>;
 }
@@ -20,80 +21,82 @@ export interface CreateHostInput {
 /** Declares the stack's host: a local engine or a Hetzner server, behind one interface. */
 export function createHost(input: CreateHostInput, opts?: pulumi.ComponentResourceOptions): FleetHost {
     const { settings } = input;
-    if (settings.hostKind === "local") {
-        return new LocalHost(
-            settings.hostName,
-            { hostName: settings.hostName, dockerHost: settings.dockerHost },
-            opts,
-        );
+    switch (settings.hostKind) {
+        case "local":
+            return new LocalHost(
+                settings.hostName,
+                { hostName: settings.hostName, dockerHost: settings.dockerHost },
+                opts,
+            );
+        case "hetzner": {
+            const labels = { "zeptoclaw-fleet": "true", "zeptoclaw-env": input.environment };
+            return new HetznerHost(
+                settings.hostName,
+                {
+                    hostName: settings.hostName,
+                    serverType: settings.serverType,
+                    location: settings.serverLocation,
+                    image: settings.serverImage,
+                    sshAllowedCidrs: settings.sshAllowedCidrs,
+                    sshPublicKeys: settings.sshPublicKeys,
+                    protect: settings.protectHost,
+                    dataVolumeGb: settings.dataVolumeGb,
+                    dockerPackageVersion: settings.dockerPackageVersion,
+                    backup: hostBackup(settings, input.backup, labels, opts),
+                    configureFinally: input.configureFinally,
+                    labels,
+                },
+                opts,
+            );
+        }
+        default:
+            return unreachable(settings);
     }
-    const labels = { "zeptoclaw-fleet": "true", "zeptoclaw-env": input.environment };
-    return new HetznerHost(
-        settings.hostName,
-        {
-            hostName: settings.hostName,
-            serverType: settings.serverType,
-            location: settings.serverLocation,
-            image: settings.serverImage,
-            sshAllowedCidrs: settings.sshAllowedCidrs,
-            sshPublicKeys: settings.sshPublicKeys,
-            protect: settings.protectHost,
-            dataVolumeGb: settings.dataVolumeGb,
-            dockerPackageVersion: settings.dockerPackageVersion,
-            backup: hostBackup(settings, input.backupSecrets, labels, opts),
-            configureFinally: input.configureFinally,
-            labels,
-        },
-        opts,
-    );
 }
 
 function hostBackup(
     settings: HetznerStackConfig,
-    secrets: CreateHostInput["backupSecrets"],
+    plan: CreateHostInput["backup"],
     labels: Record<string, string>,
     opts?: pulumi.ComponentResourceOptions,
 ): HostBackupArgs | undefined {
-    const common = {
-        retention: {
-            daily: settings.backupKeepDaily,
-            weekly: settings.backupKeepWeekly,
-            monthly: settings.backupKeepMonthly,
-        },
-        schedule: settings.backupSchedule,
-    };
-    // loadFleetConfig has refused a stack whose target lacks a required secret.
-    const password = secrets.password;
-    if (settings.backupTarget === "none" || password === undefined) {
-        void pulumi.log.warn(
-            `Pulumi.${pulumi.getStack()}.yaml: zeptoclaw-fleet:backupTarget is "none": tenant data is not backed up`,
-        );
-        return undefined;
+    switch (plan.kind) {
+        case "none":
+            void pulumi.log.warn(
+                `Pulumi.${pulumi.getStack()}.yaml: zeptoclaw-fleet:backupTarget is "none": tenant data is not backed up`,
+            );
+            return undefined;
+        case "storagebox": {
+            const box = new BackupStorageBox(
+                `${settings.hostName}/backups`,
+                {
+                    hostName: settings.hostName,
+                    location: settings.serverLocation,
+                    storageBoxType: plan.storageBoxType,
+                    password: plan.storageBoxPassword,
+                    labels,
+                },
+                opts,
+            );
+            return {
+                retention: plan.retention,
+                schedule: plan.schedule,
+                target: box.target,
+                password: plan.password,
+                sshPrivateKey: box.sshPrivateKey,
+            };
+        }
+        case "s3":
+            return {
+                retention: plan.retention,
+                schedule: plan.schedule,
+                target: { kind: "s3", repository: plan.repository },
+                password: plan.password,
+                s3Credentials: pulumi
+                    .all([plan.accessKeyId, plan.secretAccessKey])
+                    .apply(([accessKeyId, secretAccessKey]) => ({ accessKeyId, secretAccessKey })),
+            };
+        default:
+            return unreachable(plan);
     }
-    if (settings.backupTarget === "storagebox" && secrets.storageBoxPassword !== undefined) {
-        const box = new BackupStorageBox(
-            `${settings.hostName}/backups`,
-            {
-                hostName: settings.hostName,
-                location: settings.serverLocation,
-                storageBoxType: settings.backupStorageBoxType,
-                password: secrets.storageBoxPassword,
-                labels,
-            },
-            opts,
-        );
-        return { ...common, target: box.target, password, sshPrivateKey: box.sshPrivateKey };
-    }
-    const { s3AccessKeyId, s3SecretAccessKey } = secrets;
-    return {
-        ...common,
-        target: { kind: "s3", repository: settings.backupS3Repository ?? "" },
-        password,
-        s3Credentials:
-            s3AccessKeyId && s3SecretAccessKey
-                ? pulumi
-                      .all([s3AccessKeyId, s3SecretAccessKey])
-                      .apply(([accessKeyId, secretAccessKey]) => ({ accessKeyId, secretAccessKey }))
-                : undefined,
-    };
 }

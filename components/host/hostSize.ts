@@ -1,8 +1,14 @@
 import * as hcloud from "@pulumi/hcloud";
 import { ServerTypeInfo } from "../../lib/capacity/capacity";
 import { InputProblem, inputError } from "../../lib/errors";
-import { StackConfig, configLocation, configNamespace } from "../../lib/config/stackConfig";
+import {
+    HetznerStackConfig,
+    StackConfig,
+    configLocation,
+    configNamespace,
+} from "../../lib/config/stackConfig";
 import { imageArchitectureProblems } from "../../lib/host/imageArchitecture";
+import { unreachable } from "../../lib/unreachable";
 
 /** What the capacity check needs to know about the host before it is declared. */
 export interface HostSize {
@@ -31,14 +37,21 @@ function fromHcloud(t: hcloud.types.output.GetServerTypesServerType): ServerType
  * server (asked at preview, so a wrong type name is refused before anything is created).
  */
 export async function hostSize(settings: StackConfig, stack: string): Promise<HostSize> {
-    if (settings.hostKind === "local") {
-        const sizeKey = `${configNamespace}:hostMemoryMb`;
-        return {
-            memoryMb: settings.hostMemoryMb,
-            sizeKey,
-            label: `host ${settings.hostName} (${settings.hostMemoryMb} MB)`,
-        };
+    switch (settings.hostKind) {
+        case "local":
+            return {
+                memoryMb: settings.hostMemoryMb,
+                sizeKey: `${configNamespace}:hostMemoryMb`,
+                label: `host ${settings.hostName} (${settings.hostMemoryMb} MB)`,
+            };
+        case "hetzner":
+            return serverSize(settings, stack);
+        default:
+            return unreachable(settings);
     }
+}
+
+async function serverSize(settings: HetznerStackConfig, stack: string): Promise<HostSize> {
     const sizeKey = `${configNamespace}:serverType`;
     const serverTypes = (await hcloud.getServerTypes()).serverTypes.map(fromHcloud);
     const current = serverTypes.find((t) => t.name === settings.serverType);

@@ -1,30 +1,19 @@
 import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { ImagePlan } from "../../lib/config/imagePlan";
+import { unreachable } from "../../lib/unreachable";
 
 export interface ZeptoClawImageArgs {
-    /** "published": pull `<repository>:<version>` (optionally pinned by digest); "build": build from `context`. */
-    source: "published" | "build";
-    /** Repository of published images. Default in config: ghcr.io/qhkm/zeptoclaw. */
-    repository: string;
-    /** ZeptoClaw version: the published tag, and the tag given to a local build. */
-    version: string;
-    /** Optional `sha256:` digest that pins the published image beyond its tag. */
-    digest?: string;
-    /** Build context (a ZeptoClaw checkout), absolute or relative to `projectDir`. Required for "build". */
-    context?: string;
-    /** Dockerfile path relative to the context. Default: `Dockerfile`. */
-    dockerfile?: string;
-    /** Folder that relative paths are resolved against. */
+    plan: ImagePlan;
+    /** Folder that a relative build context is resolved against. */
     projectDir: string;
 }
 
 /** The published reference, e.g. `ghcr.io/qhkm/zeptoclaw:0.9.2` or `...:0.9.2@sha256:...`. */
-export function publishedReference(
-    args: Pick<ZeptoClawImageArgs, "repository" | "version" | "digest">,
-): string {
-    const tagged = `${args.repository}:${args.version}`;
-    return args.digest === undefined ? tagged : `${tagged}@${args.digest}`;
+export function publishedReference(plan: Extract<ImagePlan, { source: "published" }>): string {
+    const tagged = `${plan.repository}:${plan.version}`;
+    return plan.digest === undefined ? tagged : `${tagged}@${plan.digest}`;
 }
 
 /**
@@ -39,34 +28,37 @@ export class ZeptoClawImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: ZeptoClawImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("zeptoclaw-fleet:image:ZeptoClawImage", name, {}, opts);
-        if (args.source === "published") {
-            const reference = publishedReference(args);
-            const image = new docker.RemoteImage(
-                `${name}/published`,
-                { name: reference, keepLocally: true },
-                { parent: this },
-            );
-            this.id = image.imageId;
-            this.reference = pulumi.output(reference);
-        } else {
-            if (args.context === undefined) {
-                throw new pulumi.RunError(
-                    `ZeptoClawImage ${name}: a build needs a context (set zeptoclaw-fleet:imageContext)`,
+        const { plan } = args;
+        switch (plan.source) {
+            case "published": {
+                const reference = publishedReference(plan);
+                const image = new docker.RemoteImage(
+                    `${name}/published`,
+                    { name: reference, keepLocally: true },
+                    { parent: this },
                 );
+                this.id = image.imageId;
+                this.reference = pulumi.output(reference);
+                break;
             }
-            const context = path.resolve(args.projectDir, args.context);
-            const tag = `zeptoclaw-fleet/zeptoclaw:${args.version}`;
-            const image = new docker.Image(
-                `${name}/build`,
-                {
-                    imageName: tag,
-                    build: { context, dockerfile: path.join(context, args.dockerfile ?? "Dockerfile") },
-                    skipPush: true,
-                },
-                { parent: this },
-            );
-            this.id = image.repoDigest;
-            this.reference = image.imageName;
+            case "build": {
+                const context = path.resolve(args.projectDir, plan.context);
+                const tag = `zeptoclaw-fleet/zeptoclaw:${plan.version}`;
+                const image = new docker.Image(
+                    `${name}/build`,
+                    {
+                        imageName: tag,
+                        build: { context, dockerfile: path.join(context, plan.dockerfile) },
+                        skipPush: true,
+                    },
+                    { parent: this },
+                );
+                this.id = image.repoDigest;
+                this.reference = image.imageName;
+                break;
+            }
+            default:
+                unreachable(plan);
         }
         this.registerOutputs({ id: this.id, reference: this.reference });
     }

@@ -1,4 +1,6 @@
 import { InputProblem } from "../errors";
+import { unreachable } from "../unreachable";
+import { BackupPlan, BackupTarget } from "./backupPlan";
 import { configLocation } from "./stackConfig";
 
 /** The backup credentials, each its own encrypted stack config key. */
@@ -18,34 +20,61 @@ export function isBackupSecretKey(key: string): boolean {
     return (Object.values(backupSecretKeys) as string[]).includes(key);
 }
 
-const requiredFor: Record<"none" | "storagebox" | "s3", BackupSecretName[]> = {
-    none: [],
-    storagebox: ["password", "storageBoxPassword"],
-    s3: ["password", "s3AccessKeyId", "s3SecretAccessKey"],
-};
+function requiredFor(target: BackupTarget): BackupSecretName[] {
+    switch (target.kind) {
+        case "none":
+            return [];
+        case "storagebox":
+            return ["password", "storageBoxPassword"];
+        case "s3":
+            return ["password", "s3AccessKeyId", "s3SecretAccessKey"];
+        default:
+            return unreachable(target);
+    }
+}
+
+/** The target with its credentials, or undefined when one is missing (a problem says which). */
+function planOf(target: BackupTarget, values: BackupSecretValues): BackupPlan<string> | undefined {
+    const { password, storageBoxPassword, s3AccessKeyId, s3SecretAccessKey } = values;
+    switch (target.kind) {
+        case "none":
+            return target;
+        case "storagebox":
+            return password !== undefined && storageBoxPassword !== undefined
+                ? { ...target, password, storageBoxPassword }
+                : undefined;
+        case "s3":
+            return password !== undefined && s3AccessKeyId !== undefined && s3SecretAccessKey !== undefined
+                ? { ...target, password, accessKeyId: s3AccessKeyId, secretAccessKey: s3SecretAccessKey }
+                : undefined;
+        default:
+            return unreachable(target);
+    }
+}
 
 /**
- * Reads the backup secrets the target needs. `raw` maps bare keys to values; `isSecret` says
- * whether Pulumi stores a key encrypted. A plaintext value is refused: it would sit readable in
- * Pulumi.<stack>.yaml.
+ * Reads the backup secrets the target needs, and gives the target with them. `raw` maps bare keys
+ * to values; `isSecret` says whether Pulumi stores a key encrypted. A plaintext value is refused:
+ * it would sit readable in Pulumi.<stack>.yaml.
  */
 export function parseBackupSecrets(
     raw: Readonly<Record<string, string | undefined>>,
     isSecret: (key: string) => boolean,
-    target: "none" | "storagebox" | "s3",
+    target: BackupTarget,
     stack: string,
-): { ok: true; values: BackupSecretValues } | { ok: false; problems: InputProblem[] } {
+): { ok: true; plan: BackupPlan<string> } | { ok: false; problems: InputProblem[] } {
     const problems: InputProblem[] = [];
     const values: BackupSecretValues = {};
+    const required = requiredFor(target);
     for (const [name, key] of Object.entries(backupSecretKeys) as [BackupSecretName, string][]) {
         const value = raw[key];
         const where = configLocation(stack, key);
         if (value === undefined || value === "") {
-            if (requiredFor[target].includes(name)) {
+            if (required.includes(name)) {
                 problems.push({
                     where,
                     path: "",
-                    message: `is required when backupTarget is "${target}": pulumi config set --secret ${key} -s ${stack}`,
+                    message: `is required when backupTarget is "${target.kind}": pulumi config set --secret ${key} -s ${stack}`,
                 });
             }
             continue;
@@ -69,5 +98,6 @@ export function parseBackupSecrets(
         }
         values[name] = value;
     }
-    return problems.length > 0 ? { ok: false, problems } : { ok: true, values };
+    const plan = planOf(target, values);
+    return problems.length > 0 || plan === undefined ? { ok: false, problems } : { ok: true, plan };
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { InputProblem, failOnProblems, inputError } from "../errors";
+import { InputProblem, inputError } from "../errors";
 import { readTenantSources } from "../tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../tenants/selectTenants";
 import { Tenant } from "../tenants/tenant";
@@ -9,7 +9,10 @@ import { FleetPolicy, fleetPolicyOf } from "../zeptoclaw/fleetPolicy/fleetPolicy
 import { fleetPolicyProblems } from "../zeptoclaw/fleetPolicy/policyProblems";
 import { collectSecretUses } from "../zeptoclaw/secretRefs";
 import { StackConfig, configLocation, configNamespace, parseStackConfig } from "./stackConfig";
-import { BackupSecretName, parseBackupSecrets } from "./backupSecrets";
+import { unreachable } from "../unreachable";
+import { BackupPlan } from "./backupPlan";
+import { parseBackupSecrets } from "./backupSecrets";
+import { ImagePlan } from "./imagePlan";
 import { missingSecretProblems, parseTenantSecrets, tenantSecretsKey } from "./tenantSecrets";
 
 /** Everything the program needs from the operator, validated. */
@@ -24,8 +27,10 @@ export interface FleetConfig {
     tenants: Tenant[];
     /** tenant → secret name → value, each a Pulumi secret from the moment it is read. */
     secrets: Record<string, Record<string, pulumi.Output<string>>>;
-    /** The backup credentials the backup target needs, each a Pulumi secret. */
-    backupSecrets: Partial<Record<BackupSecretName, pulumi.Output<string>>>;
+    /** Where the tenants' image comes from. */
+    image: ImagePlan;
+    /** Where backups go, with the credentials that target needs, each a Pulumi secret. */
+    backup: BackupPlan<pulumi.Output<string>>;
     projectDir: string;
 }
 
@@ -96,20 +101,19 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     const backup = parseBackupSecrets(
         raw,
         (key) => isStoredEncrypted(`${prefix}${key}`),
-        settings.hostKind === "hetzner" ? settings.backupTarget : "none",
+        parsed.backup,
         stack,
     );
     if (!backup.ok) {
         problems.push(...backup.problems);
     }
-    failOnProblems(problems);
-    const backupSecrets: FleetConfig["backupSecrets"] = {};
-    for (const [name, value] of Object.entries(backup.ok ? backup.values : {})) {
-        backupSecrets[name as BackupSecretName] = pulumi.secret(value);
+    // Each failed parse added its problems.
+    if (problems.length > 0 || !backup.ok || !secretValues.ok) {
+        throw inputError(problems);
     }
 
     const secrets: FleetConfig["secrets"] = {};
-    const values = secretValues.ok ? secretValues.values : {};
+    const values = secretValues.values;
     for (const tenant of selection.tenants) {
         secrets[tenant.name] = {};
         for (const use of collectSecretUses(tenant.zeptoclaw)) {
@@ -123,7 +127,31 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
         policy,
         tenants: selection.tenants,
         secrets,
-        backupSecrets,
+        image: parsed.image,
+        backup: secretBackupPlan(backup.plan),
         projectDir: root,
     };
+}
+
+/** The plan with each credential a Pulumi secret from the moment it is read. */
+function secretBackupPlan(plan: BackupPlan<string>): BackupPlan<pulumi.Output<string>> {
+    switch (plan.kind) {
+        case "none":
+            return plan;
+        case "storagebox":
+            return {
+                ...plan,
+                password: pulumi.secret(plan.password),
+                storageBoxPassword: pulumi.secret(plan.storageBoxPassword),
+            };
+        case "s3":
+            return {
+                ...plan,
+                password: pulumi.secret(plan.password),
+                accessKeyId: pulumi.secret(plan.accessKeyId),
+                secretAccessKey: pulumi.secret(plan.secretAccessKey),
+            };
+        default:
+            return unreachable(plan);
+    }
 }

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { InputProblem, formatPath } from "../errors";
+import { unreachable } from "../unreachable";
+import { BackupTarget } from "./backupPlan";
 import { isBackupSecretKey } from "./backupSecrets";
+import { ImagePlan } from "./imagePlan";
 import { stackNamePattern, tenantNamePattern } from "../tenants/tenantSchema";
 import { agentModes } from "../zeptoclaw/contract/agentsSchema";
 import { builtinToolNames } from "../zeptoclaw/contract/toolNames";
@@ -208,7 +211,9 @@ const onlyFor: Record<string, "local" | "hetzner"> = {
     backupS3Repository: "hetzner",
 };
 
-export type StackConfigResult = { ok: true; config: StackConfig } | { ok: false; problems: InputProblem[] };
+export type StackConfigResult =
+    | { ok: true; config: StackConfig; backup: BackupTarget; image: ImagePlan }
+    | { ok: false; problems: InputProblem[] };
 
 /**
  * Validates the stack config. `raw` maps bare keys (without the namespace) to the strings
@@ -266,35 +271,104 @@ export function parseStackConfig(
             }),
         };
     }
-    if (
-        result.data.hostKind === "hetzner" &&
-        result.data.backupTarget === "s3" &&
-        result.data.backupS3Repository === undefined
-    ) {
-        return {
-            ok: false,
-            problems: [
-                {
-                    where: where("backupS3Repository"),
-                    path: "",
-                    message: 'is required when backupTarget is "s3": s3:https://<endpoint>/<bucket>/<prefix>',
-                },
-            ],
-        };
+    const config = result.data;
+    const backup = backupTargetOf(config, where);
+    if (!backup.ok) {
+        return { ok: false, problems: [backup.problem] };
     }
-    if (result.data.imageSource === "build" && result.data.imageContext === undefined) {
-        return {
-            ok: false,
-            problems: [
-                {
-                    where: where("imageContext"),
-                    path: "",
-                    message: 'is required when imageSource is "build": the path of a ZeptoClaw checkout',
-                },
-            ],
-        };
+    const image = imagePlanOf(config, where);
+    if (!image.ok) {
+        return { ok: false, problems: [image.problem] };
     }
-    return { ok: true, config: result.data };
+    return { ok: true, config, backup: backup.value, image: image.value };
+}
+
+type Checked<T> = { ok: true; value: T } | { ok: false; problem: InputProblem };
+
+function backupTargetOf(config: StackConfig, where: (key: string) => string): Checked<BackupTarget> {
+    switch (config.hostKind) {
+        case "local":
+            return { ok: true, value: { kind: "none" } };
+        case "hetzner": {
+            const scheduled = {
+                schedule: config.backupSchedule,
+                retention: {
+                    daily: config.backupKeepDaily,
+                    weekly: config.backupKeepWeekly,
+                    monthly: config.backupKeepMonthly,
+                },
+            };
+            switch (config.backupTarget) {
+                case "none":
+                    return { ok: true, value: { kind: "none" } };
+                case "storagebox":
+                    return {
+                        ok: true,
+                        value: {
+                            kind: "storagebox",
+                            storageBoxType: config.backupStorageBoxType,
+                            ...scheduled,
+                        },
+                    };
+                case "s3":
+                    return config.backupS3Repository === undefined
+                        ? {
+                              ok: false,
+                              problem: {
+                                  where: where("backupS3Repository"),
+                                  path: "",
+                                  message:
+                                      'is required when backupTarget is "s3": s3:https://<endpoint>/<bucket>/<prefix>',
+                              },
+                          }
+                        : {
+                              ok: true,
+                              value: { kind: "s3", repository: config.backupS3Repository, ...scheduled },
+                          };
+                default:
+                    return unreachable(config.backupTarget);
+            }
+        }
+        default:
+            return unreachable(config);
+    }
+}
+
+function imagePlanOf(config: StackConfig, where: (key: string) => string): Checked<ImagePlan> {
+    switch (config.imageSource) {
+        case "published":
+            return {
+                ok: true,
+                value: {
+                    source: "published",
+                    repository: config.imageRepository,
+                    version: config.imageVersion,
+                    digest: config.imageDigest,
+                },
+            };
+        case "build":
+            return config.imageContext === undefined
+                ? {
+                      ok: false,
+                      problem: {
+                          where: where("imageContext"),
+                          path: "",
+                          message:
+                              'is required when imageSource is "build": the path of a ZeptoClaw checkout',
+                      },
+                  }
+                : {
+                      ok: true,
+                      value: {
+                          source: "build",
+                          version: config.imageVersion,
+                          context: config.imageContext,
+                          dockerfile: config.imageDockerfile ?? "Dockerfile",
+                      },
+                  };
+        default:
+            return unreachable(config.imageSource);
+    }
 }
 
 function decode(kind: KeyKind, text: string): { ok: true; value: unknown } | { ok: false; message: string } {

@@ -19,6 +19,8 @@ const normal = ["e2e-a", "e2e-b", "e2e-c", "e2e-d", "e2e-e"];
 const secrets = runnableSecretsFor([...normal, "e2e-leaky", "e2e-forky"]);
 
 const settings = runnableSettings;
+/** The forking tenant's process limit, well under the default, so only its own limit can stop it. */
+const forkyPids = 64;
 
 /** The tenant files of the suite's fleet; `changes` replaces some tenants' files, `omit` drops some. */
 function tenantFiles(changes: Record<string, string> = {}, omit: string[] = []): Record<string, string> {
@@ -35,7 +37,7 @@ function tenantFiles(changes: Record<string, string> = {}, omit: string[] = []):
     files["e2e-forky.yaml"] = tenantYaml("e2e-forky", {
         stacks: ["dev"],
         zeptoclaw: settings("standin/fork-bomb:45"),
-        resources: { pids: 64 },
+        resources: { pids: forkyPids },
     });
     Object.assign(files, changes);
     for (const name of omit) {
@@ -204,8 +206,20 @@ describe("the declared fleet on a real engine", () => {
             180_000,
             async () => (await inspect("e2e-forky")).RestartCount >= 1,
         );
+        // The tenant's own account of its end: a fork the kernel refused (EAGAIN, from its
+        // RLIMIT_NPROC), before it held as many processes as its file allows.
         const logs = String(await docker.getContainer("zc-e2e-forky").logs({ stdout: true, stderr: true }));
-        expect(logs).toMatch(/fork/i);
+        const refusals = logs
+            .split("\n")
+            .map((line) => /\{"timestamp".*\}/.exec(line)?.[0])
+            .filter((json): json is string => json !== undefined)
+            .map((json) => JSON.parse(json) as { fields: Record<string, unknown> })
+            .filter((event) => event.fields.message === "fork failed");
+        expect(refusals.length).toBeGreaterThanOrEqual(1);
+        for (const { fields } of refusals) {
+            expect(fields.error).toMatch(/^\[Errno 11\] /);
+            expect(fields.children).toBeLessThan(forkyPids);
+        }
         await expectOthersUntouched();
         for (const name of normal) {
             // Each tenant's own uid keeps its process count apart from the forking tenant's.

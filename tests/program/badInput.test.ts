@@ -1,4 +1,5 @@
 import { parse } from "yaml";
+import { prodStack } from "../support/prodStack";
 import { runProgram } from "../support/runProgram";
 import { fleet, tenantYaml } from "../support/tenantFiles";
 
@@ -89,12 +90,7 @@ describe("bad input fails preview with a message naming the file or key", () => 
         const message = await refusal({
             stack: "prod",
             ...many,
-            config: {
-                hostKind: "hetzner",
-                serverType: "cx22",
-                sshAllowedCidrs: ["203.0.113.0/24"],
-                sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa a@b"],
-            },
+            config: { ...prodStack, serverType: "cx22" },
         });
         expect(message).toMatch(
             /zeptoclaw-fleet:serverType: 120 tenants need \d+ MB .* only \d+ of them fit\. Server type cx32 \(8192 MB\) would hold them/,
@@ -105,12 +101,7 @@ describe("bad input fails preview with a message naming the file or key", () => 
         const message = await refusal({
             stack: "prod",
             ...withFile("shop-b.yaml", tenantYaml("shop-b", { resources: { diskMb: 30_000 } })),
-            config: {
-                hostKind: "hetzner",
-                dataVolumeGb: 20,
-                sshAllowedCidrs: ["203.0.113.0/24"],
-                sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa a@b"],
-            },
+            config: { ...prodStack, dataVolumeGb: 20 },
         });
         expect(message).toMatch(
             /shop-b\.yaml: resources\.diskMb: is 30000 MB, more than the whole 20 GB data Volume \(Pulumi\.prod\.yaml: zeptoclaw-fleet:dataVolumeGb\); lower it or grow the Volume/,
@@ -121,12 +112,7 @@ describe("bad input fails preview with a message naming the file or key", () => 
         const message = await refusal({
             stack: "prod",
             ...base,
-            config: {
-                hostKind: "hetzner",
-                serverType: "cx99",
-                sshAllowedCidrs: ["203.0.113.0/24"],
-                sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa a@b"],
-            },
+            config: { ...prodStack, serverType: "cx99" },
         });
         expect(message).toMatch(
             /Pulumi\.prod\.yaml: zeptoclaw-fleet:serverType: "cx99" is not a Hetzner server type; types in fsn1: cx22, cx32, cx42, cx52, cax21/,
@@ -137,12 +123,7 @@ describe("bad input fails preview with a message naming the file or key", () => 
         const message = await refusal({
             stack: "prod",
             ...base,
-            config: {
-                hostKind: "hetzner",
-                serverType: "cax21",
-                sshAllowedCidrs: ["203.0.113.0/24"],
-                sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa a@b"],
-            },
+            config: { ...prodStack, serverType: "cax21" },
         });
         expect(message).toMatch(
             /Pulumi\.prod\.yaml: zeptoclaw-fleet:serverType: "cax21" is an ARM server, but ZeptoClaw publishes its image for x86 \(linux\/amd64\) only/,

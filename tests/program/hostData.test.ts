@@ -1,23 +1,16 @@
 import { createHash } from "node:crypto";
 import { decodeConfigureFiles } from "../support/configureFiles";
+import { prodBackupSecrets, prodStack } from "../support/prodStack";
 import { DeclaredResource, ProgramRun, runProgram } from "../support/runProgram";
 import { fleet } from "../support/tenantFiles";
 
 const prodConfig = {
-    hostKind: "hetzner",
-    hostName: "fsn1-a",
-    sshAllowedCidrs: ["203.0.113.0/24"],
-    sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa ops@example.com"],
-    protectHost: true,
+    ...prodStack,
     backupTarget: "storagebox",
     backupSchedule: "*-*-* 04:30:00",
     backupKeepDaily: 3,
     backupKeepWeekly: 2,
     backupKeepMonthly: 12,
-};
-const backupSecrets = {
-    backupPassword: "restic-password-0123456789-abcdef",
-    backupStorageBoxPassword: "storage-box-password-0123456789",
 };
 
 /**
@@ -39,7 +32,7 @@ function prod(extra: Record<string, unknown> = {}): Promise<ProgramRun> {
         stack: "prod",
         ...fleet(["shop-a", "shop-b"]),
         config: { ...prodConfig, ...extra },
-        secretConfig: backupSecrets,
+        secretConfig: prodBackupSecrets,
         mockId: providerLikeId,
     });
 }
@@ -103,7 +96,7 @@ describe("tenant data outlives the server", () => {
         expect(files["/etc/systemd/system/zeptoclaw-fleet-backup.timer"]).toContain(
             "OnCalendar=*-*-* 04:30:00\n",
         );
-        expect(files["/etc/zeptoclaw-fleet/restic-password"]).toBe(`${backupSecrets.backupPassword}\n`);
+        expect(files["/etc/zeptoclaw-fleet/restic-password"]).toBe(`${prodBackupSecrets.backupPassword}\n`);
         expect(files["/etc/zeptoclaw-fleet/backup-ssh-key"]).toMatch(/MOCKHOSTKEYPRIVATE/);
         expect(files["/root/.ssh/authorized_keys"]).toBe(`${prodConfig.sshPublicKeys[0]}\n`);
         expect(configure.inputs.stdin).toMatch(/device=\/dev\/disk\/by-id\/scsi-0HC_Volume_\d+ /);
@@ -152,6 +145,35 @@ describe("tenant data outlives the server", () => {
         }
     });
 
+    test("an S3 target writes its repository and credentials, inside the secret stdin, and creates no Storage Box", async () => {
+        const s3 = await runProgram({
+            stack: "prod",
+            ...fleet(["shop-a"]),
+            config: {
+                ...prodConfig,
+                backupTarget: "s3",
+                backupS3Repository: "s3:https://fsn1.example.com/bucket/fleet",
+            },
+            secretConfig: {
+                backupPassword: prodBackupSecrets.backupPassword,
+                backupS3AccessKeyId: "s3-access-key-id-0123",
+                backupS3SecretAccessKey: "s3-secret-access-key-0123456789",
+            },
+        });
+        expect(s3.byType("hcloud:index/storageBox:StorageBox")).toEqual([]);
+        const configure = s3.one("command:remote:Command", "fsn1-a/configure");
+        expect(JSON.stringify(configure.rawInputs.stdin)).toMatch(/1b47061264138c4ac30d75fd1eb44270/);
+        const env = decodeConfigureFiles(configure.inputs.stdin as string)["/etc/zeptoclaw-fleet/backup.env"];
+        for (const line of [
+            "RESTIC_REPOSITORY='s3:https://fsn1.example.com/bucket/fleet'",
+            "AWS_ACCESS_KEY_ID='s3-access-key-id-0123'",
+            "AWS_SECRET_ACCESS_KEY='s3-secret-access-key-0123456789'",
+            "KEEP_MONTHLY='12'",
+        ]) {
+            expect(env).toContain(line);
+        }
+    });
+
     test("a missing or plaintext backup credential is refused, naming the key and the fix", async () => {
         await expect(runProgram({ stack: "prod", ...fleet(["shop-a"]), config: prodConfig })).rejects.toThrow(
             /Pulumi\.prod\.yaml: zeptoclaw-fleet:backupPassword: is required when backupTarget is "storagebox": pulumi config set --secret backupPassword -s prod/,
@@ -160,7 +182,7 @@ describe("tenant data outlives the server", () => {
             runProgram({
                 stack: "prod",
                 ...fleet(["shop-a"]),
-                config: { ...prodConfig, ...backupSecrets },
+                config: { ...prodConfig, ...prodBackupSecrets },
             }),
         ).rejects.toThrow(
             /zeptoclaw-fleet:backupStorageBoxPassword: is stored in plaintext: pulumi config rm/,

@@ -1,3 +1,4 @@
+import { prodStack } from "../support/prodStack";
 import { DeclaredResource, runProgram } from "../support/runProgram";
 import { fleet } from "../support/tenantFiles";
 
@@ -14,16 +15,7 @@ function prod(
     return runProgram({
         stack: "prod",
         ...fleet(tenants),
-        config: {
-            hostKind: "hetzner",
-            hostName: "fsn1-a",
-            serverType: "cx32",
-            serverLocation: "fsn1",
-            sshAllowedCidrs: ["203.0.113.0/24"],
-            sshPublicKeys: keys,
-            protectHost: true,
-            ...extra,
-        },
+        config: { ...prodStack, sshPublicKeys: keys, ...extra },
     });
 }
 

@@ -1,22 +1,12 @@
 import { decodeConfigureFiles } from "../support/configureFiles";
+import { prodBackupSecrets, prodStack } from "../support/prodStack";
 import { plaintextStrings, runProgram } from "../support/runProgram";
 import { fleet } from "../support/tenantFiles";
 
-const PROD = {
-    hostKind: "hetzner",
-    sshAllowedCidrs: ["203.0.113.0/24"],
-    sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa ops@example.com"],
-};
-
-const BACKUP_SECRETS = {
-    backupPassword: "restic-password-0123456789-abcdef",
-    backupStorageBoxPassword: "storage-box-password-0123456789",
-};
-
 describe.each([
     ["dev", {}, {}],
-    ["prod", PROD, {}],
-    ["prod", { ...PROD, backupTarget: "storagebox" }, BACKUP_SECRETS],
+    ["prod", prodStack, {}],
+    ["prod", { ...prodStack, backupTarget: "storagebox" }, prodBackupSecrets],
 ])("secrets on the %s stack (%j)", (stack, config, secretConfig: Record<string, string>) => {
     const names = ["shop-a", "shop-b", "shop-c"];
     const input = fleet(names);

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { storedConfig } from "./prodStack";
 import { serverTypesFixture } from "./serverTypes";
 
 /** A resource as the program declared it, with its inputs as the engine would receive them. */
@@ -70,8 +71,8 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     }
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [key, value] of Object.entries({ tenantsDir, ...(options.config ?? {}) })) {
-        config[`zeptoclaw-fleet:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    for (const [key, value] of Object.entries(storedConfig({ tenantsDir, ...(options.config ?? {}) }))) {
+        config[`zeptoclaw-fleet:${key}`] = value;
     }
     if (options.tenantSecrets !== undefined) {
         config["zeptoclaw-fleet:tenantSecrets"] = JSON.stringify(options.tenantSecrets);

@@ -1,4 +1,6 @@
 import { stringify } from "yaml";
+import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
+import { Tenant } from "../../lib/tenants/tenant";
 
 /** A minimal valid tenant file, with overrides merged over the top level. */
 export function tenantYaml(name: string, overrides: Record<string, unknown> = {}): string {
@@ -11,6 +13,17 @@ export function tenantYaml(name: string, overrides: Record<string, unknown> = {}
         },
         ...overrides,
     });
+}
+
+/** The validated tenant of `tenantYaml(name, overrides)`, as the program would declare it. */
+export function tenantOf(name: string, overrides: Record<string, unknown> = {}): Tenant {
+    const file = `tenants/${name}.yaml`;
+    const parsed = parseTenantFile(file, tenantYaml(name, overrides));
+    if (!parsed.ok) {
+        throw new Error(JSON.stringify(parsed.problems));
+    }
+    const { zeptoclaw, resources, labels } = parsed.tenant;
+    return { name, file, uid: 10_000_001, zeptoclaw, resources, labels };
 }
 
 /**

@@ -3,14 +3,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-    filesPerDiskMb,
     renderTenantQuotaScript,
     tenantFileLimit,
     TenantQuota,
     tenantQuotas,
 } from "../../../lib/host/tenantQuota";
-import { parseTenantFile } from "../../../lib/tenants/parseTenantFile";
-import { tenantYaml } from "../../support/tenantFiles";
+import { tenantOf } from "../../support/tenantFiles";
 
 const shopA: TenantQuota = { tenant: "shop-a", uid: 10_000_001, diskMb: 1024 };
 const shopB: TenantQuota = { tenant: "shop-b", uid: 10_000_002, diskMb: 2048 };
@@ -94,25 +92,16 @@ describe("tenant quota script", () => {
         );
     });
 
-    test("a tenant may have 128 files per MB of its disk limit", () => {
-        expect(filesPerDiskMb).toBe(128);
-        expect(tenantFileLimit(1024)).toBe(131_072);
+    test("the inodes a tenant may create, which XFS does not charge to its blocks, take 1/16 of its disk limit", () => {
+        // mkfs.xfs(8): inodes are 512 bytes on a v5 (CRC) filesystem, the default since xfsprogs 3.2.3.
+        const inodeBytes = 512;
+        for (const diskMb of [64, 1024, 30_000]) {
+            expect(tenantFileLimit(diskMb) * inodeBytes).toBe((diskMb * 1024 * 1024) / 16);
+        }
     });
 
     test("a tenant's quota comes from its file: its uid and resources.diskMb", () => {
-        const parsed = parseTenantFile(
-            "tenants/shop-a.yaml",
-            tenantYaml("shop-a", { resources: { diskMb: 256 } }),
-        );
-        if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-        const tenant = {
-            name: "shop-a",
-            file: "tenants/shop-a.yaml",
-            uid: 10_000_001,
-            zeptoclaw: parsed.tenant.zeptoclaw,
-            resources: parsed.tenant.resources,
-            labels: {},
-        };
+        const tenant = tenantOf("shop-a", { resources: { diskMb: 256 } });
         expect(tenantQuotas([tenant])).toEqual([{ tenant: "shop-a", uid: 10_000_001, diskMb: 256 }]);
     });
 });

@@ -1,9 +1,13 @@
+import { gatewayContainerArgs } from "../../../lib/docker/tenantContainers";
+import { tenantNames } from "../../../lib/docker/tenantNames";
+import { renderBackupScript } from "../../../lib/host/backup";
 import {
     BackupStatus,
     backupRecordPath,
     describeBackup,
     parseBackupRecord,
 } from "../../../lib/status/backupRecord";
+import { tenantOf } from "../../support/tenantFiles";
 
 const now = new Date("2026-11-28T15:00:00Z");
 
@@ -15,7 +19,29 @@ describe("parseBackupRecord", () => {
             kind: "recorded",
             record: { time: new Date("2026-11-28T02:00:00Z"), snapshot: "a1b2c3d4", bytes: 12345 },
         });
-        expect(backupRecordPath).toBe("/data/.zeptoclaw-fleet-backup.json");
+    });
+
+    test("is read where the host's backup script writes it: the root of the volume the gateway mounts", () => {
+        const script = renderBackupScript();
+        // data_dir_of: the host folder of the volume mounted at this destination.
+        const destination = /\{\{if eq \.Destination "([^"]+)"\}\}/.exec(script)?.[1];
+        const file = /^RECORD=(\S+)$/m.exec(script)?.[1];
+        expect(script).toMatch(/mv -f "\$data\/\$RECORD\.tmp" "\$data\/\$RECORD"/);
+        expect(backupRecordPath).toBe(`${destination}/${file}`);
+        const gateway = gatewayContainerArgs(
+            tenantOf("shop-a"),
+            {
+                image: "sha256:1",
+                version: "0.9.2",
+                environment: "dev",
+                hostName: "local",
+                network: "zc-tenants",
+                volume: "shop-a-data",
+                names: tenantNames("shop-a", "/srv/zc"),
+            },
+            "0".repeat(64),
+        );
+        expect(gateway.mounts).toContainEqual({ type: "volume", source: "shop-a-data", target: destination });
     });
 
     test("says what is wrong with a malformed record, without echoing its content", () => {

@@ -1,5 +1,6 @@
 import { dockerConnection } from "../../../lib/status/dockerConnection";
 import { parseStackOutputs } from "../../../lib/status/stackOutputs";
+import { prodStack } from "../../support/prodStack";
 import { runProgram } from "../../support/runProgram";
 import { fleet } from "../../support/tenantFiles";
 
@@ -60,16 +61,7 @@ describe("the program's outputs are what npm run status reads", () => {
         const run = await runProgram({
             stack: "prod",
             ...fleet(["shop-a"]),
-            config: {
-                hostKind: "hetzner",
-                hostName: "fsn1-a",
-                serverType: "cx32",
-                serverLocation: "fsn1",
-                sshAllowedCidrs: ["203.0.113.0/24"],
-                sshPublicKeys: [
-                    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa a@b",
-                ],
-            },
+            config: prodStack,
         });
         const parsed = parseStackOutputs("prod", JSON.stringify(run.outputs));
         expect(parsed.ok && dockerConnection("prod", parsed.outputs)).toEqual({

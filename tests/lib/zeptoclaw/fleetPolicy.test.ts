@@ -1,9 +1,8 @@
-import { parseTenantFile } from "../../../lib/tenants/parseTenantFile";
 import { Tenant } from "../../../lib/tenants/tenant";
 import { FleetPolicy, unrestrictedPolicy } from "../../../lib/zeptoclaw/fleetPolicy/fleetPolicy";
 import { fleetPolicyProblems } from "../../../lib/zeptoclaw/fleetPolicy/policyProblems";
 import { renderZeptoClawConfig } from "../../../lib/zeptoclaw/renderConfig";
-import { tenantYaml } from "../../support/tenantFiles";
+import { tenantOf } from "../../support/tenantFiles";
 
 const apiOnly: FleetPolicy = {
     deniedTools: ["shell", "read_file", "write_file"],
@@ -15,26 +14,13 @@ const apiOnly: FleetPolicy = {
 };
 
 function tenant(zeptoclaw: Record<string, unknown> = {}): Tenant {
-    const parsed = parseTenantFile(
-        "tenants/shop-a.yaml",
-        tenantYaml("shop-a", {
-            zeptoclaw: {
-                providers: { anthropic: { api_key: { secret: "a" } } },
-                channels: { telegram: { enabled: true, token: { secret: "t" } } },
-                ...zeptoclaw,
-            },
-        }),
-    );
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const t = parsed.tenant;
-    return {
-        name: "shop-a",
-        file: "tenants/shop-a.yaml",
-        uid: 10_000_001,
-        zeptoclaw: t.zeptoclaw,
-        resources: t.resources,
-        labels: t.labels,
-    };
+    return tenantOf("shop-a", {
+        zeptoclaw: {
+            providers: { anthropic: { api_key: { secret: "a" } } },
+            channels: { telegram: { enabled: true, token: { secret: "t" } } },
+            ...zeptoclaw,
+        },
+    });
 }
 
 const render = (t: Tenant, policy: FleetPolicy) =>

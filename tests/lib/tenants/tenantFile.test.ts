@@ -1,8 +1,8 @@
-import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
-import { selectTenants, stacksFromFileNames } from "../../lib/tenants/selectTenants";
-import { tenantUidRange } from "../../lib/tenants/tenantSchema";
-import { derivedTenantUid } from "../../lib/tenants/tenantUid";
-import { tenantYaml } from "../support/tenantFiles";
+import { parseTenantFile } from "../../../lib/tenants/parseTenantFile";
+import { selectTenants, stacksFromFileNames } from "../../../lib/tenants/selectTenants";
+import { tenantUidRange } from "../../../lib/tenants/tenantSchema";
+import { derivedTenantUid } from "../../../lib/tenants/tenantUid";
+import { tenantYaml } from "../../support/tenantFiles";
 
 function problemsOf(file: string, text: string): string[] {
     const result = parseTenantFile(file, text);

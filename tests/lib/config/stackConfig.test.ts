@@ -1,18 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { parseStackConfig, stackConfigDefaults } from "../../lib/config/stackConfig";
-import { missingSecretProblems, parseTenantSecrets } from "../../lib/config/tenantSecrets";
-import { Tenant } from "../../lib/tenants/tenant";
-import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
-import { tenantYaml } from "../support/tenantFiles";
+import { parseBackupSecrets } from "../../../lib/config/backupSecrets";
+import { parseStackConfig, stackConfigDefaults } from "../../../lib/config/stackConfig";
+import { missingSecretProblems, parseTenantSecrets } from "../../../lib/config/tenantSecrets";
+import { prodStack, storedConfig } from "../../support/prodStack";
+import { tenantOf as tenant } from "../../support/tenantFiles";
 
-const root = path.resolve(__dirname, "..", "..");
-const hetzner = {
-    hostKind: "hetzner",
-    sshAllowedCidrs: JSON.stringify(["203.0.113.0/24"]),
-    sshPublicKeys: JSON.stringify(["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBqp ops@example.com"]),
-};
+const root = path.resolve(__dirname, "..", "..", "..");
+const hetzner = storedConfig(prodStack);
 
 function problems(raw: Record<string, string>, stack = "prod"): string[] {
     const result = parseStackConfig(raw, stack);
@@ -33,6 +29,8 @@ describe("parseStackConfig", () => {
                 hostMemoryMb: 4096,
                 imageVersion: "0.9.2",
             }),
+            backup: { kind: "none" },
+            image: { source: "published", repository: "ghcr.io/qhkm/zeptoclaw", version: "0.9.2" },
         });
     });
 
@@ -62,11 +60,10 @@ describe("parseStackConfig", () => {
         const file = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as {
             config: Record<string, unknown>;
         };
-        const raw = Object.fromEntries(
-            Object.entries(file.config).map(([k, v]) => [
-                k.replace("zeptoclaw-fleet:", ""),
-                typeof v === "string" ? v : JSON.stringify(v),
-            ]),
+        const raw = storedConfig(
+            Object.fromEntries(
+                Object.entries(file.config).map(([k, v]) => [k.replace("zeptoclaw-fleet:", ""), v]),
+            ),
         );
         expect(parseStackConfig(raw, stack).ok).toBe(true);
     });
@@ -112,6 +109,69 @@ describe("parseStackConfig", () => {
         ]);
     });
 
+    test("the backup target and the image source come out whole, each with what it needs", () => {
+        const parsed = parseStackConfig(
+            {
+                ...hetzner,
+                backupTarget: "s3",
+                backupS3Repository: "s3:https://fsn1.example.com/bucket/fleet",
+                backupKeepMonthly: "12",
+                imageSource: "build",
+                imageContext: "../zeptoclaw",
+                imageDockerfile: "Dockerfile.alpine",
+            },
+            "prod",
+        );
+        expect(parsed.ok && { backup: parsed.backup, image: parsed.image }).toEqual({
+            backup: {
+                kind: "s3",
+                repository: "s3:https://fsn1.example.com/bucket/fleet",
+                schedule: "*-*-* 03:00:00",
+                retention: { daily: 7, weekly: 4, monthly: 12 },
+            },
+            image: {
+                source: "build",
+                version: "0.9.2",
+                context: "../zeptoclaw",
+                dockerfile: "Dockerfile.alpine",
+            },
+        });
+        // Without imageDockerfile, Docker's own default name in the context.
+        const build = parseStackConfig({ imageSource: "build", imageContext: "../zeptoclaw" }, "dev");
+        expect(build.ok && build.image).toMatchObject({ dockerfile: "Dockerfile" });
+        expect(problems({ ...hetzner, backupTarget: "s3" })).toEqual([
+            'Pulumi.prod.yaml: zeptoclaw-fleet:backupS3Repository: is required when backupTarget is "s3": s3:https://<endpoint>/<bucket>/<prefix>',
+        ]);
+        // A local host has no backup target, whatever a leftover backupTarget says.
+        const local = parseStackConfig({ backupTarget: "storagebox" }, "dev");
+        expect(local.ok && local.backup).toEqual({ kind: "none" });
+    });
+
+    test("backup credentials join their target; one missing names its key", () => {
+        const target = {
+            kind: "storagebox" as const,
+            storageBoxType: "bx11",
+            schedule: "daily",
+            retention: { daily: 7, weekly: 4, monthly: 6 },
+        };
+        const raw = { backupPassword: "p".repeat(16), backupStorageBoxPassword: "box-password" };
+        expect(parseBackupSecrets(raw, () => true, target, "prod")).toEqual({
+            ok: true,
+            plan: { ...target, password: "p".repeat(16), storageBoxPassword: "box-password" },
+        });
+        expect(parseBackupSecrets({ backupPassword: "p".repeat(16) }, () => true, target, "prod")).toEqual({
+            ok: false,
+            problems: [
+                {
+                    where: "Pulumi.prod.yaml: zeptoclaw-fleet:backupStorageBoxPassword",
+                    path: "",
+                    message:
+                        'is required when backupTarget is "storagebox": pulumi config set --secret backupStorageBoxPassword -s prod',
+                },
+            ],
+        });
+    });
+
     test("a build needs a context", () => {
         expect(problems({ imageSource: "build" }, "dev")).toEqual([
             'Pulumi.dev.yaml: zeptoclaw-fleet:imageContext: is required when imageSource is "build": the path of a ZeptoClaw checkout',
@@ -120,19 +180,6 @@ describe("parseStackConfig", () => {
 });
 
 describe("tenant secrets", () => {
-    const tenant = (name: string): Tenant => {
-        const parsed = parseTenantFile(`tenants/${name}.yaml`, tenantYaml(name));
-        if (!parsed.ok) throw new Error("fixture");
-        return {
-            name,
-            file: `tenants/${name}.yaml`,
-            uid: 1,
-            zeptoclaw: parsed.tenant.zeptoclaw,
-            resources: parsed.tenant.resources,
-            labels: {},
-        };
-    };
-
     test("values stored in plain text are refused", () => {
         const result = parseTenantSecrets(JSON.stringify({ a: { k: "v" } }), false, "prod");
         expect(result.ok).toBe(false);

@@ -3,11 +3,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { backupPaths, renderBackupEnv, renderBackupScript } from "../../lib/host/backup";
-import { renderCloudInit } from "../../lib/host/cloudInit";
-import { renderConfigureScript } from "../../lib/host/configureHost";
-import { dataVolumeDevice } from "../../lib/host/dataVolume";
-import { hostPaths, renderHostFiles } from "../../lib/host/hostFiles";
+import { backupPaths, renderBackupEnv, renderBackupScript } from "../../../lib/host/backup";
+import { renderCloudInit } from "../../../lib/host/cloudInit";
+import { renderConfigureScript } from "../../../lib/host/configureHost";
+import { dataVolumeDevice } from "../../../lib/host/dataVolume";
+import { hostPaths, renderHostFiles } from "../../../lib/host/hostFiles";
 
 const keys = ["ssh-ed25519 AAAAC3Nza-alice alice@example.com", "ssh-ed25519 AAAAC3Nza-bob bob@example.com"];
 const backup = {

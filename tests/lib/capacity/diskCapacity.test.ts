@@ -1,5 +1,5 @@
-import { diskCapacity } from "../../lib/capacity/diskCapacity";
-import { Tenant } from "../../lib/tenants/tenant";
+import { diskCapacity } from "../../../lib/capacity/diskCapacity";
+import { Tenant } from "../../../lib/tenants/tenant";
 
 const tenant = (name: string, diskMb: number) =>
     ({ name, file: `tenants/${name}.yaml`, resources: { diskMb } }) as unknown as Tenant;

@@ -4,9 +4,10 @@ import {
     isTenantContainer,
     statefulResourceViolations,
     tenantContainerViolations,
-} from "../../lib/policy/guardrails";
-import { runProgram } from "../support/runProgram";
-import { fleet } from "../support/tenantFiles";
+} from "../../../lib/policy/guardrails";
+import { prodStack } from "../../support/prodStack";
+import { runProgram } from "../../support/runProgram";
+import { fleet } from "../../support/tenantFiles";
 
 /** A tenant container's inputs that pass every guardrail, built by hand. */
 function goodTenant(): Record<string, any> {
@@ -116,15 +117,7 @@ describe("guardrails, on hand-built inputs", () => {
 describe("guardrails, on what the program declares", () => {
     test.each([
         ["dev", {}],
-        [
-            "prod",
-            {
-                hostKind: "hetzner",
-                protectHost: true,
-                sshAllowedCidrs: ["203.0.113.0/24"],
-                sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa ops@example.com"],
-            },
-        ],
+        ["prod", prodStack],
     ])("the %s stack passes every guardrail", async (stack, config) => {
         const run = await runProgram({ stack, ...fleet(["shop-a", "shop-b"]), config });
         const violations = run.resources.flatMap((r) =>
@@ -148,14 +141,9 @@ describe("guardrails, on what the program declares", () => {
         const run = await runProgram({
             stack: "prod",
             ...fleet(["shop-a"]),
-            config: {
-                hostKind: "hetzner",
-                protectHost: false,
-                sshAllowedCidrs: ["203.0.113.0/24"],
-                sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAaaa o@e"],
-            },
+            config: { ...prodStack, protectHost: false },
         });
-        const server = run.one("hcloud:index/server:Server", "local/server");
+        const server = run.one("hcloud:index/server:Server", "fsn1-a/server");
         expect(statefulResourceViolations({ type: server.type, props: server.inputs })).toHaveLength(2);
     });
 });
