@@ -19,14 +19,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parseDocument, stringify } from "yaml";
-import { dockerEnvironment } from "../lib/cli/dockerEnvironment";
 import { SecretReader } from "../lib/cli/readSecret";
-import { readStackOutputs } from "../lib/cli/readStackOutputs";
+import { stackEngine } from "../lib/cli/stackEngine";
 import { tenantSecretsKey } from "../lib/config/tenantSecrets";
 import { tenantNames } from "../lib/docker/tenantNames";
 import { InputProblem, describeProblem } from "../lib/errors";
 import { SeedTenantImport, importSeedTenant } from "../lib/migration/seedTenantImport";
-import { dockerConnection } from "../lib/status/dockerConnection";
 import { newTenantSecrets, renderNewTenantFile } from "../lib/tenants/newTenantFile";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
@@ -161,19 +159,11 @@ interface Engine {
  * stack's outputs, over SSH with its pinned host key only, as npm run status does.
  */
 function engineOf(stack: string, dir: string): Engine {
-    const read = readStackOutputs(stack, root);
-    if (!read.ok) {
-        fail(`${read.message}; nothing was changed`);
+    const engine = stackEngine(stack, root, dir);
+    if (!engine.ok) {
+        fail(`${engine.message}; nothing was changed`);
     }
-    const plan = dockerConnection(stack, read.outputs);
-    if (!plan.ok) {
-        fail(`${plan.message}; nothing was changed`);
-    }
-    const prepared = dockerEnvironment(plan.connection, dir);
-    if (!prepared.ok) {
-        fail(`${prepared.message}; nothing was changed`);
-    }
-    return { dockerHost: plan.connection.dockerHost, env: prepared.env };
+    return engine;
 }
 
 async function remove(name: string, stack: string, purge: boolean, reader: SecretReader): Promise<void> {
