@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,11 +7,11 @@ import { backupRecordPath } from "../../lib/status/backupRecord";
 import { runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, testLabel } from "./support/engineAdapter";
+import { operatorProject } from "./support/operatorProject";
 
 // Real containers: the first health probe runs after the 30 s interval the program declares.
 jest.setTimeout(5 * 60_000);
 
-const repo = path.resolve(__dirname, "..", "..");
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
 const adapter = new EngineAdapter(docker, `status-${process.pid}`);
 let configRoot = "";
@@ -101,47 +100,12 @@ test("npm run status shows each tenant's state, health, limits, data and last ba
     await docker.getContainer("zc-status-b").stop({ t: 5 });
 
     // The operator's project: status-c left the stack, status-d joined it but is not deployed yet.
-    for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
-        fs.copyFileSync(path.join(repo, f), path.join(workspace, f));
-    }
-    fs.mkdirSync(path.join(workspace, "tenants"));
-    for (const name of ["status-a", "status-b", "status-d"]) {
-        fs.writeFileSync(path.join(workspace, "tenants", `${name}.yaml`), file(name));
-    }
-    // npx finds ts-node through the project's node_modules, and never downloads it.
-    fs.symlinkSync(path.join(repo, "node_modules"), path.join(workspace, "node_modules"));
-    const bin = path.join(workspace, "bin");
-    fs.mkdirSync(bin);
-    const outputs = {
-        hostName: "local",
-        hostAddress: "localhost",
-        dockerHost: "unix:///var/run/docker.sock",
-        dockerHostCommand: "export DOCKER_HOST=unix:///var/run/docker.sock",
-        knownHostsLine: null,
-        tenants: {},
-    };
-    fs.writeFileSync(
-        path.join(bin, "pulumi"),
-        `#!/bin/sh\ncase "$*" in "stack output --json -s dev") echo '${JSON.stringify(outputs)}';; *) exit 1;; esac\n`,
-        { mode: 0o755 },
+    const project = operatorProject(
+        workspace,
+        Object.fromEntries(["status-a", "status-b", "status-d"].map((name) => [`${name}.yaml`, file(name)])),
     );
-
     const started = Date.now();
-    const result = spawnSync(
-        "npx",
-        ["--no-install", "ts-node", "--transpile-only", path.join(repo, "scripts/status.ts"), "-s", "dev"],
-        {
-            cwd: workspace,
-            encoding: "utf8",
-            env: {
-                ...process.env,
-                PATH: `${bin}:${process.env.PATH}`,
-                // Whatever the caller's shell points at, the stack's output decides.
-                DOCKER_HOST: "tcp://127.0.0.1:9",
-                TS_NODE_PROJECT: path.join(repo, "tsconfig.json"),
-            },
-        },
-    );
+    const result = project.run("status.ts", ["-s", "dev"]);
     const finished = Date.now();
     process.stdout.write(`npm run status took ${finished - started} ms:\n${result.stdout}`);
     expect(result.stderr).toBe("");

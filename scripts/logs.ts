@@ -1,0 +1,101 @@
+/**
+ * `npm run logs -- -s <stack> <tenant> [--since 1h] [-f] [--json]`: a tenant's log, as ZeptoClaw
+ * wrote it to its container's output, read from the stack's engine the way `npm run status`
+ * reaches it (the stack's outputs; over SSH, the stack's pinned host key only). JSON events are
+ * shown as readable lines; `--json` keeps them as they are, for jq and log shippers. Run from the
+ * project folder. Nothing is executed in the tenant's container.
+ *
+ * Exit status: 0 when the log was read to its end (or followed until Ctrl-C), 2 for a usage
+ * error, 1 when the engine or the tenant's container could not be read.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as readline from "node:readline";
+import { Readable, Writable } from "node:stream";
+import { stackEngine } from "../lib/cli/stackEngine";
+import { LogsRequest, dockerLogsArgs, parseLogsRequest } from "../lib/logs/logsRequest";
+import { readableLogLine } from "../lib/logs/readableLogLine";
+import { printable } from "../lib/status/statusTable";
+import { stacksFromFileNames } from "../lib/tenants/selectTenants";
+
+const root = process.cwd();
+
+/** A refusal or failure for the operator: its message, and the exit status it ends with. */
+class LogsError extends Error {
+    constructor(
+        message: string,
+        readonly exitStatus: number,
+    ) {
+        super(message);
+    }
+}
+
+function fail(message: string, exitStatus: number): never {
+    throw new LogsError(message, exitStatus);
+}
+
+/** Each line of `from` to `to`, readable unless the operator asked for JSON. */
+function relay(from: Readable, to: Writable, json: boolean): Promise<void> {
+    const lines = readline.createInterface({ input: from, crlfDelay: Infinity });
+    lines.on("line", (line) => to.write(`${json ? printable(line) : readableLogLine(line)}\n`));
+    return new Promise((resolve) => lines.on("close", resolve));
+}
+
+async function logs(request: LogsRequest, env: NodeJS.ProcessEnv): Promise<number> {
+    // Docker's own errors and the container's stderr share the CLI's stderr: ask first whether
+    // the container is there, so that "not found" is ours to say.
+    const found = spawnSync(
+        "docker",
+        ["inspect", "--type", "container", "--format", "{{.Id}}", request.container],
+        {
+            env,
+            encoding: "utf8",
+        },
+    );
+    if (found.error !== undefined) {
+        fail("the docker CLI is not installed or not on PATH (https://docs.docker.com/engine/install/)", 1);
+    }
+    if (found.status !== 0) {
+        const reason = printable(found.stderr.trim().split("\n").pop() ?? "").replace(/^Error: /, "");
+        fail(
+            `no container ${request.container} on the engine of stack "${request.stack}" (${env.DOCKER_HOST}): ${reason}; npm run status -- -s ${request.stack} lists its tenants`,
+            1,
+        );
+    }
+    const child = spawn("docker", dockerLogsArgs(request), { env, stdio: ["ignore", "pipe", "pipe"] });
+    // Ctrl-C reaches the docker CLI too (same process group); its exit ends the relays.
+    process.on("SIGINT", () => undefined);
+    const [code] = await Promise.all([
+        new Promise<number>((resolve) => child.on("close", (status) => resolve(status ?? 0))),
+        relay(child.stdout, process.stdout, request.json),
+        relay(child.stderr, process.stderr, request.json),
+    ]);
+    return code;
+}
+
+async function main(): Promise<void> {
+    if (!fs.existsSync(path.join(root, "Pulumi.yaml"))) {
+        fail("run this from the zeptoclaw-fleet project folder (where Pulumi.yaml is)", 2);
+    }
+    const parsed = parseLogsRequest(process.argv.slice(2), stacksFromFileNames(fs.readdirSync(root)));
+    if (!parsed.ok) {
+        fail(parsed.message, 2);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-logs-"));
+    try {
+        const engine = stackEngine(parsed.request.stack, root, dir);
+        if (!engine.ok) {
+            fail(engine.message, 1);
+        }
+        process.exitCode = await logs(parsed.request, engine.env);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+main().catch((err: unknown) => {
+    process.stderr.write(`logs: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = err instanceof LogsError ? err.exitStatus : 1;
+});
