@@ -66,9 +66,6 @@ function differs(rule: FieldRule, stored: unknown, declared: unknown): boolean {
  * map is the same as none: the SDK's zero value for them (terraform-plugin-sdk/v2 schema).
  */
 function normalise(value: unknown, asSet = false): unknown {
-    if (Array.isArray(value) && value.length === 0) {
-        return undefined;
-    }
     if (value !== null && typeof value === "object" && Object.keys(value).length === 0) {
         return undefined;
     }

@@ -129,6 +129,24 @@ describe("the engine adapter plans a container as the provider does", () => {
         expect(planContainer(state, inputs).action).toBe("same");
     });
 
+    test("a set read back in another order is the same set", () => {
+        const mounts = [
+            { type: "volume", source: "shop-a-data", target: "/data" },
+            { type: "bind", source: "/dev/null", target: "/data/.mcp.json", readOnly: true },
+        ];
+        const inputs = declaredInputs({ mounts });
+        const state = stateAfterCreate(
+            inputs,
+            inspected({
+                Mounts: [
+                    { Type: "bind", Source: "/dev/null", Target: "/data/.mcp.json", ReadOnly: true },
+                    { Type: "volume", Source: "shop-a-data", Target: "/data" },
+                ],
+            }),
+        );
+        expect(planContainer(state, inputs).action).toBe("same");
+    });
+
     test("no user declared reads back as the image's empty user: nothing to do", () => {
         const inputs = declaredInputs({ user: undefined });
         const info = inspected();
