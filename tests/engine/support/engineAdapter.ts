@@ -443,6 +443,8 @@ export class EngineAdapter {
         const volume = (await this.docker.createVolume({
             Name: resource.inputs.name,
             Labels: this.labels(resource.inputs.labels),
+            Driver: resource.inputs.driver,
+            DriverOpts: resource.inputs.driverOpts,
         })) as unknown as {
             Name?: string;
             name?: string;
