@@ -142,15 +142,15 @@ describe("a changed cpus limit", () => {
     });
 });
 
-/** A one-container program, declared by hand: what the wait tests need and nothing else. */
-function oneContainer(inputs: Record<string, unknown>, image: string): ProgramRun {
-    const resource: DeclaredResource = {
-        type: "docker:index/container:Container",
-        name: String(inputs.name),
-        urn: `urn:pulumi:dev::zeptoclaw-fleet::docker:index/container:Container::${String(inputs.name)}`,
-        inputs: { image, ...inputs },
+/** A resource declared by hand, with the options the program leaves at their defaults. */
+function declared(type: string, name: string, inputs: Record<string, unknown>, state = {}): DeclaredResource {
+    return {
+        type,
+        name,
+        urn: `urn:pulumi:dev::zeptoclaw-fleet::${type}::${name}`,
+        inputs,
         rawInputs: {},
-        state: {},
+        state,
         provider: "",
         parent: "",
         options: {
@@ -163,29 +163,62 @@ function oneContainer(inputs: Record<string, unknown>, image: string): ProgramRu
             dependencies: [],
         },
     };
+}
+
+/** A program of hand-declared resources: what the wait and image tests need and nothing else. */
+function handMade(resources: DeclaredResource[]): ProgramRun {
     return {
-        resources: [resource],
+        resources,
         outputs: {},
         rawOutputs: {},
         logs: [],
-        byType: () => [resource],
-        one: () => resource,
+        byType: (type) => resources.filter((r) => r.type === type),
+        one: (type, name) => resources.find((r) => r.type === type && r.name === name)!,
     };
 }
 
-describe("a container the program does not ask to replace delete-first", () => {
-    test("is still replaced delete-first under its fixed name, as the bridge replaces every container", async () => {
-        const sameName = new EngineAdapter(docker, runId);
-        const image = (await docker.getContainer("zc-ad-frac").inspect()).Image;
-        const name = `ad-same-name-${process.pid}`;
-        await sameName.apply(oneContainer({ name, entrypoints: ["sleep", "600"], envs: ["A=1"] }, image));
-        const before = (await docker.getContainer(name).inspect()).Id;
-        const changed = oneContainer({ name, entrypoints: ["sleep", "600"], envs: ["A=2"] }, image);
-        expect(changes(await sameName.plan(changed))).toEqual([`${name}: replace envs`]);
-        await sameName.apply(changed);
-        const after = await docker.getContainer(name).inspect();
-        expect(after.Id).not.toBe(before);
-        expect(after.Config.Env).toContain("A=2");
+function oneContainer(inputs: Record<string, unknown>, image: string): ProgramRun {
+    return handMade([
+        declared("docker:index/container:Container", String(inputs.name), { image, ...inputs }),
+    ]);
+}
+
+describe("RemoteImage, the published image", () => {
+    test("is used under its published reference, pulled otherwise, and kept locally when the program drops it", async () => {
+        const images = new EngineAdapter(docker, runId);
+        const reference = `zeptoclaw-fleet-test/published-${process.pid}:0.9.2`;
+        const mockId = `sha256:${"e".repeat(64)}`;
+        const name = `ad-published-${process.pid}`;
+        const run = handMade([
+            declared(
+                "docker:index/remoteImage:RemoteImage",
+                "published",
+                { name: reference, keepLocally: true },
+                { imageId: mockId },
+            ),
+            declared("docker:index/container:Container", name, {
+                name,
+                image: mockId,
+                entrypoints: ["sleep", "600"],
+            }),
+        ]);
+        run.resources[1].options.dependencies = [run.resources[0].urn];
+        await expect(images.apply(run)).rejects.toThrow(/cannot pull/);
+
+        const standIn = (await docker.getContainer("zc-ad-frac").inspect()).Image;
+        const [repo, tag] = reference.split(":");
+        await docker.getImage(standIn).tag({ repo, tag });
+        try {
+            await images.apply(run);
+            expect((await docker.getContainer(name).inspect()).Image).toBe(standIn);
+            expect(changes(await images.plan(run, { refresh: true }))).toEqual([]);
+
+            await images.apply(handMade([]));
+            await expect(docker.getContainer(name).inspect()).rejects.toThrow();
+            expect((await docker.getImage(reference).inspect()).Id).toBe(standIn);
+        } finally {
+            await docker.getImage(reference).remove({ noprune: true });
+        }
     });
 });
 
