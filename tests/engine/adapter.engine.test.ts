@@ -222,6 +222,22 @@ describe("RemoteImage, the published image", () => {
     });
 });
 
+describe("a container the program does not ask to replace delete-first", () => {
+    test("is still replaced delete-first under its fixed name, as the bridge replaces every container", async () => {
+        const sameName = new EngineAdapter(docker, runId);
+        const image = (await docker.getContainer("zc-ad-frac").inspect()).Image;
+        const name = `ad-same-name-${process.pid}`;
+        await sameName.apply(oneContainer({ name, entrypoints: ["sleep", "600"], envs: ["A=1"] }, image));
+        const before = (await docker.getContainer(name).inspect()).Id;
+        const changed = oneContainer({ name, entrypoints: ["sleep", "600"], envs: ["A=2"] }, image);
+        expect(changes(await sameName.plan(changed))).toEqual([`${name}: replace envs`]);
+        await sameName.apply(changed);
+        const after = await docker.getContainer(name).inspect();
+        expect(after.Id).not.toBe(before);
+        expect(after.Config.Env).toContain("A=2");
+    });
+});
+
 describe("wait, as the provider waits", () => {
     const waitAdapter = new EngineAdapter(docker, runId);
     let image: string;
