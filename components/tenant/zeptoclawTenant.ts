@@ -43,11 +43,14 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
         const names = tenantNames(tenant.name, args.configRoot, tenant.volume);
 
         // Kept when the tenant leaves the list: deleting a tenant's data is an explicit purge.
-        // Its inputs never change, so it is never replaced either.
+        // Its inputs never change, so it is never replaced either. Labels are ignored once it
+        // exists: an adopted volume (the seed's compose volume) keeps the labels it was created
+        // with, the provider reads those back (resource_docker_volume.go) and labels force a new
+        // volume, so without this every `pulumi up` would plan to replace it.
         const volume = new docker.Volume(
             `${name}/data`,
             { name: names.volume, labels: [{ label: labelKeys.tenant, value: tenant.name }] },
-            { parent: this, retainOnDelete: true },
+            { parent: this, retainOnDelete: true, ignoreChanges: ["labels"] },
         );
 
         const gateway = new LeanContainer(

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Tenant } from "../tenants/tenant";
 import { configPathInContainer, dataDir, workspaceDir } from "../zeptoclaw/renderConfig";
 import { labelKeys, toLabels } from "./labels";
+import { declaredCpus } from "./providerCpus";
 import { TenantNames } from "./tenantNames";
 
 export const healthPort = 9090;
@@ -133,7 +134,8 @@ export function gatewayContainerArgs(
         memoryReservation: r.memoryReservationMb,
         // Equal to memory: no swap beyond the limit, so the limit is what the tenant really gets.
         memorySwap: r.memoryMb,
-        cpus: String(r.cpus),
+        // In the form the provider reads back, or every `pulumi up` would replace the container.
+        cpus: declaredCpus(r.cpus),
         cpuShares: cpuShares(r.cpuReservation),
         // RLIMIT_NPROC counts processes per uid; every tenant has its own uid, so this bounds
         // this tenant alone (the provider has no pids-limit argument).

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { declaredCpus, cpusSurviveReadBack } from "../docker/providerCpus";
 import { zeptoclawSchema } from "../zeptoclaw/contract/zeptoclawSchema";
 
 export { secretNamePattern } from "../zeptoclaw/contract/secretRef";
@@ -57,6 +58,13 @@ const resourcesSchema = z
                 code: "custom",
                 path: ["memoryReservationMb"],
                 message: `is ${r.memoryReservationMb} MB, above memoryMb (${r.memoryMb} MB); lower it or raise memoryMb`,
+            });
+        }
+        if (!cpusSurviveReadBack(r.cpus)) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["cpus"],
+                message: `is ${r.cpus}, which the Docker provider reads back as ${declaredCpus(r.cpus)}, another limit: every pulumi up would replace the container; choose a value it keeps, such as 0.1 or 0.15`,
             });
         }
         if (r.cpuReservation > r.cpus) {

@@ -255,6 +255,22 @@ describe("adopting an existing volume", () => {
         });
         expect(run.outputs).toMatchObject({ tenants: { "shop-a": { volume: "zeptoclaw_shop-a-data" } } });
     });
+
+    test("the labels an adopted volume already has are kept: the provider reads them back and they force a new volume", async () => {
+        const files = { "shop-a.yaml": tenantYaml("shop-a", { volume: "zeptoclaw_shop-a-data" }) };
+        const run = await runProgram({ tenantFiles: files, tenantSecrets: secretsFor(["shop-a"]) });
+        expect(run.one(VOLUME, "shop-a/data").options.ignoreChanges).toEqual(["labels"]);
+    });
+
+    test("cpus is declared as the provider reads it back: 1 as 1.0, 0.5 as 0.5", async () => {
+        const files = {
+            "shop-a.yaml": tenantYaml("shop-a", { resources: { cpus: 1 } }),
+            "shop-b.yaml": tenantYaml("shop-b", { resources: { cpus: 0.5 } }),
+        };
+        const run = await runProgram({ tenantFiles: files, tenantSecrets: secretsFor(["shop-a", "shop-b"]) });
+        expect(run.one(CONTAINER, "shop-a/gateway").inputs.cpus).toBe("1.0");
+        expect(run.one(CONTAINER, "shop-b/gateway").inputs.cpus).toBe("0.5");
+    });
 });
 
 describe("image sources", () => {

@@ -1,9 +1,26 @@
 import * as path from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import Docker from "dockerode";
 import * as tarFs from "tar-fs";
 import * as tarStream from "tar-stream";
+import { nanoCpus } from "../../../lib/docker/providerCpus";
 import { DeclaredResource, ProgramRun } from "../../support/runProgram";
+import {
+    InspectedContainer,
+    ResourcePlan,
+    checkNested,
+    containerDeclared,
+    containerReadBack,
+    planResource,
+    volumeReadBack,
+} from "./providerPlan";
+import {
+    FieldRule,
+    containerRules,
+    imageRules,
+    networkRules,
+    remoteImageRules,
+    volumeRules,
+} from "./providerSchema";
 
 /** Every object the suite creates carries this label, with the suite's run id. */
 export const testLabel = "org.zeptoclaw-fleet.test";
@@ -12,6 +29,10 @@ interface Deployed {
     resource: DeclaredResource;
     /** Docker's id (container, network, image) or name (volume). */
     dockerId: string;
+    /** What the provider stored: the inputs as it read them back. */
+    state: Record<string, unknown>;
+    /** Its create failed after the engine made it (a failed wait): Pulumi keeps it, with an init error. */
+    initFailed: boolean;
 }
 
 /** A Docker duration such as "30s", "5s", "500ms" or "1m" in nanoseconds, as the API wants. */
@@ -24,64 +45,40 @@ export function durationNs(text: string): number {
     return Math.round(Number(match[1]) * unit);
 }
 
-/** Fails when `inputs` has a key this adapter does not map: nothing is silently dropped. */
-function onlyKnown(resource: DeclaredResource, known: ReadonlyArray<string>): void {
-    const unknown = Object.keys(resource.inputs).filter((k) => !known.includes(k));
-    if (unknown.length > 0) {
-        throw new Error(
-            `${resource.type} ${resource.name}: the engine adapter does not map the input(s) ${unknown.join(", ")}`,
-        );
-    }
-}
+const rulesByType: Readonly<Record<string, Readonly<Record<string, FieldRule>>>> = {
+    "docker:index/container:Container": containerRules,
+    "docker:index/volume:Volume": volumeRules,
+    "docker:index/network:Network": networkRules,
+    "docker:index/remoteImage:RemoteImage": remoteImageRules,
+    "docker:index/image:Image": imageRules,
+};
 
-const containerKeys = [
-    "name",
-    "image",
-    "entrypoints",
-    "command",
-    "user",
-    "envs",
-    "labels",
-    "mounts",
-    "volumes",
-    "readOnly",
-    "tmpfs",
-    "healthcheck",
-    "logDriver",
-    "logOpts",
-    "memory",
-    "memoryReservation",
-    "memorySwap",
-    "cpus",
-    "cpuShares",
-    "ulimits",
-    "capabilities",
-    "securityOpts",
-    "networkMode",
-    "networksAdvanced",
-    "restart",
-    "wait",
-    "waitTimeout",
-    "attach",
-    "mustRun",
-    "uploads",
-    "destroyGraceSeconds",
-    "stopTimeout",
-    "stopSignal",
-    "init",
-] as const;
+const nestedKind: Readonly<Record<string, string>> = {
+    "docker:index/container:Container": "container",
+    "docker:index/volume:Volume": "volume",
+    "docker:index/network:Network": "network",
+    "docker:index/image:Image": "image",
+};
+
+/** A named plan, as `pulumi preview` would list it. */
+export interface NamedPlan extends ResourcePlan {
+    name: string;
+}
 
 /**
  * Applies what the program declared (under Pulumi's mocks) to a real Docker engine, the way the
- * Docker provider would: resources in registration order (a valid dependency order), replaced
- * when their inputs change (delete first when the program asks for it), deleted when they leave
- * the program unless retained. Every input the program sets is mapped to the Docker API; an
- * input the adapter does not know fails the deployment.
+ * Docker provider would: it keeps the state the provider would store (inputs as read back from
+ * the engine), plans each resource against it (create, update in place, replace, nothing:
+ * providerPlan.ts, from the schema in providerSchema.ts), and applies the plan as the provider
+ * does. Resources go in registration order (a valid dependency order) and leave the engine
+ * when they leave the program, unless retained. An input the adapter does not map, at any
+ * depth, fails the deployment.
  */
 export class EngineAdapter {
     private readonly state = new Map<string, Deployed>();
-    /** Mock image ids (what the program saw) to the real ids the engine built. */
+    /** Mock image ids (what the program saw) to the real ids the engine has. */
     private readonly imageIds = new Map<string, string>();
+    private apiVersion: string | undefined;
 
     constructor(
         readonly docker: Docker,
@@ -89,9 +86,28 @@ export class EngineAdapter {
     ) {}
 
     /**
-     * Deploys a program run; returns the names of the resources created or replaced. Like the
-     * Pulumi engine, a resource starts as soon as the resources it depends on are done, so
-     * independent tenants deploy (and wait for health) in parallel.
+     * What `pulumi up` would do to each declared resource, without doing it. With `refresh`,
+     * the state is first read again from the engine, as `pulumi preview --refresh` does.
+     */
+    async plan(run: ProgramRun, options: { refresh?: boolean } = {}): Promise<NamedPlan[]> {
+        const plans: NamedPlan[] = [];
+        for (const resource of run.resources) {
+            let previous = this.state.get(resource.urn);
+            if (options.refresh && previous !== undefined) {
+                previous = {
+                    ...previous,
+                    state: await this.readBack(previous.resource, previous.dockerId, previous.state),
+                };
+            }
+            plans.push({ name: resource.name, ...this.planOne(resource, previous) });
+        }
+        return plans;
+    }
+
+    /**
+     * Deploys a program run; returns the names of the resources created, replaced or updated.
+     * Like the Pulumi engine, a resource starts as soon as the resources it depends on are done,
+     * so independent tenants deploy (and wait for health) in parallel.
      */
     async apply(run: ProgramRun): Promise<string[]> {
         const changed: string[] = [];
@@ -104,22 +120,11 @@ export class EngineAdapter {
                 resource.urn,
                 Promise.all(dependencies).then(async () => {
                     const previous = this.state.get(resource.urn);
-                    if (
-                        previous !== undefined &&
-                        isDeepStrictEqual(previous.resource.inputs, resource.inputs)
-                    ) {
-                        this.state.set(resource.urn, { ...previous, resource });
-                        return;
+                    const plan = this.planOne(resource, previous);
+                    if (plan.action !== "same") {
+                        changed.push(resource.name);
                     }
-                    changed.push(resource.name);
-                    if (previous !== undefined && resource.options.deleteBeforeReplace) {
-                        await this.delete(previous);
-                    }
-                    const dockerId = await this.create(resource);
-                    if (previous !== undefined && !resource.options.deleteBeforeReplace) {
-                        await this.delete(previous);
-                    }
-                    this.state.set(resource.urn, { resource, dockerId });
+                    await this.applyOne(resource, previous, plan);
                 }),
             );
         }
@@ -149,18 +154,146 @@ export class EngineAdapter {
         return found.dockerId;
     }
 
-    private async create(resource: DeclaredResource): Promise<string> {
+    private planOne(resource: DeclaredResource, previous: Deployed | undefined): ResourcePlan {
+        if (resource.type === "pulumi:providers:docker") {
+            // A provider resource holds no engine object; its settings are the connection.
+            return { action: previous === undefined ? "create" : "same", fields: [], engineUpdate: false };
+        }
+        const rules = rulesByType[resource.type];
+        if (rules === undefined) {
+            throw new Error(`the engine adapter cannot apply ${resource.type} (${resource.name})`);
+        }
+        const kind = nestedKind[resource.type];
+        try {
+            if (kind !== undefined) {
+                checkNested(kind, resource.inputs);
+            }
+            const plan = planResource(rules, previous?.state, this.declared(resource), resource.options);
+            // A resource whose create failed is kept with an init error, and Pulumi updates such a
+            // resource on the next run whatever its diff (pulumi/pulumi
+            // pkg/resource/deploy/step_generator.go, InitErrors): the provider's Update.
+            if (previous?.initFailed && plan.action === "same") {
+                return { ...plan, action: "update" };
+            }
+            return plan;
+        } catch (error) {
+            throw new Error(`${resource.type} ${resource.name}: ${(error as Error).message}`);
+        }
+    }
+
+    private declared(resource: DeclaredResource): Record<string, unknown> {
+        return resource.type === "docker:index/container:Container"
+            ? containerDeclared(resource.inputs)
+            : resource.inputs;
+    }
+
+    private async applyOne(
+        resource: DeclaredResource,
+        previous: Deployed | undefined,
+        plan: ResourcePlan,
+    ): Promise<void> {
+        switch (plan.action) {
+            case "same":
+                this.state.set(resource.urn, { ...previous!, resource });
+                return;
+            case "update": {
+                const declared = this.declared(resource);
+                if (plan.engineUpdate) {
+                    await this.updateContainer(previous!.dockerId, declared);
+                }
+                if (
+                    plan.fields.includes("mustRun") &&
+                    previous!.state.mustRun === false &&
+                    declared.mustRun !== false
+                ) {
+                    await this.docker.getContainer(previous!.dockerId).start();
+                }
+                // Update returns without reading back: the state is the plan (resourceDockerContainerUpdate).
+                const state = { ...previous!.state };
+                for (const field of plan.fields) {
+                    state[field] = declared[field];
+                }
+                this.state.set(resource.urn, { ...previous!, resource, state, initFailed: false });
+                return;
+            }
+            case "replace": {
+                // The bridge replaces a container delete-first whatever the program asks
+                // (pulumi-docker provider/resources.go: docker_container DeleteBeforeReplace).
+                const deleteFirst =
+                    resource.options.deleteBeforeReplace ||
+                    resource.type === "docker:index/container:Container";
+                if (deleteFirst) {
+                    await this.delete(previous!);
+                    this.state.delete(resource.urn);
+                }
+                await this.createAndRecord(resource);
+                if (!deleteFirst) {
+                    await this.delete(previous!);
+                }
+                return;
+            }
+            case "create":
+                await this.createAndRecord(resource);
+                return;
+        }
+    }
+
+    private async createAndRecord(resource: DeclaredResource): Promise<void> {
+        const record = async (dockerId: string, initFailed: boolean) => {
+            const state = await this.readBack(resource, dockerId, this.declared(resource));
+            this.state.set(resource.urn, { resource, dockerId, state, initFailed });
+        };
+        let created: string | undefined;
+        try {
+            await this.create(resource, (id) => {
+                created = id;
+            });
+        } catch (error) {
+            // The provider set the id before starting the container: a failed start or wait
+            // leaves it in the state (resourceDockerContainerCreate, d.SetId before ContainerStart).
+            if (created !== undefined) {
+                await record(created, true);
+            }
+            throw error;
+        }
+        await record(created!, false);
+    }
+
+    /** The state the provider's Read stores, from the engine. */
+    private async readBack(
+        resource: DeclaredResource,
+        dockerId: string,
+        declared: Record<string, unknown>,
+    ): Promise<Record<string, unknown>> {
+        switch (resource.type) {
+            case "docker:index/container:Container":
+                return containerReadBack(
+                    declared,
+                    (await this.docker.getContainer(dockerId).inspect()) as unknown as InspectedContainer,
+                );
+            case "docker:index/volume:Volume":
+                return volumeReadBack(declared, await this.docker.getVolume(dockerId).inspect(), testLabel);
+            default:
+                // Networks are read back as declared: every argument forces a new network and the
+                // program sets each one the engine reports back unchanged.
+                return declared;
+        }
+    }
+
+    private async create(resource: DeclaredResource, created: (id: string) => void): Promise<void> {
         switch (resource.type) {
             case "pulumi:providers:docker":
-                return "provider";
+                return created("provider");
             case "docker:index/image:Image":
-                return this.buildImage(resource);
+                return created(await this.buildImage(resource));
+            case "docker:index/remoteImage:RemoteImage":
+                return created(await this.remoteImage(resource));
             case "docker:index/network:Network":
-                return this.createNetwork(resource);
+                return created(await this.createNetwork(resource));
             case "docker:index/volume:Volume":
-                return this.createVolume(resource);
+                return created(await this.createVolume(resource));
             case "docker:index/container:Container":
-                return this.createContainer(resource);
+                return this.createContainer(resource, created);
             default:
                 throw new Error(`the engine adapter cannot create ${resource.type} (${resource.name})`);
         }
@@ -170,8 +303,14 @@ export class EngineAdapter {
         const { resource, dockerId } = deployed;
         switch (resource.type) {
             case "docker:index/container:Container": {
+                // resourceDockerContainerDelete: stop with destroy_grace_seconds unless attached,
+                // then a forced remove with its volumes.
                 const container = this.docker.getContainer(dockerId);
-                await container.stop({ t: resource.inputs.destroyGraceSeconds ?? 0 }).catch(() => undefined);
+                if (resource.inputs.attach !== true) {
+                    await container
+                        .stop({ t: resource.inputs.destroyGraceSeconds ?? 0 })
+                        .catch(() => undefined);
+                }
                 await container.remove({ force: true, v: true });
                 return;
             }
@@ -181,10 +320,32 @@ export class EngineAdapter {
             case "docker:index/network:Network":
                 await this.docker.getNetwork(dockerId).remove();
                 return;
+            case "docker:index/remoteImage:RemoteImage":
+                // removeImage (resource_docker_image_funcs.go): kept when keep_locally is set.
+                if (resource.inputs.keepLocally !== true) {
+                    await this.docker.getImage(resource.inputs.name).remove();
+                }
+                return;
             default:
-                // Images are kept, as the provider does for local builds; providers hold nothing.
+                // Local builds are kept, as pulumi-docker does; providers hold nothing.
                 return;
         }
+    }
+
+    /**
+     * resourceDockerContainerUpdate: one ContainerUpdate with the restart policy, cpu shares and
+     * memory limits (memory_swap only when set), on the running container.
+     */
+    private async updateContainer(dockerId: string, declared: Record<string, any>): Promise<void> {
+        const mb = (n: number | undefined) => (n ?? 0) * 1024 * 1024;
+        const swap = declared.memorySwap as number | undefined;
+        await this.docker.getContainer(dockerId).update({
+            RestartPolicy: { Name: declared.restart ?? "no" },
+            CpuShares: declared.cpuShares ?? 0,
+            Memory: mb(declared.memory),
+            MemoryReservation: mb(declared.memoryReservation),
+            ...(swap === undefined || swap === 0 ? {} : { MemorySwap: swap > 0 ? mb(swap) : swap }),
+        });
     }
 
     private labels(list: { label: string; value: string }[] | undefined): Record<string, string> {
@@ -195,16 +356,15 @@ export class EngineAdapter {
         return labels;
     }
 
+    private async engineApiVersion(): Promise<string> {
+        this.apiVersion ??= (await this.docker.version()).ApiVersion;
+        return this.apiVersion;
+    }
+
     private async buildImage(resource: DeclaredResource): Promise<string> {
-        // buildOnPreview only decides whether a preview builds; an update always builds.
-        onlyKnown(resource, ["imageName", "build", "skipPush", "buildOnPreview"]);
         const { imageName, build, skipPush } = resource.inputs;
         if (skipPush !== true) {
             throw new Error("the engine suite cannot push images: no registry is reachable");
-        }
-        const unknownBuild = Object.keys(build).filter((k) => !["context", "dockerfile"].includes(k));
-        if (unknownBuild.length > 0) {
-            throw new Error(`the engine adapter does not map build.${unknownBuild.join(", build.")}`);
         }
         const context: string = build.context;
         const stream = await this.docker.buildImage(tarFs.pack(context) as unknown as NodeJS.ReadableStream, {
@@ -227,9 +387,34 @@ export class EngineAdapter {
         return realId;
     }
 
+    /**
+     * resourceDockerImageCreate (resource_docker_image_funcs.go) uses the image when the engine
+     * has it under `name` and pulls it otherwise. No registry is reachable here: the suite loads
+     * the image under its published reference first, and an image the engine lacks fails.
+     */
+    private async remoteImage(resource: DeclaredResource): Promise<string> {
+        const name: string = resource.inputs.name;
+        const found = await this.docker
+            .getImage(name)
+            .inspect()
+            .catch(() => undefined);
+        if (found === undefined) {
+            throw new Error(
+                `RemoteImage ${resource.name}: the engine has no image ${name} and the engine suite cannot pull; tag the stand-in as ${name} first`,
+            );
+        }
+        this.imageIds.set(resource.state.imageId, found.Id);
+        return found.Id;
+    }
+
     private async createNetwork(resource: DeclaredResource): Promise<string> {
-        onlyKnown(resource, ["name", "driver", "options", "ipamConfigs", "labels"]);
         const { name, driver, options, ipamConfigs } = resource.inputs;
+        type Ipam = {
+            subnet?: string;
+            gateway?: string;
+            ipRange?: string;
+            auxAddress?: Record<string, string>;
+        };
         const network = await this.docker.createNetwork({
             Name: name,
             Driver: driver,
@@ -237,7 +422,12 @@ export class EngineAdapter {
             IPAM: ipamConfigs
                 ? {
                       Driver: "default",
-                      Config: ipamConfigs.map((c: { subnet: string }) => ({ Subnet: c.subnet })),
+                      Config: (ipamConfigs as Ipam[]).map((c) => ({
+                          Subnet: c.subnet,
+                          Gateway: c.gateway,
+                          IPRange: c.ipRange,
+                          AuxiliaryAddresses: c.auxAddress,
+                      })),
                   }
                 : undefined,
             Labels: this.labels(resource.inputs.labels),
@@ -247,12 +437,14 @@ export class EngineAdapter {
     }
 
     private async createVolume(resource: DeclaredResource): Promise<string> {
-        onlyKnown(resource, ["name", "labels"]);
-        // Like `docker volume create`, this returns the existing volume of that name: a re-added
-        // tenant gets its old data back.
+        // Like `docker volume create`, this returns the existing volume of that name, with the
+        // labels it already has: a re-added tenant gets its old data back, an adopted volume
+        // keeps its compose labels.
         const volume = (await this.docker.createVolume({
             Name: resource.inputs.name,
             Labels: this.labels(resource.inputs.labels),
+            Driver: resource.inputs.driver,
+            DriverOpts: resource.inputs.driverOpts,
         })) as unknown as {
             Name?: string;
             name?: string;
@@ -260,12 +452,30 @@ export class EngineAdapter {
         return volume.Name ?? volume.name ?? resource.inputs.name;
     }
 
-    private async createContainer(resource: DeclaredResource): Promise<string> {
-        onlyKnown(resource, containerKeys);
+    private async createContainer(resource: DeclaredResource, created: (id: string) => void): Promise<void> {
         const i = resource.inputs;
         const mb = (n: number | undefined) => (n === undefined ? undefined : n * 1024 * 1024);
         const image = this.imageIds.get(i.image) ?? i.image;
-        const container = await this.docker.createContainer({
+        const healthcheck = i.healthcheck as Record<string, any> | undefined;
+        const startInterval =
+            healthcheck?.startInterval === undefined ? 0 : durationNs(healthcheck.startInterval);
+        // The provider's Docker client refuses a start interval below API 1.44 (moby
+        // client/container_create.go, "specify health-check start interval").
+        const apiVersion = await this.engineApiVersion();
+        if (startInterval !== 0 && compareVersions(apiVersion, "1.44") < 0) {
+            throw new Error(
+                `${resource.name}: "specify health-check start interval" requires API version 1.44, but the Docker daemon API version is ${apiVersion}`,
+            );
+        }
+        type Mount = {
+            type: string;
+            source?: string;
+            target: string;
+            readOnly?: boolean;
+            bindOptions?: { propagation?: string };
+            tmpfsOptions?: { sizeBytes?: number; mode?: number };
+        };
+        const container: Docker.Container = await this.docker.createContainer({
             name: i.name,
             Image: image,
             Entrypoint: i.entrypoints,
@@ -277,25 +487,29 @@ export class EngineAdapter {
             // The provider's stop_signal is Config.StopSignal, its init HostConfig.Init
             // (terraform-provider-docker, internal/provider/resource_docker_container_funcs.go).
             StopSignal: i.stopSignal,
-            Healthcheck: i.healthcheck
+            Healthcheck: healthcheck
                 ? {
-                      Test: i.healthcheck.tests,
-                      Interval: durationNs(i.healthcheck.interval),
-                      Timeout: durationNs(i.healthcheck.timeout),
-                      Retries: i.healthcheck.retries,
-                      StartPeriod: durationNs(i.healthcheck.startPeriod),
+                      Test: healthcheck.tests,
+                      Interval: durationNs(healthcheck.interval ?? "0s"),
+                      Timeout: durationNs(healthcheck.timeout ?? "0s"),
+                      Retries: healthcheck.retries ?? 0,
+                      StartPeriod: durationNs(healthcheck.startPeriod ?? "0s"),
+                      ...(startInterval === 0 ? {} : { StartInterval: startInterval }),
                   }
                 : undefined,
             HostConfig: {
                 Init: i.init,
-                Mounts: (i.mounts ?? []).map(
-                    (m: { type: string; source: string; target: string; readOnly?: boolean }) => ({
-                        Type: m.type as "bind" | "volume",
-                        Source: m.source,
-                        Target: m.target,
-                        ReadOnly: m.readOnly ?? false,
-                    }),
-                ),
+                Mounts: ((i.mounts ?? []) as Mount[]).map((m) => ({
+                    Type: m.type as "bind" | "volume" | "tmpfs",
+                    Source: m.source ?? "",
+                    Target: m.target,
+                    ReadOnly: m.readOnly ?? false,
+                    BindOptions: m.bindOptions && { Propagation: m.bindOptions.propagation as "rprivate" },
+                    TmpfsOptions: m.tmpfsOptions && {
+                        SizeBytes: m.tmpfsOptions.sizeBytes ?? 0,
+                        Mode: m.tmpfsOptions.mode ?? 0,
+                    },
+                })),
                 Binds: (i.volumes ?? []).map(
                     (v: { hostPath: string; containerPath: string; readOnly?: boolean }) =>
                         `${v.hostPath}:${v.containerPath}:${v.readOnly ? "ro" : "rw"}`,
@@ -306,7 +520,7 @@ export class EngineAdapter {
                 Memory: mb(i.memory),
                 MemoryReservation: mb(i.memoryReservation),
                 MemorySwap: mb(i.memorySwap),
-                NanoCpus: i.cpus === undefined ? undefined : Math.round(Number(i.cpus) * 1e9),
+                NanoCpus: i.cpus === undefined ? undefined : nanoCpus(Number(i.cpus)),
                 CpuShares: i.cpuShares,
                 Ulimits: (i.ulimits ?? []).map((u: { name: string; soft: number; hard: number }) => ({
                     Name: u.name,
@@ -320,14 +534,28 @@ export class EngineAdapter {
                 RestartPolicy: { Name: i.restart ?? "no" },
             },
         });
-        // As the provider does: off the default bridge, onto the declared networks, before start.
+        created(container.id);
+        // As the provider does: off the default bridge, onto the declared networks with their
+        // aliases and addresses, before start.
         if (i.networksAdvanced !== undefined) {
             await this.docker
                 .getNetwork("bridge")
                 .disconnect({ Container: container.id })
                 .catch(() => undefined);
-            for (const n of i.networksAdvanced as { name: string }[]) {
-                await this.docker.getNetwork(n.name).connect({ Container: container.id });
+            type Attachment = {
+                name: string;
+                aliases?: string[];
+                ipv4Address?: string;
+                ipv6Address?: string;
+            };
+            for (const n of i.networksAdvanced as Attachment[]) {
+                await this.docker.getNetwork(n.name).connect({
+                    Container: container.id,
+                    EndpointConfig: {
+                        Aliases: n.aliases,
+                        IPAMConfig: { IPv4Address: n.ipv4Address, IPv6Address: n.ipv6Address },
+                    },
+                });
             }
         }
         if (i.uploads !== undefined) {
@@ -340,7 +568,6 @@ export class EngineAdapter {
         if (i.attach === true) {
             await container.wait();
         }
-        return container.id;
     }
 
     /** Removes everything carrying this run's label, whatever state the tests left it in. */
@@ -348,6 +575,12 @@ export class EngineAdapter {
         await removeLabelled(this.docker, this.runId);
         this.state.clear();
     }
+}
+
+function compareVersions(a: string, b: string): number {
+    const [a1, a2] = a.split(".").map(Number);
+    const [b1, b2] = b.split(".").map(Number);
+    return a1 === b1 ? a2 - b2 : a1 - b1;
 }
 
 /**
@@ -401,12 +634,20 @@ async function uploadsTar(
     return Buffer.concat(chunks);
 }
 
-/** Polls the container's health, as the provider's `wait` does, until healthy or the timeout. */
+/**
+ * Polls the container's health every second, as the provider's `wait` does, until healthy or the
+ * timeout; a container without a healthcheck fails at once (resourceDockerContainerCreate).
+ */
 export async function waitHealthy(container: Docker.Container, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const info = await container.inspect();
-        if (info.State.Health?.Status === "healthy") {
+        if (info.State.Health === undefined) {
+            throw new Error(
+                "you have supplied a 'wait' argument, but the container does not have a healthcheck defined. Please remove the 'wait' argument or add a 'healthcheck' attribute",
+            );
+        }
+        if (info.State.Health.Status === "healthy") {
             return;
         }
         if (Date.now() > deadline) {

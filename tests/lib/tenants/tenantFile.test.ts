@@ -113,6 +113,23 @@ describe("parseTenantFile", () => {
         );
     });
 
+    test("cpus the Docker provider would read back as another limit are refused", () => {
+        const problem = (cpus: number) =>
+            problemsOf(
+                "tenants/shop-a.yaml",
+                tenantYaml("shop-a", { resources: { cpus, cpuReservation: 0.01 } }),
+            )[0];
+        expect(problem(0.05)).toMatch(
+            /resources\.cpus: is 0\.05, which the Docker provider reads back as 0\.1/,
+        );
+        expect(problem(10.05)).toMatch(
+            /resources\.cpus: is 10\.05, which the Docker provider reads back as 10\.1/,
+        );
+        expect(
+            parseTenantFile("tenants/shop-a.yaml", tenantYaml("shop-a", { resources: { cpus: 1 } })).ok,
+        ).toBe(true);
+    });
+
     test("a reservation above the limit is refused", () => {
         const text = tenantYaml("shop-a", { resources: { memoryMb: 64, memoryReservationMb: 96 } });
         expect(problemsOf("tenants/shop-a.yaml", text)[0]).toMatch(
