@@ -45,8 +45,13 @@ export interface TenantContainerContext {
  * mount and exit under `set -e`; this chown skips that file and the MCP discovery shields. /data and /data/.zeptoclaw stay
  * root's, group-writable by the tenant and sticky: the tenant creates and replaces its own files
  * there, but cannot rename the folder that holds the config mount and put a config of its own in
- * its place. `env` sets HOME after gosu, which takes it from /etc/passwd, where the tenant's uid
- * has no entry.
+ * its place.
+ *
+ * The drop is util-linux's setpriv (Debian's, in the upstream image's debian:trixie-slim base as in
+ * the stand-in's bookworm), not the upstream image's gosu: besides the uids and groups it empties
+ * the bounding and inheritable sets and sets no_new_privs, so ZeptoClaw and everything it starts
+ * hold no capability and can never gain one. HOME stays the container's (`envs`): setpriv, unlike
+ * gosu, does not reset it from /etc/passwd, where the tenant's uid has no entry.
  */
 export function gatewayEntrypointScript(): string {
     const stateDir = `${dataDir}/.zeptoclaw`;
@@ -57,7 +62,7 @@ export function gatewayEntrypointScript(): string {
         `chown "0:$uid" ${dataDir} ${stateDir}`,
         `chmod 1770 ${dataDir} ${stateDir}`,
         `find ${dataDir} -mindepth 1 ! -path ${stateDir} ! -path ${configPathInContainer} ! -path ${mcpDiscoveryPaths.globalDir} ! -path ${mcpDiscoveryPaths.workspaceFile} \\( ! -user "$uid" -o ! -group "$uid" \\) -exec chown -h "$uid:$uid" {} +`,
-        `exec gosu "$uid:$uid" env HOME=${dataDir} ${upstreamEntrypoint} "$@"`,
+        `exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs ${upstreamEntrypoint} "$@"`,
     ].join("\n");
 }
 
@@ -138,11 +143,14 @@ export function gatewayContainerArgs(
             { name: "nproc", soft: r.pids, hard: r.pids },
             { name: "nofile", soft: 4096, hard: 4096 },
         ],
-        // What the preamble needs (chown, read any folder, switch uid), and what the init, which
-        // stays root, needs to pass the stop signal to ZeptoClaw under another uid (kill). Gone
-        // from ZeptoClaw, which runs as the tenant's uid; no-new-privileges keeps them from
-        // coming back.
-        capabilities: { drops: ["ALL"], adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID", "KILL"] },
+        // What the preamble needs (chown, read any folder, switch uid, empty the bounding set),
+        // and what the init, which stays root, needs to pass the stop signal to ZeptoClaw under
+        // another uid (kill). ZeptoClaw's bounding set is empty (gatewayEntrypointScript); the
+        // init holds these as root but runs nothing else, and the tenant's uid cannot reach it.
+        capabilities: {
+            drops: ["ALL"],
+            adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID", "SETPCAP", "KILL"],
+        },
         securityOpts: ["no-new-privileges:true"],
         // The provider detaches the container from the default bridge and attaches only these.
         networksAdvanced: [{ name: ctx.network }],

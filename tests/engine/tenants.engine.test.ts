@@ -109,7 +109,7 @@ describe("the declared fleet on a real engine", () => {
         }
     });
 
-    test("the main process is the tenant's own uid, not root, without capabilities", async () => {
+    test("the main process is the tenant's own uid, not root, without capabilities, and can gain none", async () => {
         const uids = new Set<string>();
         for (const name of normal) {
             // PID 1 is Docker's init (init: true); the agent is its only child. A process
@@ -117,12 +117,21 @@ describe("the declared fleet on a real engine", () => {
             const { output } = await execIn(docker, `zc-${name}`, [
                 "sh",
                 "-c",
-                "for s in /proc/[0-9]*/status; do grep -q '^PPid:[[:space:]]*1$' \"$s\" && grep -E '^(Uid|CapEff)' \"$s\"; done",
+                "for s in /proc/[0-9]*/status; do grep -q '^PPid:[[:space:]]*1$' \"$s\" && grep -E '^(Uid|Cap[A-Za-z]+|NoNewPrivs)' \"$s\"; done",
             ]);
             const uid = await uidOf(name);
             expect(output.match(/^Uid:/gm)).toHaveLength(1);
             expect(output).toMatch(new RegExp(`Uid:\\s+${uid}\\s+${uid}\\s+${uid}\\s+${uid}`));
-            expect(output).toMatch(/CapEff:\s+0000000000000000/);
+            // Bounding and inheritable empty: no execve, file capability or setuid binary can
+            // give the agent a capability back.
+            for (const set of ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"]) {
+                expect({ name, set, value: new RegExp(`${set}:\\s+(\\S+)`).exec(output)?.[1] }).toEqual({
+                    name,
+                    set,
+                    value: "0000000000000000",
+                });
+            }
+            expect(output).toMatch(/NoNewPrivs:\s+1/);
             expect(uid).not.toBe("0");
             uids.add(uid);
         }
