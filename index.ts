@@ -11,6 +11,7 @@ import { diskCapacity } from "./lib/capacity/diskCapacity";
 import { loadFleetConfig } from "./lib/config/loadFleetConfig";
 import { configLocation } from "./lib/config/stackConfig";
 import { failOnProblems } from "./lib/errors";
+import { tenantHostRuntime } from "./lib/docker/tenantHostRuntime";
 import { runTenantQuotas } from "./lib/host/tenantQuota";
 import { withoutStackTraces } from "./lib/runtime/withoutStackTraces";
 import { tenantConfigOutput } from "./lib/zeptoclaw/tenantConfigOutput";
@@ -55,6 +56,7 @@ export = async () => {
         settings,
         environment: config.environment,
         backupSecrets: config.backupSecrets,
+        tenants: config.tenants,
         // Each tenant's uid held to its disk limit on the data Volume, at every configure step.
         configureFinally: runTenantQuotas(config.tenants),
     });
@@ -82,6 +84,7 @@ export = async () => {
 
     // Tenants: their config files, then one component each, named after the tenant, never after
     // its place in the list.
+    const runtime = tenantHostRuntime(settings);
     const tenants = withoutStackTraces(() => {
         const configs = config.tenants.map((tenant) => ({
             tenant,
@@ -116,6 +119,7 @@ export = async () => {
                         hostName: host.hostName,
                         network: network.networkName,
                         configRoot: settings.configRoot,
+                        runtime,
                     },
                     onHost,
                 ),

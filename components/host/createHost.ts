@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BackupSecretName } from "../../lib/config/backupSecrets";
 import { HetznerStackConfig, StackConfig } from "../../lib/config/stackConfig";
+import { Tenant } from "../../lib/tenants/tenant";
 import { BackupStorageBox } from "../backup/backupStorageBox";
 import { FleetHost } from "./fleetHost";
 import { HetznerHost, HostBackupArgs } from "./hetznerHost";
@@ -13,6 +14,8 @@ export interface CreateHostInput {
     environment: string;
     /** The backup credentials, Pulumi secrets (see loadFleetConfig). */
     backupSecrets: Partial<Record<BackupSecretName, pulumi.Output<string>>>;
+    /** The host's tenants, for what the host keeps per tenant (slices with process limits). */
+    tenants: ReadonlyArray<Tenant>;
     /** Bash run at the end of every host configure step. Default: none. */
     configureFinally?: pulumi.Input<string>;
 }
@@ -41,6 +44,7 @@ export function createHost(input: CreateHostInput, opts?: pulumi.ComponentResour
             dataVolumeGb: settings.dataVolumeGb,
             dockerPackageVersion: settings.dockerPackageVersion,
             backup: hostBackup(settings, input.backupSecrets, labels, opts),
+            tenants: input.tenants,
             configureFinally: input.configureFinally,
             labels,
         },

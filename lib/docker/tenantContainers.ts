@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Tenant } from "../tenants/tenant";
 import { configPathInContainer, dataDir, workspaceDir } from "../zeptoclaw/renderConfig";
 import { labelKeys, toLabels } from "./labels";
+import { TenantHostRuntime } from "./tenantHostRuntime";
 import { TenantNames } from "./tenantNames";
+import { tenantCgroupParent } from "./tenantSlice";
 
 export const healthPort = 9090;
 
@@ -34,6 +36,7 @@ export interface TenantContainerContext {
     network: pulumi.Input<string>;
     volume: pulumi.Input<string>;
     names: TenantNames;
+    runtime: TenantHostRuntime;
 }
 
 /**
@@ -64,6 +67,15 @@ export function gatewayEntrypointScript(): string {
         `find ${dataDir} -mindepth 1 ! -path ${stateDir} ! -path ${configPathInContainer} ! -path ${mcpDiscoveryPaths.globalDir} ! -path ${mcpDiscoveryPaths.workspaceFile} \\( ! -user "$uid" -o ! -group "$uid" \\) -exec chown -h "$uid:$uid" {} +`,
         `exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs ${upstreamEntrypoint} "$@"`,
     ].join("\n");
+}
+
+/**
+ * Docker's own AppArmor profile, named, where the host runs AppArmor. Docker would apply it
+ * unasked there (moby v20.10.24, daemon/oci_linux.go `WithApparmor`); naming it keeps a host
+ * whose default changed from running tenants unconfined.
+ */
+export function appArmorOpts(runtime: TenantHostRuntime): string[] {
+    return runtime.appArmor ? ["apparmor=docker-default"] : [];
 }
 
 /** Docker's default CPU weight is 1024 for one full CPU. */
@@ -137,8 +149,15 @@ export function gatewayContainerArgs(
         memorySwap: r.memoryMb,
         cpus: String(r.cpus),
         cpuShares: cpuShares(r.cpuReservation),
+        // The provider has no pids-limit argument: the tenant's slice, which the host keeps with
+        // its process limit (renderTenantSlice), is the container's parent cgroup, so the
+        // kernel's pids controller counts every task in the container against that limit.
+        cgroupParent:
+            ctx.runtime.cgroupDriver === undefined
+                ? undefined
+                : tenantCgroupParent(tenant.name, ctx.runtime.cgroupDriver),
         // RLIMIT_NPROC counts processes per uid; every tenant has its own uid, so this bounds
-        // this tenant alone (the provider has no pids-limit argument).
+        // this tenant alone, also on an engine that keeps no slices.
         ulimits: [
             { name: "nproc", soft: r.pids, hard: r.pids },
             { name: "nofile", soft: 4096, hard: 4096 },
@@ -151,7 +170,7 @@ export function gatewayContainerArgs(
             drops: ["ALL"],
             adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID", "SETPCAP", "KILL"],
         },
-        securityOpts: ["no-new-privileges:true"],
+        securityOpts: ["no-new-privileges:true", ...appArmorOpts(ctx.runtime)],
         // The provider detaches the container from the default bridge and attaches only these.
         networksAdvanced: [{ name: ctx.network }],
         // `pulumi up` fails if a tenant does not become healthy, instead of reporting success.

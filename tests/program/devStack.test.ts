@@ -108,6 +108,9 @@ describe("dev stack", () => {
             expect(c.inputs.capabilities.drops).toEqual(["ALL"]);
         }
         const gw = run.one(CONTAINER, "shop-a/gateway").inputs;
+        // A local engine is not known to run AppArmor or keep the tenants' slices (Pulumi.dev.yaml).
+        expect(gw.securityOpts).toEqual(["no-new-privileges:true"]);
+        expect(gw.cgroupParent).toBeUndefined();
         expect(gw.capabilities.adds.sort()).toEqual([
             "CHOWN",
             "DAC_READ_SEARCH",

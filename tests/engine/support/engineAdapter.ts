@@ -69,6 +69,7 @@ const containerKeys = [
     "stopTimeout",
     "stopSignal",
     "init",
+    "cgroupParent",
 ] as const;
 
 /**
@@ -288,6 +289,8 @@ export class EngineAdapter {
                 : undefined,
             HostConfig: {
                 Init: i.init,
+                // cgroup_parent is HostConfig.CgroupParent (resource_docker_container_funcs.go).
+                CgroupParent: i.cgroupParent,
                 Mounts: (i.mounts ?? []).map(
                     (m: { type: string; source: string; target: string; readOnly?: boolean }) => ({
                         Type: m.type as "bind" | "volume",
