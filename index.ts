@@ -12,6 +12,7 @@ import { probeLoadProblems } from "./lib/capacity/probeLoad";
 import { FleetConfig, loadFleetConfig } from "./lib/config/loadFleetConfig";
 import { configLocation } from "./lib/config/stackConfig";
 import { healthcheckIntervalSeconds } from "./lib/docker/tenantContainers";
+import { tenantHostRuntime } from "./lib/docker/tenantHostRuntime";
 import { failOnProblems } from "./lib/errors";
 import { runTenantQuotas } from "./lib/host/tenantQuota";
 import { withoutStackTraces } from "./lib/runtime/withoutStackTraces";
@@ -56,6 +57,7 @@ export = async () => {
         settings,
         environment: config.environment,
         backup: config.backup,
+        tenants: config.tenants,
         // Each tenant's uid held to its disk limit on the data Volume, at every configure step.
         configureFinally: runTenantQuotas(config.tenants),
     });
@@ -75,6 +77,7 @@ export = async () => {
 
     // Tenants: their config files, then one component each, named after the tenant, never after
     // its place in the list.
+    const runtime = tenantHostRuntime(settings);
     const tenants = withoutStackTraces(() => {
         const configs = config.tenants.map((tenant) => ({
             tenant,
@@ -109,6 +112,7 @@ export = async () => {
                         hostName: host.hostName,
                         network: network.networkName,
                         configRoot: settings.configRoot,
+                        runtime,
                     },
                     onHost,
                 ),

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BackupPlan } from "../../lib/config/backupPlan";
 import { HetznerStackConfig, StackConfig } from "../../lib/config/stackConfig";
+import { Tenant } from "../../lib/tenants/tenant";
 import { unreachable } from "../../lib/unreachable";
 import { BackupStorageBox } from "../backup/backupStorageBox";
 import { FleetHost } from "./fleetHost";
@@ -14,6 +15,8 @@ export interface CreateHostInput {
     environment: string;
     /** Where backups go, with their credentials (see loadFleetConfig). */
     backup: BackupPlan<pulumi.Output<string>>;
+    /** The host's tenants, for what the host keeps per tenant (slices with process limits). */
+    tenants: ReadonlyArray<Tenant>;
     /** Bash run at the end of every host configure step. Default: none. */
     configureFinally?: pulumi.Input<string>;
 }
@@ -43,6 +46,7 @@ export function createHost(input: CreateHostInput, opts?: pulumi.ComponentResour
                     dataVolumeGb: settings.dataVolumeGb,
                     dockerPackageVersion: settings.dockerPackageVersion,
                     backup: hostBackup(settings, input.backup, labels, opts),
+                    tenants: input.tenants,
                     configureFinally: input.configureFinally,
                     labels,
                 },

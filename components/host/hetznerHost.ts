@@ -7,6 +7,7 @@ import * as tls from "@pulumi/tls";
 import { BackupEnvInput, S3Target, SftpTarget, renderBackupEnv } from "../../lib/host/backup";
 import { renderCloudInit } from "../../lib/host/cloudInit";
 import { renderConfigureScript } from "../../lib/host/configureHost";
+import { SliceTenant } from "../../lib/docker/tenantSlice";
 import { renderHostFiles } from "../../lib/host/hostFiles";
 import { knownHostsLine, pinnedHostKeySshOptions } from "../../lib/host/sshOptions";
 import { FleetHost } from "./fleetHost";
@@ -32,6 +33,8 @@ export interface HetznerHostArgs {
     dockerPackageVersion?: string;
     /** Nightly backups; undefined means none. */
     backup?: HostBackupArgs;
+    /** The host's tenants, whose slices (process limits) the configure step writes. */
+    tenants: ReadonlyArray<SliceTenant>;
     /** Bash run at the end of every configure step (e.g. tenant disk quotas). Default: none. */
     configureFinally?: pulumi.Input<string>;
     /** Labels for the Hetzner objects. */
@@ -207,6 +210,7 @@ export class HetznerHost extends pulumi.ComponentResource implements FleetHost {
                     files: renderHostFiles({
                         sshPublicKeys: args.sshPublicKeys,
                         dataVolume: true,
+                        tenants: args.tenants,
                         backup:
                             backup && target && password
                                 ? {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { labelKeys } from "../../lib/docker/labels";
 import { LeanContainer } from "../docker/leanContainer";
 import { gatewayContainerArgs } from "../../lib/docker/tenantContainers";
+import { TenantHostRuntime } from "../../lib/docker/tenantHostRuntime";
 import { tenantNames } from "../../lib/docker/tenantNames";
 import { Tenant } from "../../lib/tenants/tenant";
 
@@ -25,6 +26,8 @@ export interface ZeptoClawTenantArgs {
     network: pulumi.Input<string>;
     /** Host folder under which each tenant's config.json is written, e.g. /var/lib/zeptoclaw-fleet/tenants. */
     configRoot: string;
+    /** What the host offers the container: the tenant's slice, AppArmor. */
+    runtime: TenantHostRuntime;
 }
 
 /** One tenant: its data volume and its gateway container. Three resources with this component. */
@@ -65,6 +68,7 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
                     network: args.network,
                     volume: volume.name,
                     names,
+                    runtime: args.runtime,
                 },
                 args.configSha256,
             ),

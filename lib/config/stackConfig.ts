@@ -74,6 +74,11 @@ const localHost = z.strictObject({
         error: "is a Docker host such as unix:///var/run/docker.sock",
     }),
     hostMemoryMb: z.number().int().min(256, { error: "is the engine host's memory in MB (at least 256)" }),
+    cgroupDriver: z
+        .enum(["systemd", "cgroupfs"], {
+            error: 'is the engine\'s cgroup driver ("systemd" or "cgroupfs", as `docker info` shows it)',
+        })
+        .optional(),
 });
 
 const hetznerHost = z.strictObject({
@@ -151,6 +156,7 @@ export const stackConfigDefaults: Readonly<Record<string, unknown>> = {
     policyRequireSafety: false,
     dockerHost: "unix:///var/run/docker.sock",
     hostMemoryMb: 4096,
+    cgroupDriver: "",
     serverType: "cx32",
     serverLocation: "fsn1",
     serverImage: "debian-12",
@@ -194,6 +200,7 @@ export function configLocation(stack: string, key: string): string {
 const onlyFor: Record<string, "local" | "hetzner"> = {
     dockerHost: "local",
     hostMemoryMb: "local",
+    cgroupDriver: "local",
     serverType: "hetzner",
     serverLocation: "hetzner",
     serverImage: "hetzner",

@@ -4,7 +4,9 @@ import { Tenant } from "../tenants/tenant";
 import { configPathInContainer, dataDir, workspaceDir } from "../zeptoclaw/renderConfig";
 import { labelKeys, toLabels } from "./labels";
 import { declaredCpus } from "./providerCpus";
+import { TenantHostRuntime } from "./tenantHostRuntime";
 import { TenantNames } from "./tenantNames";
+import { tenantCgroupParent } from "./tenantSlice";
 
 export const healthPort = 9090;
 
@@ -38,6 +40,7 @@ export interface TenantContainerContext {
     network: pulumi.Input<string>;
     volume: pulumi.Input<string>;
     names: TenantNames;
+    runtime: TenantHostRuntime;
 }
 
 /**
@@ -49,8 +52,13 @@ export interface TenantContainerContext {
  * mount and exit under `set -e`; this chown skips that file and the MCP discovery shields. /data and /data/.zeptoclaw stay
  * root's, group-writable by the tenant and sticky: the tenant creates and replaces its own files
  * there, but cannot rename the folder that holds the config mount and put a config of its own in
- * its place. `env` sets HOME after gosu, which takes it from /etc/passwd, where the tenant's uid
- * has no entry.
+ * its place.
+ *
+ * The drop is util-linux's setpriv (Debian's, in the upstream image's debian:trixie-slim base as in
+ * the stand-in's bookworm), not the upstream image's gosu: besides the uids and groups it empties
+ * the bounding and inheritable sets and sets no_new_privs, so ZeptoClaw and everything it starts
+ * hold no capability and can never gain one. HOME stays the container's (`envs`): setpriv, unlike
+ * gosu, does not reset it from /etc/passwd, where the tenant's uid has no entry.
  */
 export function gatewayEntrypointScript(): string {
     const stateDir = `${dataDir}/.zeptoclaw`;
@@ -61,8 +69,17 @@ export function gatewayEntrypointScript(): string {
         `chown "0:$uid" ${dataDir} ${stateDir}`,
         `chmod 1770 ${dataDir} ${stateDir}`,
         `find ${dataDir} -mindepth 1 ! -path ${stateDir} ! -path ${configPathInContainer} ! -path ${mcpDiscoveryPaths.globalDir} ! -path ${mcpDiscoveryPaths.workspaceFile} \\( ! -user "$uid" -o ! -group "$uid" \\) -exec chown -h "$uid:$uid" {} +`,
-        `exec gosu "$uid:$uid" env HOME=${dataDir} ${upstreamEntrypoint} "$@"`,
+        `exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs ${upstreamEntrypoint} "$@"`,
     ].join("\n");
+}
+
+/**
+ * Docker's own AppArmor profile, named, where the host runs AppArmor. Docker would apply it
+ * unasked there (moby v20.10.24, daemon/oci_linux.go `WithApparmor`); naming it keeps a host
+ * whose default changed from running tenants unconfined.
+ */
+export function appArmorOpts(runtime: TenantHostRuntime): string[] {
+    return runtime.appArmor ? ["apparmor=docker-default"] : [];
 }
 
 /** Docker's default CPU weight is 1024 for one full CPU. */
@@ -137,18 +154,28 @@ export function gatewayContainerArgs(
         // In the form the provider reads back, or every `pulumi up` would replace the container.
         cpus: declaredCpus(r.cpus),
         cpuShares: cpuShares(r.cpuReservation),
+        // The provider has no pids-limit argument: the tenant's slice, which the host keeps with
+        // its process limit (renderTenantSlice), is the container's parent cgroup, so the
+        // kernel's pids controller counts every task in the container against that limit.
+        cgroupParent:
+            ctx.runtime.cgroupDriver === undefined
+                ? undefined
+                : tenantCgroupParent(tenant.name, ctx.runtime.cgroupDriver),
         // RLIMIT_NPROC counts processes per uid; every tenant has its own uid, so this bounds
-        // this tenant alone (the provider has no pids-limit argument).
+        // this tenant alone, also on an engine that keeps no slices.
         ulimits: [
             { name: "nproc", soft: r.pids, hard: r.pids },
             { name: "nofile", soft: 4096, hard: 4096 },
         ],
-        // What the preamble needs (chown, read any folder, switch uid), and what the init, which
-        // stays root, needs to pass the stop signal to ZeptoClaw under another uid (kill). Gone
-        // from ZeptoClaw, which runs as the tenant's uid; no-new-privileges keeps them from
-        // coming back.
-        capabilities: { drops: ["ALL"], adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID", "KILL"] },
-        securityOpts: ["no-new-privileges:true"],
+        // What the preamble needs (chown, read any folder, switch uid, empty the bounding set),
+        // and what the init, which stays root, needs to pass the stop signal to ZeptoClaw under
+        // another uid (kill). ZeptoClaw's bounding set is empty (gatewayEntrypointScript); the
+        // init holds these as root but runs nothing else, and the tenant's uid cannot reach it.
+        capabilities: {
+            drops: ["ALL"],
+            adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID", "SETPCAP", "KILL"],
+        },
+        securityOpts: ["no-new-privileges:true", ...appArmorOpts(ctx.runtime)],
         // The provider detaches the container from the default bridge and attaches only these.
         networksAdvanced: [{ name: ctx.network }],
         // `pulumi up` fails if a tenant does not become healthy, instead of reporting success.

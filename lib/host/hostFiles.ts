@@ -2,6 +2,7 @@ import { backupPaths, renderBackupScript, renderBackupService, renderBackupTimer
 import { renderDaemonJson } from "./daemonConfig";
 import { dockerNeedsDataVolume } from "./dataVolume";
 import { sshdHardening } from "./sshdHardening";
+import { SliceTenant, tenantSliceFiles } from "../docker/tenantSlice";
 import { renderTenantFirewallScript, renderTenantFirewallUnit } from "./tenantFirewall";
 import { renderWatchdogScript, renderWatchdogService, renderWatchdogTimer } from "./watchdog";
 
@@ -44,6 +45,8 @@ export interface HostFilesInput {
     /** Whether tenant data is on a data Volume that Docker must wait for. */
     dataVolume: boolean;
     backup?: HostBackupFiles;
+    /** The host's tenants: each gets its slice with its process limit. Default: none. */
+    tenants?: ReadonlyArray<SliceTenant>;
 }
 
 /**
@@ -94,6 +97,7 @@ export function renderHostFiles(input: HostFilesInput): HostFile[] {
             content: renderWatchdogTimer(),
         },
     ];
+    files.push(...tenantSliceFiles(input.tenants ?? []));
     if (input.dataVolume) {
         files.push({ path: hostPaths.dockerDropIn, mode: "0644", content: dockerNeedsDataVolume });
     }

@@ -37,7 +37,7 @@ export function isTenantContainer(r: ResourceUnderPolicy): boolean {
 
 /**
  * The main process runs as a non-root uid: the container's user is not root, or its entrypoint
- * is the fleet's preamble, which drops for good to the uid it is given through gosu.
+ * is the fleet's preamble, which drops for good to the uid it is given through setpriv.
  */
 function mainProcessIsNotRoot(props: ContainerProps): boolean {
     const user = String(props.user ?? "0").split(":")[0];
@@ -49,7 +49,7 @@ function mainProcessIsNotRoot(props: ContainerProps): boolean {
     const uid = Number(entrypoint[4]);
     return (
         entrypoint[0] === "/bin/sh" &&
-        /^exec gosu "\$uid:\$uid" /m.test(script) &&
+        /^exec setpriv --reuid="\$uid" --regid="\$uid" /m.test(script) &&
         Number.isInteger(uid) &&
         uid > 0
     );

@@ -6,6 +6,15 @@ import { ProgramRun, runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, testLabel } from "./support/engineAdapter";
 import { canConnect, eventually, execIn } from "./support/engineHelpers";
+import {
+    pidsCgroupOf,
+    pidsControllerRefusedForkIn,
+    realizeTenantSlices,
+    removeTenantSlices,
+    sliceFile,
+} from "./support/tenantSlices";
+import { tenantCgroupParent, tenantCgroupPath } from "../../lib/docker/tenantSlice";
+import { defaultTenantResources } from "../../lib/tenants/tenantSchema";
 
 // Real containers: the first health probe runs after the 30 s interval the program declares.
 jest.setTimeout(15 * 60_000);
@@ -19,8 +28,12 @@ const normal = ["e2e-a", "e2e-b", "e2e-c", "e2e-d", "e2e-e"];
 const secrets = runnableSecretsFor([...normal, "e2e-leaky", "e2e-forky"]);
 
 const settings = runnableSettings;
-/** The forking tenant's process limit, well under the default, so only its own limit can stop it. */
-const forkyPids = 64;
+
+/** Each tenant's process limit, as its file declares it (the forking tenant's is lowered). */
+const pidsLimits: Record<string, number> = {
+    ...Object.fromEntries([...normal, "e2e-leaky"].map((n) => [n, defaultTenantResources.pids])),
+    "e2e-forky": 64,
+};
 
 /** The tenant files of the suite's fleet; `changes` replaces some tenants' files, `omit` drops some. */
 function tenantFiles(changes: Record<string, string> = {}, omit: string[] = []): Record<string, string> {
@@ -37,7 +50,7 @@ function tenantFiles(changes: Record<string, string> = {}, omit: string[] = []):
     files["e2e-forky.yaml"] = tenantYaml("e2e-forky", {
         stacks: ["dev"],
         zeptoclaw: settings("standin/fork-bomb:45"),
-        resources: { pids: forkyPids },
+        resources: { pids: pidsLimits["e2e-forky"] },
     });
     Object.assign(files, changes);
     for (const name of omit) {
@@ -57,6 +70,9 @@ function program(files: Record<string, string>): Promise<ProgramRun> {
             configRoot,
             imageSource: "build",
             imageContext: "tests/fixtures/zeptoclaw-standin",
+            // This machine's engine (cgroup v1, no systemd); realizeTenantSlices stands in for
+            // the systemd of a fleet host.
+            cgroupDriver: "cgroupfs",
         },
     });
 }
@@ -68,6 +84,22 @@ async function inspect(tenant: string) {
 async function uidOf(tenant: string): Promise<string> {
     const info = await inspect(tenant);
     return info.Config.Entrypoint ? (info.Config.Entrypoint as string[])[4] : "";
+}
+
+/** The tenant's slice limit, and whether its container's main process is in that slice. */
+async function sliceLimitOf(name: string): Promise<{ name: string; pidsMax: string; inSlice: boolean }> {
+    const info = await inspect(name);
+    expect(info.HostConfig.CgroupParent).toBe(tenantCgroupParent(name, "cgroupfs"));
+    return {
+        name,
+        pidsMax: sliceFile(name, "pids.max"),
+        inSlice: pidsCgroupOf(info.State.Pid) === `${tenantCgroupPath(name)}/${info.Id}`,
+    };
+}
+
+/** Whether the kernel's pids controller refused a fork in the tenant's container. */
+async function pidsControllerRefusedFork(name: string): Promise<boolean> {
+    return pidsControllerRefusedForkIn(`${tenantCgroupPath(name)}/${(await inspect(name)).Id}`);
 }
 
 async function loadedConfig(tenant: string): Promise<any> {
@@ -92,11 +124,14 @@ async function expectOthersUntouched(): Promise<void> {
 beforeAll(async () => {
     await docker.ping();
     await removeLabelled(docker);
+    removeTenantSlices();
+    realizeTenantSlices(Object.entries(pidsLimits).map(([name, pids]) => ({ name, resources: { pids } })));
     await adapter.apply(await program(tenantFiles()));
 });
 
 afterAll(async () => {
     await removeLabelled(docker);
+    removeTenantSlices();
     fs.rmSync(configRoot, { recursive: true, force: true });
 });
 
@@ -111,7 +146,7 @@ describe("the declared fleet on a real engine", () => {
         }
     });
 
-    test("the main process is the tenant's own uid, not root, without capabilities", async () => {
+    test("the main process is the tenant's own uid, not root, without capabilities, and can gain none", async () => {
         const uids = new Set<string>();
         for (const name of normal) {
             // PID 1 is Docker's init (init: true); the agent is its only child. A process
@@ -119,16 +154,51 @@ describe("the declared fleet on a real engine", () => {
             const { output } = await execIn(docker, `zc-${name}`, [
                 "sh",
                 "-c",
-                "for s in /proc/[0-9]*/status; do grep -q '^PPid:[[:space:]]*1$' \"$s\" && grep -E '^(Uid|CapEff)' \"$s\"; done",
+                "for s in /proc/[0-9]*/status; do grep -q '^PPid:[[:space:]]*1$' \"$s\" && grep -E '^(Uid|Cap[A-Za-z]+|NoNewPrivs)' \"$s\"; done",
             ]);
             const uid = await uidOf(name);
             expect(output.match(/^Uid:/gm)).toHaveLength(1);
             expect(output).toMatch(new RegExp(`Uid:\\s+${uid}\\s+${uid}\\s+${uid}\\s+${uid}`));
-            expect(output).toMatch(/CapEff:\s+0000000000000000/);
+            // Bounding and inheritable empty: no execve, file capability or setuid binary can
+            // give the agent a capability back.
+            for (const set of ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"]) {
+                expect({ name, set, value: new RegExp(`${set}:\\s+(\\S+)`).exec(output)?.[1] }).toEqual({
+                    name,
+                    set,
+                    value: "0000000000000000",
+                });
+            }
+            expect(output).toMatch(/NoNewPrivs:\s+1/);
             expect(uid).not.toBe("0");
             uids.add(uid);
         }
         expect(uids.size).toBe(normal.length);
+    });
+
+    test("each tenant runs in its own slice, whose pids.max is the tenant's process limit", async () => {
+        for (const name of Object.keys(pidsLimits)) {
+            expect(await sliceLimitOf(name)).toEqual({
+                name,
+                pidsMax: String(pidsLimits[name]),
+                inSlice: true,
+            });
+        }
+    });
+
+    test("no AppArmor profile is named where the host runs no AppArmor; Docker's own choice stands", async () => {
+        // The dev stack's host (tenantHostRuntime) is not assumed to run AppArmor, so the program
+        // names no profile; Docker then confines the container with docker-default if and only
+        // if the kernel runs AppArmor (moby v20.10.24, daemon/oci_linux.go WithApparmor).
+        const enabled = "/sys/module/apparmor/parameters/enabled";
+        const hostRunsAppArmor = fs.existsSync(enabled) && fs.readFileSync(enabled, "utf8").trim() === "Y";
+        for (const name of normal) {
+            const info = await inspect(name);
+            expect({ name, opts: info.HostConfig.SecurityOpt, profile: info.AppArmorProfile }).toEqual({
+                name,
+                opts: ["no-new-privileges:true"],
+                profile: hostRunsAppArmor ? "docker-default" : "",
+            });
+        }
     });
 
     test("from inside a tenant the config cannot be written, deleted, renamed over, replaced or chmod-ed", async () => {
@@ -200,14 +270,14 @@ describe("the declared fleet on a real engine", () => {
         await expectOthersUntouched();
     });
 
-    test("a tenant spawning processes without bound hits its own limit and is restarted; the others stay healthy", async () => {
+    test("a tenant spawning processes without bound is stopped by the kernel's pids controller at its slice's limit and restarted; the others stay healthy", async () => {
         await eventually(
             "the forking tenant was restarted",
             180_000,
             async () => (await inspect("e2e-forky")).RestartCount >= 1,
         );
-        // The tenant's own account of its end: a fork the kernel refused (EAGAIN, from its
-        // RLIMIT_NPROC), before it held as many processes as its file allows.
+        // The tenant's own account of its end: a fork the kernel refused (EAGAIN) before it held
+        // as many processes as its file allows.
         const logs = String(await docker.getContainer("zc-e2e-forky").logs({ stdout: true, stderr: true }));
         const refusals = logs
             .split("\n")
@@ -218,7 +288,16 @@ describe("the declared fleet on a real engine", () => {
         expect(refusals.length).toBeGreaterThanOrEqual(1);
         for (const { fields } of refusals) {
             expect(fields.error).toMatch(/^\[Errno 11\] /);
-            expect(fields.children).toBeLessThan(forkyPids);
+            expect(fields.children).toBeLessThan(pidsLimits["e2e-forky"]);
+        }
+        // The kernel's pids controller refused the forks, at the slice's limit: it counts the
+        // container's root init too, so it trips before the uid's RLIMIT_NPROC of the same number.
+        expect(await pidsControllerRefusedFork("e2e-forky")).toBe(true);
+        for (const name of normal) {
+            expect({ name, refused: await pidsControllerRefusedFork(name) }).toEqual({
+                name,
+                refused: false,
+            });
         }
         await expectOthersUntouched();
         for (const name of normal) {
@@ -254,6 +333,8 @@ describe("the declared fleet on a real engine", () => {
         );
         expect(changed).toEqual(["e2e-b/gateway", "local/configs/writer"]);
         expect((await loadedConfig("e2e-b")).agents.defaults.model).toBe("claude-opus-4");
+        // The new container is in the same slice, under the same limit.
+        expect(await sliceLimitOf("e2e-b")).toEqual({ name: "e2e-b", pidsMax: "256", inSlice: true });
         for (const name of normal.filter((n) => n !== "e2e-b")) {
             const info = await inspect(name);
             expect(`${info.Id} ${info.State.StartedAt}`).toBe(before.get(name));

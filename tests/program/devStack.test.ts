@@ -108,15 +108,27 @@ describe("dev stack", () => {
             expect(c.inputs.capabilities.drops).toEqual(["ALL"]);
         }
         const gw = run.one(CONTAINER, "shop-a/gateway").inputs;
-        expect(gw.capabilities.adds.sort()).toEqual(["CHOWN", "DAC_READ_SEARCH", "KILL", "SETGID", "SETUID"]);
+        // A local engine is not known to run AppArmor or keep the tenants' slices (Pulumi.dev.yaml).
+        expect(gw.securityOpts).toEqual(["no-new-privileges:true"]);
+        expect(gw.cgroupParent).toBeUndefined();
+        expect(gw.capabilities.adds.sort()).toEqual([
+            "CHOWN",
+            "DAC_READ_SEARCH",
+            "KILL",
+            "SETGID",
+            "SETPCAP",
+            "SETUID",
+        ]);
         expect(gw.readOnly).toBe(true);
     });
 
-    test("the main process drops to the tenant's own uid through gosu and the upstream entrypoint", () => {
+    test("the main process drops to the tenant's own uid, with no capability left, through setpriv and the upstream entrypoint", () => {
         const gw = run.one(CONTAINER, "shop-a/gateway").inputs;
         const [shell, flag, script, , uid] = gw.entrypoints;
         expect([shell, flag, script]).toEqual(["/bin/sh", "-c", gatewayEntrypointScript()]);
-        expect(script).toMatch(/exec gosu "\$uid:\$uid" env HOME=\/data docker-entrypoint\.sh "\$@"/);
+        expect(script).toMatch(
+            /^exec setpriv --reuid="\$uid" --regid="\$uid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs docker-entrypoint\.sh "\$@"$/m,
+        );
         expect(Number(uid)).toBeGreaterThanOrEqual(10_000_000);
         const other = run.one(CONTAINER, "shop-b/gateway").inputs.entrypoints[4];
         expect(other).not.toBe(uid);

@@ -1,3 +1,4 @@
+import { decodeConfigureFiles } from "../support/configureFiles";
 import { prodStack } from "../support/prodStack";
 import { DeclaredResource, runProgram } from "../support/runProgram";
 import { fleet } from "../support/tenantFiles";
@@ -99,6 +100,20 @@ describe("prod stack on Hetzner", () => {
         expect(run.one("docker:index/container:Container", "shop-a/gateway").provider).toMatch(
             /pulumi:providers:docker::fsn1-a\/docker::/,
         );
+    });
+
+    test("each tenant runs in its own slice, whose process limit the configure step writes, under AppArmor", () => {
+        const configure = run.one("command:remote:Command", "fsn1-a/configure");
+        const files = decodeConfigureFiles(configure.inputs.stdin as string);
+        for (const [tenant, slice] of [
+            ["shop-a", "zcfleet-shop_a.slice"],
+            ["shop-b", "zcfleet-shop_b.slice"],
+        ]) {
+            const gateway = run.one("docker:index/container:Container", `${tenant}/gateway`).inputs;
+            expect(gateway.cgroupParent).toBe(slice);
+            expect(gateway.securityOpts).toEqual(["no-new-privileges:true", "apparmor=docker-default"]);
+            expect(files[`/etc/systemd/system/${slice}`]).toMatch(/^\[Slice\]\nTasksMax=256$/m);
+        }
     });
 
     test("outputs give the host IP and the commands to reach it", () => {

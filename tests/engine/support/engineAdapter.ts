@@ -499,6 +499,8 @@ export class EngineAdapter {
                 : undefined,
             HostConfig: {
                 Init: i.init,
+                // cgroup_parent is HostConfig.CgroupParent (resource_docker_container_funcs.go).
+                CgroupParent: i.cgroupParent,
                 Mounts: ((i.mounts ?? []) as Mount[]).map((m) => ({
                     Type: m.type as "bind" | "volume" | "tmpfs",
                     Source: m.source ?? "",

@@ -63,6 +63,8 @@ export const containerRules: Readonly<Record<string, FieldRule>> = {
     stopTimeout: { update: "replace", computed: true },
     stopSignal: { update: "replace", computed: true },
     init: { update: "state", computed: true },
+    // ForceNew; set on create only and never read back (resourceDockerContainerCreate).
+    cgroupParent: { update: "replace" },
 };
 
 /** docker_volume: internal/provider/resource_docker_volume.go (every argument is ForceNew). */

@@ -66,7 +66,7 @@ describe("guardrails, on hand-built inputs", () => {
         const preamble = [
             "/bin/sh",
             "-c",
-            'set -eu\nexec gosu "$uid:$uid" env HOME=/data docker-entrypoint.sh "$@"',
+            'set -eu\nexec setpriv --reuid="$uid" --regid="$uid" --clear-groups docker-entrypoint.sh "$@"',
             "zeptoclaw-fleet",
             "20000001",
         ];

@@ -38,6 +38,7 @@ describe("parseBackupRecord", () => {
                 network: "zc-tenants",
                 volume: "shop-a-data",
                 names: tenantNames("shop-a", "/srv/zc"),
+                runtime: { appArmor: false },
             },
             "0".repeat(64),
         );
