@@ -66,6 +66,14 @@ export function requireStack(value: string | undefined, root: string, usage: str
 }
 
 /**
+ * What went wrong, without the error's name: also for errors from another realm (Node's own,
+ * seen from a test's sandbox), which are not `instanceof Error` there.
+ */
+export function errorMessage(err: unknown): string {
+    return typeof err === "object" && err !== null && "message" in err ? String(err.message) : String(err);
+}
+
+/**
  * Runs `command` and turns what it throws into `name: message` on the context's stderr and an
  * exit status: a CommandError's own, 1 for anything else (a bug shows its message, not a stack).
  */
@@ -78,7 +86,7 @@ export async function runCommand(
     try {
         return await command(argv, context);
     } catch (err) {
-        context.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+        context.stderr.write(`${name}: ${errorMessage(err)}\n`);
         return err instanceof CommandError ? err.exitStatus : exitFailure;
     }
 }
