@@ -30,7 +30,7 @@ import {
     runMain,
 } from "../lib/cli/command";
 import { dockerEnvironment } from "../lib/cli/dockerEnvironment";
-import { readStackOutputs } from "../lib/cli/readStackOutputs";
+import { stackConnection } from "../lib/cli/stackConnection";
 import { labelKeys } from "../lib/docker/labels";
 import { tenantNames } from "../lib/docker/tenantNames";
 import { describeProblem } from "../lib/errors";
@@ -41,7 +41,7 @@ import {
     parseBackupRecord,
 } from "../lib/status/backupRecord";
 import { TenantContainer, parseContainerInspect } from "../lib/status/containerInspect";
-import { DockerConnection, dockerConnection } from "../lib/status/dockerConnection";
+import { DockerConnection } from "../lib/status/dockerConnection";
 import { parseDockerStats } from "../lib/status/dockerStats";
 import {
     DeclaredTenant,
@@ -269,16 +269,11 @@ export async function statusCommand(argv: string[], context: CommandContext): Pr
     const root = projectRoot(context.cwd);
     const stack = requireStack(option, root, usage);
     const declared = declaredTenants(stack, root);
-    const read = readStackOutputs(stack, root);
-    if (!read.ok) {
-        fail(read.message);
-    }
-    const outputs = read.outputs;
-    const plan = dockerConnection(stack, outputs);
+    const plan = stackConnection(stack, root);
     if (!plan.ok) {
         fail(plan.message);
     }
-    return status(stack, plan.connection, outputs.hostName, declared, context);
+    return status(stack, plan.connection, plan.outputs.hostName, declared, context);
 }
 
 if (require.main === module) {
