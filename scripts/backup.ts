@@ -11,11 +11,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readStackOutputs } from "../lib/cli/readStackOutputs";
-import { projectDir } from "../lib/config/loadFleetConfig";
+import { CommandContext, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
+import { stackConnection } from "../lib/cli/stackConnection";
 import { backupPaths } from "../lib/host/backup";
-import { dockerConnection, pinnedSshOptions } from "../lib/status/dockerConnection";
-import { stacksFromFileNames, unknownStackMessage } from "../lib/tenants/selectTenants";
+import { pinnedSshOptions } from "../lib/status/dockerConnection";
 import { tenantNamePattern } from "../lib/tenants/tenantSchema";
 
 const verbs = ["backup", "restore", "snapshots"] as const;
@@ -25,12 +24,7 @@ const usage = `usage: npm run backup -- -s <stack> [tenant...]
        npm run restore -- -s <stack> <tenant> [snapshot-id]
        npm run snapshots -- -s <stack> <tenant>`;
 
-function fail(message: string): never {
-    process.stderr.write(`${message}\n`);
-    process.exit(2);
-}
-
-function parseArgs(argv: string[]): { verb: Verb; stack: string; rest: string[] } {
+function parseArgs(argv: string[], root: string): { verb: Verb; stack: string; rest: string[] } {
     const [verb, ...args] = argv;
     if (!verbs.includes(verb as Verb)) {
         fail(usage);
@@ -44,13 +38,7 @@ function parseArgs(argv: string[]): { verb: Verb; stack: string; rest: string[] 
             rest.push(args[i]);
         }
     }
-    const known = stacksFromFileNames(fs.readdirSync(projectDir));
-    if (stack === undefined) {
-        fail(`name the stack with -s <stack> (known stacks: ${known.join(", ")})\n${usage}`);
-    }
-    if (!known.includes(stack)) {
-        fail(unknownStackMessage(stack, known));
-    }
+    stack = requireStack(stack, root, usage);
     // The arguments reach a remote shell: only names and ids of a known shape get there.
     for (const tenant of verb === "restore" ? rest.slice(0, 1) : rest) {
         if (!tenantNamePattern.test(tenant)) {
@@ -69,13 +57,14 @@ function parseArgs(argv: string[]): { verb: Verb; stack: string; rest: string[] 
     return { verb: verb as Verb, stack, rest };
 }
 
-function main(): void {
-    const { verb, stack, rest } = parseArgs(process.argv.slice(2));
-    const outputs = readStackOutputs(stack, projectDir);
-    if (!outputs.ok) {
-        fail(outputs.message);
-    }
-    const plan = dockerConnection(stack, outputs.outputs);
+/**
+ * `npm run backup|restore|snapshots`, callable in-process: the host tool's exit status. The verb
+ * is the first argument (package.json passes it).
+ */
+export function backupCommand(argv: string[], context: CommandContext): Promise<number> {
+    const root = projectRoot(context.cwd);
+    const { verb, stack, rest } = parseArgs(argv, root);
+    const plan = stackConnection(stack, root);
     if (!plan.ok) {
         fail(plan.message);
     }
@@ -106,10 +95,12 @@ function main(): void {
         if (result.error !== undefined) {
             fail(`could not run ssh: ${result.error.message}`);
         }
-        process.exitCode = result.status ?? 1;
+        return Promise.resolve(result.status ?? 1);
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
-main();
+if (require.main === module) {
+    runMain("backup", backupCommand);
+}

@@ -14,27 +14,19 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import { Readable, Writable } from "node:stream";
+import {
+    CommandContext,
+    exitFailure,
+    exitUsage,
+    fail,
+    knownStacks,
+    projectRoot,
+    runMain,
+} from "../lib/cli/command";
 import { stackEngine } from "../lib/cli/stackEngine";
 import { LogsRequest, dockerLogsArgs, parseLogsRequest } from "../lib/logs/logsRequest";
 import { readableLogLine } from "../lib/logs/readableLogLine";
 import { printable } from "../lib/status/statusTable";
-import { stacksFromFileNames } from "../lib/tenants/selectTenants";
-
-const root = process.cwd();
-
-/** A refusal or failure for the operator: its message, and the exit status it ends with. */
-class LogsError extends Error {
-    constructor(
-        message: string,
-        readonly exitStatus: number,
-    ) {
-        super(message);
-    }
-}
-
-function fail(message: string, exitStatus: number): never {
-    throw new LogsError(message, exitStatus);
-}
 
 /** Each line of `from` to `to`, readable unless the operator asked for JSON. */
 function relay(from: Readable, to: Writable, json: boolean): Promise<void> {
@@ -43,7 +35,7 @@ function relay(from: Readable, to: Writable, json: boolean): Promise<void> {
     return new Promise((resolve) => lines.on("close", resolve));
 }
 
-async function logs(request: LogsRequest, env: NodeJS.ProcessEnv): Promise<number> {
+async function logs(request: LogsRequest, env: NodeJS.ProcessEnv, context: CommandContext): Promise<number> {
     // Docker's own errors and the container's stderr share the CLI's stderr: ask first whether
     // the container is there, so that "not found" is ours to say.
     const found = spawnSync(
@@ -55,13 +47,16 @@ async function logs(request: LogsRequest, env: NodeJS.ProcessEnv): Promise<numbe
         },
     );
     if (found.error !== undefined) {
-        fail("the docker CLI is not installed or not on PATH (https://docs.docker.com/engine/install/)", 1);
+        fail(
+            "the docker CLI is not installed or not on PATH (https://docs.docker.com/engine/install/)",
+            exitFailure,
+        );
     }
     if (found.status !== 0) {
         const reason = printable(found.stderr.trim().split("\n").pop() ?? "").replace(/^Error: /, "");
         fail(
             `no container ${request.container} on the engine of stack "${request.stack}" (${env.DOCKER_HOST}): ${reason}; npm run status -- -s ${request.stack} lists its tenants`,
-            1,
+            exitFailure,
         );
     }
     const child = spawn("docker", dockerLogsArgs(request), { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -69,33 +64,31 @@ async function logs(request: LogsRequest, env: NodeJS.ProcessEnv): Promise<numbe
     process.on("SIGINT", () => undefined);
     const [code] = await Promise.all([
         new Promise<number>((resolve) => child.on("close", (status) => resolve(status ?? 0))),
-        relay(child.stdout, process.stdout, request.json),
-        relay(child.stderr, process.stderr, request.json),
+        relay(child.stdout, context.stdout, request.json),
+        relay(child.stderr, context.stderr, request.json),
     ]);
     return code;
 }
 
-async function main(): Promise<void> {
-    if (!fs.existsSync(path.join(root, "Pulumi.yaml"))) {
-        fail("run this from the zeptoclaw-fleet project folder (where Pulumi.yaml is)", 2);
-    }
-    const parsed = parseLogsRequest(process.argv.slice(2), stacksFromFileNames(fs.readdirSync(root)));
+/** `npm run logs`, callable in-process: 0 when the log was read, else docker's exit status. */
+export async function logsCommand(argv: string[], context: CommandContext): Promise<number> {
+    const root = projectRoot(context.cwd);
+    const parsed = parseLogsRequest(argv, knownStacks(root));
     if (!parsed.ok) {
-        fail(parsed.message, 2);
+        fail(parsed.message, exitUsage);
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-logs-"));
     try {
         const engine = stackEngine(parsed.request.stack, root, dir);
         if (!engine.ok) {
-            fail(engine.message, 1);
+            fail(engine.message, exitFailure);
         }
-        process.exitCode = await logs(parsed.request, engine.env);
+        return await logs(parsed.request, engine.env, context);
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
-main().catch((err: unknown) => {
-    process.stderr.write(`logs: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = err instanceof LogsError ? err.exitStatus : 1;
-});
+if (require.main === module) {
+    runMain("logs", logsCommand);
+}

@@ -19,8 +19,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import {
+    CommandContext,
+    CommandError,
+    errorMessage,
+    exitUsage,
+    fail,
+    projectRoot,
+    requireStack,
+    runMain,
+} from "../lib/cli/command";
 import { dockerEnvironment } from "../lib/cli/dockerEnvironment";
-import { readStackOutputs } from "../lib/cli/readStackOutputs";
+import { stackConnection } from "../lib/cli/stackConnection";
 import { labelKeys } from "../lib/docker/labels";
 import { tenantNames } from "../lib/docker/tenantNames";
 import { describeProblem } from "../lib/errors";
@@ -31,7 +41,7 @@ import {
     parseBackupRecord,
 } from "../lib/status/backupRecord";
 import { TenantContainer, parseContainerInspect } from "../lib/status/containerInspect";
-import { DockerConnection, dockerConnection } from "../lib/status/dockerConnection";
+import { DockerConnection } from "../lib/status/dockerConnection";
 import { parseDockerStats } from "../lib/status/dockerStats";
 import {
     DeclaredTenant,
@@ -44,45 +54,22 @@ import { formatStatusTable, formatSummary, printable } from "../lib/status/statu
 import { firstFileOfTar } from "../lib/status/tarFile";
 import { parseVolumeSizes } from "../lib/status/volumeSizes";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
-import { selectTenants, stacksFromFileNames, unknownStackMessage } from "../lib/tenants/selectTenants";
-
-class UsageError extends Error {}
+import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
 
 const usage = "usage: npm run status -- -s <stack>";
 const exitNeedsAttention = 3;
-const root = process.cwd();
 
-function fail(message: string): never {
-    throw new UsageError(message);
-}
-
-function warn(message: string): void {
-    process.stderr.write(`status: warning: ${message}\n`);
-}
-
-/** The stack named with -s, checked against the Pulumi.<stack>.yaml files. */
-function requireStack(argv: string[]): string {
-    let stack: string | undefined;
+/** The stack named with -s. */
+function stackOption(argv: string[]): string | undefined {
     try {
-        stack = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" } } }).values.stack;
+        return parseArgs({ args: argv, options: { stack: { type: "string", short: "s" } } }).values.stack;
     } catch (err) {
-        fail(`${err instanceof Error ? err.message : String(err)}\n${usage}`);
+        fail(`${errorMessage(err)}\n${usage}`);
     }
-    if (!fs.existsSync(path.join(root, "Pulumi.yaml"))) {
-        fail("run this from the zeptoclaw-fleet project folder (where Pulumi.yaml is)");
-    }
-    const known = stacksFromFileNames(fs.readdirSync(root));
-    if (stack === undefined || stack === "") {
-        fail(`name the stack with -s <stack> (known stacks: ${known.join(", ")})\n${usage}`);
-    }
-    if (!known.includes(stack)) {
-        fail(unknownStackMessage(stack, known));
-    }
-    return stack;
 }
 
 /** The tenants the stack declares in tenants/, with their container and volume names. */
-function declaredTenants(stack: string): DeclaredTenant[] {
+function declaredTenants(stack: string, root: string): DeclaredTenant[] {
     const dir = path.join(root, "tenants");
     if (!fs.existsSync(dir)) {
         fail("there is no tenants/ folder here; run this from the zeptoclaw-fleet project folder");
@@ -137,8 +124,9 @@ function run(
         child.on("error", (err: NodeJS.ErrnoException) =>
             reject(
                 err.code === "ENOENT"
-                    ? new UsageError(
+                    ? new CommandError(
                           `the docker CLI is not installed or not on PATH (https://docs.docker.com/engine/install/)`,
+                          exitUsage,
                       )
                     : err,
             ),
@@ -205,7 +193,9 @@ async function status(
     connection: DockerConnection,
     hostName: string | undefined,
     declared: DeclaredTenant[],
-) {
+    context: CommandContext,
+): Promise<number> {
+    const warn = (message: string) => context.stderr.write(`status: warning: ${message}\n`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-status-"));
     try {
         const prepared = dockerEnvironment(connection, dir);
@@ -266,31 +256,26 @@ async function status(
         });
         const summary = summarize(rows);
         const lines = [...formatStatusTable(rows, new Date()), formatSummary(summary)];
-        process.stdout.write(`${lines.join("\n")}\n`);
-        if (!allDeclaredHealthy(summary)) {
-            process.exitCode = exitNeedsAttention;
-        }
+        context.stdout.write(`${lines.join("\n")}\n`);
+        return allDeclaredHealthy(summary) ? 0 : exitNeedsAttention;
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
-async function main(): Promise<void> {
-    const stack = requireStack(process.argv.slice(2));
-    const declared = declaredTenants(stack);
-    const read = readStackOutputs(stack, root);
-    if (!read.ok) {
-        fail(read.message);
-    }
-    const outputs = read.outputs;
-    const plan = dockerConnection(stack, outputs);
+/** `npm run status`, callable in-process: its exit status, 3 when some tenant needs attention. */
+export async function statusCommand(argv: string[], context: CommandContext): Promise<number> {
+    const option = stackOption(argv);
+    const root = projectRoot(context.cwd);
+    const stack = requireStack(option, root, usage);
+    const declared = declaredTenants(stack, root);
+    const plan = stackConnection(stack, root);
     if (!plan.ok) {
         fail(plan.message);
     }
-    await status(stack, plan.connection, outputs.hostName, declared);
+    return status(stack, plan.connection, plan.outputs.hostName, declared, context);
 }
 
-main().catch((err: unknown) => {
-    process.stderr.write(`status: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(err instanceof UsageError ? 2 : 1);
-});
+if (require.main === module) {
+    runMain("status", statusCommand);
+}

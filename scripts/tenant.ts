@@ -17,8 +17,17 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { parseDocument, stringify } from "yaml";
+import {
+    CommandContext,
+    fail,
+    knownStacks,
+    projectRoot,
+    requireKnownStack,
+    runMain,
+} from "../lib/cli/command";
 import { SecretReader } from "../lib/cli/readSecret";
 import { stackEngine } from "../lib/cli/stackEngine";
 import { tenantSecretsKey } from "../lib/config/tenantSecrets";
@@ -28,46 +37,39 @@ import { SeedTenantImport, importSeedTenant } from "../lib/migration/seedTenantI
 import { newTenantSecrets, renderNewTenantFile } from "../lib/tenants/newTenantFile";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
-import { selectTenants, stacksFromFileNames, unknownStackMessage } from "../lib/tenants/selectTenants";
+import { selectTenants } from "../lib/tenants/selectTenants";
 import { tenantNamePattern } from "../lib/tenants/tenantSchema";
 import { upstreamDefaultModel } from "../lib/zeptoclaw/contract/agentsSchema";
 import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
 
-class UsageError extends Error {}
-
-const root = process.cwd();
-const tenantsDir = path.join(root, "tenants");
-
-function fail(message: string): never {
-    throw new UsageError(message);
+/** The project the command works on, and where it reports. */
+interface Project {
+    root: string;
+    tenantsDir: string;
+    out: Writable;
 }
 
-function knownStacks(): string[] {
-    return stacksFromFileNames(fs.readdirSync(root));
-}
+/** The secret reader, opened on standard input only when a secret is asked for. */
+type Secrets = () => SecretReader;
 
-function requireStacks(stacks: string[] | undefined): string[] {
+function requireStacks(stacks: string[] | undefined, root: string): string[] {
     if (stacks === undefined || stacks.length === 0) {
         fail("name the stack with --stack <stack>");
     }
-    const known = knownStacks();
-    for (const s of stacks) {
-        if (!known.includes(s)) {
-            fail(unknownStackMessage(s, known));
-        }
-    }
-    return stacks;
+    const known = knownStacks(root);
+    return stacks.map((s) => requireKnownStack(s, known));
 }
 
 /** The tenant's file, or undefined. */
-function tenantFile(name: string): string | undefined {
+function tenantFile({ tenantsDir }: Project, name: string): string | undefined {
     return [".yaml", ".yml", ".json"]
         .map((ext) => path.join(tenantsDir, `${name}${ext}`))
         .find((f) => fs.existsSync(f));
 }
 
-function pulumi(args: string[], input?: string): void {
+function pulumi(root: string, args: string[], input?: string): void {
     const result = spawnSync("pulumi", args, {
+        cwd: root,
         input,
         stdio: [input === undefined ? "inherit" : "pipe", "inherit", "inherit"],
     });
@@ -81,18 +83,20 @@ function pulumi(args: string[], input?: string): void {
     }
 }
 
-function setSecret(stack: string, tenant: string, secret: string, value: string): void {
+function setSecret(root: string, stack: string, tenant: string, secret: string, value: string): void {
     if (value === "") {
         fail(`the value for ${secret} is empty`);
     }
     // The value goes on standard input: a command line is visible to every process on the machine.
     pulumi(
+        root,
         ["config", "set", "--secret", "--path", `${tenantSecretsKey}.${tenant}.${secret}`, "-s", stack],
         value,
     );
 }
 
-async function add(name: string, stacks: string[], reader: SecretReader): Promise<void> {
+async function add(project: Project, name: string, stacks: string[], secrets: Secrets): Promise<void> {
+    const { root, tenantsDir } = project;
     if (!tenantNamePattern.test(name)) {
         fail(
             `"${name}" is not a tenant name: 1 to 40 lowercase letters, digits and '-', not starting or ending with '-'`,
@@ -102,14 +106,14 @@ async function add(name: string, stacks: string[], reader: SecretReader): Promis
         const parsed = parseTenantFile(s.file, s.text);
         return parsed.ok ? parsed.tenant.name === name : path.basename(s.file, path.extname(s.file)) === name;
     });
-    if (tenantFile(name) !== undefined || existing.length > 0) {
+    if (tenantFile(project, name) !== undefined || existing.length > 0) {
         fail(
             `tenant "${name}" already exists (${existing.map((s) => s.file).join(", ") || `tenants/${name}`})`,
         );
     }
     const values: Record<string, string> = {};
     for (const secret of newTenantSecrets) {
-        values[secret.name] = await reader.read(`${secret.prompt} for ${name}`);
+        values[secret.name] = await secrets().read(`${secret.prompt} for ${name}`);
         if (values[secret.name] === "") {
             fail(`the ${secret.prompt} is empty`);
         }
@@ -123,16 +127,23 @@ async function add(name: string, stacks: string[], reader: SecretReader): Promis
     fs.writeFileSync(file, text);
     for (const stack of stacks) {
         for (const secret of newTenantSecrets) {
-            setSecret(stack, name, secret.name, values[secret.name]);
+            setSecret(root, stack, name, secret.name, values[secret.name]);
         }
     }
-    process.stdout.write(
+    project.out.write(
         `added ${path.relative(root, file)}; next: pulumi preview -s ${stacks[0]}, then pulumi up -s ${stacks[0]}\n`,
     );
 }
 
-async function rotate(name: string, secret: string, stack: string, reader: SecretReader): Promise<void> {
-    const file = tenantFile(name) ?? fail(`no tenant "${name}" in tenants/`);
+async function rotate(
+    project: Project,
+    name: string,
+    secret: string,
+    stack: string,
+    secrets: Secrets,
+): Promise<void> {
+    const { root } = project;
+    const file = tenantFile(project, name) ?? fail(`no tenant "${name}" in tenants/`);
     const parsed = parseTenantFile(path.relative(root, file), fs.readFileSync(file, "utf8"));
     if (!parsed.ok) {
         fail(parsed.problems.map(describeProblem).join("\n"));
@@ -141,8 +152,8 @@ async function rotate(name: string, secret: string, stack: string, reader: Secre
     if (!names.includes(secret)) {
         fail(`tenant "${name}" has no secret "${secret}"; its secrets: ${names.join(", ")}`);
     }
-    setSecret(stack, name, secret, await reader.read(`New ${secret} for ${name}`));
-    process.stdout.write(
+    setSecret(root, stack, name, secret, await secrets().read(`New ${secret} for ${name}`));
+    project.out.write(
         `rotated ${secret} of ${name} in ${stack}; pulumi up -s ${stack} restarts that tenant with it\n`,
     );
 }
@@ -158,7 +169,7 @@ interface Engine {
  * the confirmation: pulumi may prompt for a passphrase on the same standard input): from the
  * stack's outputs, over SSH with its pinned host key only, as npm run status does.
  */
-function engineOf(stack: string, dir: string): Engine {
+function engineOf(root: string, stack: string, dir: string): Engine {
     const engine = stackEngine(stack, root, dir);
     if (!engine.ok) {
         fail(`${engine.message}; nothing was changed`);
@@ -166,8 +177,15 @@ function engineOf(stack: string, dir: string): Engine {
     return engine;
 }
 
-async function remove(name: string, stack: string, purge: boolean, reader: SecretReader): Promise<void> {
-    const file = tenantFile(name) ?? fail(`no tenant "${name}" in tenants/`);
+async function remove(
+    project: Project,
+    name: string,
+    stack: string,
+    purge: boolean,
+    secrets: Secrets,
+): Promise<void> {
+    const { root } = project;
+    const file = tenantFile(project, name) ?? fail(`no tenant "${name}" in tenants/`);
     const text = fs.readFileSync(file, "utf8");
     const document = parseDocument(text);
     const stacks = (document.toJS() as { stacks?: string[] }).stacks ?? [];
@@ -182,7 +200,7 @@ async function remove(name: string, stack: string, purge: boolean, reader: Secre
             fail(`${parsed.problems.map(describeProblem).join("\n")}\nnothing was changed`);
         }
         volume = tenantNames(name, "", parsed.tenant.volume).volume;
-        const typed = await reader.read(
+        const typed = await secrets().read(
             `This deletes all data of ${name} in ${stack} (its volume ${volume}). Type the tenant's name to confirm`,
         );
         if (typed !== name) {
@@ -191,7 +209,7 @@ async function remove(name: string, stack: string, purge: boolean, reader: Secre
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-tenant-"));
     try {
-        const purged = volume === undefined ? undefined : { volume, engine: engineOf(stack, dir) };
+        const purged = volume === undefined ? undefined : { volume, engine: engineOf(root, stack, dir) };
         const rest = stacks.filter((s) => s !== stack);
         if (rest.length === 0) {
             fs.rmSync(file);
@@ -199,15 +217,15 @@ async function remove(name: string, stack: string, purge: boolean, reader: Secre
             document.set("stacks", rest);
             fs.writeFileSync(file, document.toString());
         }
-        pulumi(["config", "rm", "--path", `${tenantSecretsKey}.${name}`, "-s", stack]);
+        pulumi(root, ["config", "rm", "--path", `${tenantSecretsKey}.${name}`, "-s", stack]);
         if (purged === undefined) {
-            process.stdout.write(
+            project.out.write(
                 `removed ${name} from ${stack}; its data volume stays. Apply with: pulumi up -s ${stack}\n`,
             );
             return;
         }
         // The container must be gone before its volume can be deleted.
-        pulumi(["up", "--yes", "-s", stack]);
+        pulumi(root, ["up", "--yes", "-s", stack]);
         const rm = spawnSync("docker", ["volume", "rm", purged.volume], {
             env: purged.engine.env,
             stdio: "inherit",
@@ -215,7 +233,7 @@ async function remove(name: string, stack: string, purge: boolean, reader: Secre
         if (rm.status !== 0) {
             fail(`docker volume rm ${purged.volume} failed on ${purged.engine.dockerHost}`);
         }
-        process.stdout.write(`removed ${name} from ${stack} and deleted its data volume ${purged.volume}\n`);
+        project.out.write(`removed ${name} from ${stack} and deleted its data volume ${purged.volume}\n`);
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -225,10 +243,13 @@ async function remove(name: string, stack: string, purge: boolean, reader: Secre
  * Imports every tenant of the seed's layout: all or nothing, so a refused tenant leaves no half
  * migration behind. Each tenant file is checked by the same validation as `pulumi preview`.
  */
-function importSeed(seedDir: string, stacks: string[], composeProject: string): void {
+function importSeed(project: Project, seedDir: string, stacks: string[], composeProject: string): void {
+    const { root, tenantsDir } = project;
+    // The seed folder as the operator named it (for messages), relative to the project folder.
+    const at = (p: string) => path.resolve(root, p);
     const dirs = fs
-        .readdirSync(seedDir, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && fs.existsSync(path.join(seedDir, d.name, "config.json")))
+        .readdirSync(at(seedDir), { withFileTypes: true })
+        .filter((d) => d.isDirectory() && fs.existsSync(at(path.join(seedDir, d.name, "config.json"))))
         .map((d) => d.name)
         .sort();
     if (dirs.length === 0) {
@@ -246,7 +267,7 @@ function importSeed(seedDir: string, stacks: string[], composeProject: string): 
             });
             continue;
         }
-        if (tenantFile(name) !== undefined) {
+        if (tenantFile(project, name) !== undefined) {
             problems.push({
                 where: seedFile,
                 path: "",
@@ -256,7 +277,7 @@ function importSeed(seedDir: string, stacks: string[], composeProject: string): 
         }
         let seedConfig: unknown;
         try {
-            seedConfig = JSON.parse(fs.readFileSync(seedFile, "utf8"));
+            seedConfig = JSON.parse(fs.readFileSync(at(seedFile), "utf8"));
         } catch (err) {
             problems.push({
                 where: seedFile,
@@ -292,28 +313,29 @@ function importSeed(seedDir: string, stacks: string[], composeProject: string): 
     for (const { imported } of plans) {
         for (const stack of stacks) {
             for (const secret of imported.secrets) {
-                setSecret(stack, imported.name, secret.name, secret.value);
+                setSecret(root, stack, imported.name, secret.name, secret.value);
             }
         }
     }
     for (const { file, imported } of plans) {
-        process.stdout.write(
+        project.out.write(
             `imported ${imported.name} -> ${path.relative(root, file)} (volume ${imported.volume}; ` +
                 `secrets: ${imported.secrets.map((s) => s.name).join(", ") || "none"})\n`,
         );
         for (const c of imported.changes) {
-            process.stdout.write(`  changed ${c.path}: ${c.was} -> ${c.now}: ${c.why}\n`);
+            project.out.write(`  changed ${c.path}: ${c.was} -> ${c.now}: ${c.why}\n`);
         }
     }
-    process.stdout.write(
+    project.out.write(
         `next: pulumi preview -s ${stacks[0]}; then stop the compose containers (never down -v) and pulumi up -s ${stacks[0]}\n`,
     );
 }
 
-function list(): void {
+function list(project: Project): void {
+    const { root, tenantsDir } = project;
     const sources = readTenantSources(tenantsDir, root);
     const rows = [["STACK", "TENANT", "MEMORY", "RESERVED", "CPUS", "CPU-WEIGHT", "PIDS", "DISK"]];
-    const stacks = knownStacks();
+    const stacks = knownStacks(root);
     for (const stack of stacks) {
         const { tenants, problems } = selectTenants(sources, stack, stacks);
         if (problems.length > 0) {
@@ -335,7 +357,7 @@ function list(): void {
     }
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
     for (const row of rows) {
-        process.stdout.write(
+        project.out.write(
             `${row
                 .map((cell, i) => cell.padEnd(widths[i]))
                 .join("  ")
@@ -344,8 +366,13 @@ function list(): void {
     }
 }
 
-async function main(): Promise<void> {
+/**
+ * `npm run tenant`, callable in-process. A malformed command line (node's parseArgs) ends with 1,
+ * a refused one with 2.
+ */
+export async function tenantCommand(argv: string[], context: CommandContext): Promise<number> {
     const { positionals, values } = parseArgs({
+        args: argv,
         allowPositionals: true,
         options: {
             stack: { type: "string", multiple: true },
@@ -353,50 +380,58 @@ async function main(): Promise<void> {
             "compose-project": { type: "string", default: "zeptoclaw" },
         },
     });
-    if (!fs.existsSync(path.join(root, "Pulumi.yaml"))) {
-        fail("run this from the zeptoclaw-fleet project folder (where Pulumi.yaml is)");
-    }
+    const root = projectRoot(context.cwd);
+    const project: Project = { root, tenantsDir: path.join(root, "tenants"), out: context.stdout };
     const [command, name, secret] = positionals;
-    const reader = new SecretReader();
+    let reader: SecretReader | undefined;
+    const secrets = () => (reader ??= new SecretReader());
     try {
         switch (command) {
             case "add":
-                return await add(
+                await add(
+                    project,
                     name ?? fail("usage: tenant add <name> --stack <stack>"),
-                    requireStacks(values.stack),
-                    reader,
+                    requireStacks(values.stack, root),
+                    secrets,
                 );
+                return 0;
             case "rotate":
-                return await rotate(
+                await rotate(
+                    project,
                     name ?? fail("usage: tenant rotate <name> <secret> --stack <stack>"),
                     secret ?? fail("usage: tenant rotate <name> <secret> --stack <stack>"),
-                    requireStacks(values.stack)[0],
-                    reader,
+                    requireStacks(values.stack, root)[0],
+                    secrets,
                 );
+                return 0;
             case "remove":
-                return await remove(
+                await remove(
+                    project,
                     name ?? fail("usage: tenant remove <name> --stack <stack> [--purge]"),
-                    requireStacks(values.stack)[0],
+                    requireStacks(values.stack, root)[0],
                     values.purge,
-                    reader,
+                    secrets,
                 );
+                return 0;
             case "list":
-                return list();
+                list(project);
+                return 0;
             case "import":
-                return importSeed(
+                importSeed(
+                    project,
                     name ?? fail("usage: tenant import <seed tenants dir> --stack <stack>"),
-                    requireStacks(values.stack),
+                    requireStacks(values.stack, root),
                     values["compose-project"],
                 );
+                return 0;
             default:
-                fail("usage: tenant add|rotate|remove|list|import (see scripts/tenant.ts)");
+                return fail("usage: tenant add|rotate|remove|list|import (see scripts/tenant.ts)");
         }
     } finally {
-        reader.close();
+        reader?.close();
     }
 }
 
-main().catch((err: unknown) => {
-    process.stderr.write(`tenant: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(err instanceof UsageError ? 2 : 1);
-});
+if (require.main === module) {
+    runMain("tenant", tenantCommand);
+}

@@ -1,6 +1,5 @@
-import { dockerConnection } from "../status/dockerConnection";
 import { dockerEnvironment } from "./dockerEnvironment";
-import { readStackOutputs } from "./readStackOutputs";
+import { stackConnection } from "./stackConnection";
 
 export type StackEngine =
     { ok: true; dockerHost: string; env: NodeJS.ProcessEnv } | { ok: false; message: string };
@@ -11,11 +10,7 @@ export type StackEngine =
  * temporary folder for the known_hosts file and the ssh wrapper.
  */
 export function stackEngine(stack: string, projectRoot: string, dir: string): StackEngine {
-    const read = readStackOutputs(stack, projectRoot);
-    if (!read.ok) {
-        return read;
-    }
-    const plan = dockerConnection(stack, read.outputs);
+    const plan = stackConnection(stack, projectRoot);
     if (!plan.ok) {
         return plan;
     }

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { errorMessage } from "../cli/command";
 import { tenantNames } from "../docker/tenantNames";
 import { unknownStackMessage } from "../tenants/selectTenants";
 import { tenantNamePattern } from "../tenants/tenantSchema";
@@ -41,7 +42,7 @@ export function parseLogsRequest(argv: string[], knownStacks: ReadonlyArray<stri
             },
         });
     } catch (err) {
-        return { ok: false, message: `${err instanceof Error ? err.message : String(err)}\n${logsUsage}` };
+        return { ok: false, message: `${errorMessage(err)}\n${logsUsage}` };
     }
     const { values, positionals } = parsed;
     const { stack, since } = values;

@@ -2,6 +2,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { backupCommand } from "../../scripts/backup";
+import { runInProcess } from "../support/runInProcess";
 
 const repo = path.resolve(__dirname, "..", "..");
 const knownHostsLine = "198.51.100.7 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey";
@@ -42,6 +44,9 @@ function run(args: string[], outputs: Record<string, unknown>) {
     return { ...result, sshArgs: read(log)?.trimEnd().split("\n"), knownHosts: read(`${log}.known`) };
 }
 
+/** The command in this process: its refusals come before pulumi or ssh is run. */
+const runHere = (args: string[]) => runInProcess("backup", backupCommand, args, repo);
+
 const prodOutputs = { dockerHost: "ssh://root@198.51.100.7", knownHostsLine, hostName: "fsn1-a" };
 
 describe("npm run backup / restore / snapshots", () => {
@@ -79,14 +84,19 @@ describe("npm run backup / restore / snapshots", () => {
         ]);
     });
 
-    test("what reaches the remote shell is only a tenant name or a snapshot id", () => {
-        const badTenant = run(["restore", "-s", "prod", "shop-a;reboot"], prodOutputs);
+    test("what reaches the remote shell is only a tenant name or a snapshot id", async () => {
+        const badTenant = await runHere(["restore", "-s", "prod", "shop-a;reboot"]);
         expect(badTenant.status).toBe(2);
-        expect(badTenant.stderr).toMatch(/"shop-a;reboot" is not a tenant name/);
-        expect(badTenant.sshArgs).toBeUndefined();
-        const badId = run(["restore", "-s", "prod", "shop-a", "$(id)"], prodOutputs);
+        expect(badTenant.stderr).toMatch(/^backup: "shop-a;reboot" is not a tenant name/);
+        const badId = await runHere(["restore", "-s", "prod", "shop-a", "$(id)"]);
+        expect(badId.status).toBe(2);
         expect(badId.stderr).toMatch(/"\$\(id\)" is not a snapshot id/);
-        expect(badId.sshArgs).toBeUndefined();
+        expect((await runHere(["snapshots", "-s", "prod"])).stderr).toMatch(/snapshots takes one tenant/);
+        expect((await runHere(["restore", "-s", "prod", "a", "1a2b3c4d", "b"])).stderr).toMatch(
+            /restore takes one tenant and, optionally, one snapshot id/,
+        );
+        // Refused in the subprocess too: ssh is never started.
+        expect(run(["restore", "-s", "prod", "shop-a;reboot"], prodOutputs).sshArgs).toBeUndefined();
     });
 
     test("a local stack has no host backups; a stack without a pinned host key is refused", () => {
@@ -98,8 +108,20 @@ describe("npm run backup / restore / snapshots", () => {
         expect(unpinned.sshArgs).toBeUndefined();
     });
 
-    test("an unknown stack and a missing -s say what exists", () => {
-        expect(run(["restore", "-s", "staging", "shop-a"], prodOutputs).stderr).toMatch(/staging/);
-        expect(run(["restore", "shop-a"], prodOutputs).stderr).toMatch(/name the stack with -s <stack>/);
+    test("an unknown verb, an unknown stack and a missing -s say what exists", async () => {
+        expect(await runHere(["restore", "-s", "staging", "shop-a"])).toMatchObject({
+            status: 2,
+            stderr: 'backup: stack "staging" does not exist (no Pulumi.staging.yaml); known stacks: dev, prod\n',
+        });
+        expect(await runHere(["restore", "shop-a"])).toMatchObject({
+            status: 2,
+            stderr: expect.stringMatching(
+                /^backup: name the stack with -s <stack> \(known stacks: dev, prod\)\n/,
+            ),
+        });
+        expect(await runHere(["prune", "-s", "prod"])).toMatchObject({
+            status: 2,
+            stderr: expect.stringMatching(/^backup: usage: npm run backup -- -s <stack> \[tenant...\]\n/),
+        });
     });
 });

@@ -2,6 +2,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { statusCommand } from "../../scripts/status";
+import { runInProcess } from "../support/runInProcess";
 import { tenantYaml } from "../support/tenantFiles";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -68,27 +70,31 @@ function workspace(outputs: Record<string, unknown> | undefined) {
                 },
             },
         );
+    /** The command in this process (its refusals come before any tool is run). */
+    const runHere = (args: string[]) => runInProcess("status", statusCommand, args, dir);
     const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
-    return { run, calls };
+    return { run, runHere, calls };
 }
 
 jest.setTimeout(60_000);
 
 describe("npm run status", () => {
-    test("refuses a missing or unknown stack before asking pulumi anything", () => {
+    test("refuses a missing or unknown stack before asking pulumi anything", async () => {
         const w = workspace({ dockerHost: "unix:///var/run/docker.sock" });
-        const missing = w.run([]);
+        const missing = await w.runHere([]);
         expect(missing.status).toBe(2);
         expect(missing.stderr).toBe(
             "status: name the stack with -s <stack> (known stacks: dev, prod)\nusage: npm run status -- -s <stack>\n",
         );
-        const unknown = w.run(["-s", "staging"]);
+        const unknown = await w.runHere(["-s", "staging"]);
         expect(unknown.status).toBe(2);
         expect(unknown.stderr).toBe(
             'status: stack "staging" does not exist (no Pulumi.staging.yaml); known stacks: dev, prod\n',
         );
-        expect(w.run(["--stack"]).stderr).toMatch(/status: Option '-s, --stack <value>' argument missing/);
-        expect(w.run(["-s", "dev", "extra"]).stderr).toMatch(/Unexpected argument 'extra'/);
+        expect((await w.runHere(["--stack"])).stderr).toMatch(
+            /status: Option '-s, --stack <value>' argument missing/,
+        );
+        expect((await w.runHere(["-s", "dev", "extra"])).stderr).toMatch(/Unexpected argument 'extra'/);
         expect(w.calls()).toEqual([]);
     });
 

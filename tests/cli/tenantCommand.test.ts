@@ -3,6 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
+import { tenantCommand } from "../../scripts/tenant";
+import { runInProcess } from "../support/runInProcess";
 import { seedConfig, writeSeedTenants } from "../support/seedTenants";
 import { tenantYaml } from "../support/tenantFiles";
 
@@ -65,8 +67,10 @@ function workspace(outputs: Record<string, unknown> = sshHostOutputs) {
                 },
             },
         );
+    /** The command in this process, for what it does without reading secrets or running a tool. */
+    const runHere = (args: string[]) => runInProcess("tenant", tenantCommand, args, dir);
     const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
-    return { dir, run, calls };
+    return { dir, run, runHere, calls };
 }
 
 jest.setTimeout(60_000);
@@ -90,16 +94,45 @@ describe("npm run tenant", () => {
         expect(result.stdout).not.toMatch(/SECRET/);
     });
 
-    test("add refuses an invalid name, a duplicate, an unknown stack and a missing secret, writing nothing", () => {
+    test("usage: a missing command or stack is refused (2), a malformed option too (1)", async () => {
+        const w = workspace();
+        expect(await w.runHere([])).toEqual({
+            status: 2,
+            stdout: "",
+            stderr: "tenant: usage: tenant add|rotate|remove|list|import (see scripts/tenant.ts)\n",
+        });
+        expect(await w.runHere(["add", "shop-b"])).toMatchObject({
+            status: 2,
+            stderr: "tenant: name the stack with --stack <stack>\n",
+        });
+        expect(await w.runHere(["rotate", "shop-b", "--stack", "dev"])).toMatchObject({
+            status: 2,
+            stderr: "tenant: usage: tenant rotate <name> <secret> --stack <stack>\n",
+        });
+        expect(await w.runHere(["list", "--force"])).toMatchObject({
+            status: 1,
+            stderr: expect.stringMatching(/^tenant: Unknown option '--force'/),
+        });
+        const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "zc-cli-elsewhere-"));
+        expect(await runInProcess("tenant", tenantCommand, ["list"], elsewhere)).toMatchObject({
+            status: 2,
+            stderr: "tenant: run this from the zeptoclaw-fleet project folder (where Pulumi.yaml is)\n",
+        });
+        fs.rmSync(elsewhere, { recursive: true });
+        expect(w.calls()).toEqual([]);
+    });
+
+    test("add refuses an invalid name, a duplicate, an unknown stack and a missing secret, writing nothing", async () => {
         const w = workspace();
         fs.writeFileSync(path.join(w.dir, "tenants/shop-a.yaml"), tenantYaml("shop-a"));
-        expect(w.run(["add", "Shop_A", "--stack", "dev"], "a\nb\n").stderr).toMatch(
-            /"Shop_A" is not a tenant name/,
-        );
-        expect(w.run(["add", "shop-a", "--stack", "dev"], "a\nb\n").stderr).toMatch(
+        expect(await w.runHere(["add", "Shop_A", "--stack", "dev"])).toMatchObject({
+            status: 2,
+            stderr: expect.stringMatching(/^tenant: "Shop_A" is not a tenant name/),
+        });
+        expect((await w.runHere(["add", "shop-a", "--stack", "dev"])).stderr).toMatch(
             /tenant "shop-a" already exists/,
         );
-        expect(w.run(["add", "shop-b", "--stack", "staging"], "a\nb\n").stderr).toMatch(
+        expect((await w.runHere(["add", "shop-b", "--stack", "staging"])).stderr).toMatch(
             /stack "staging" does not exist/,
         );
         expect(w.run(["add", "shop-b", "--stack", "dev"], "only-one\n").stderr).toMatch(
@@ -109,10 +142,10 @@ describe("npm run tenant", () => {
         expect(w.calls()).toEqual([]);
     });
 
-    test("rotate replaces one secret the tenant references", () => {
+    test("rotate replaces one secret the tenant references", async () => {
         const w = workspace();
         fs.writeFileSync(path.join(w.dir, "tenants/shop-a.yaml"), tenantYaml("shop-a"));
-        expect(w.run(["rotate", "shop-a", "braveApiKey", "--stack", "dev"], "x\n").stderr).toMatch(
+        expect((await w.runHere(["rotate", "shop-a", "braveApiKey", "--stack", "dev"])).stderr).toMatch(
             /has no secret "braveApiKey"; its secrets: anthropicApiKey, telegramBotToken/,
         );
         const ok = w.run(["rotate", "shop-a", "telegramBotToken", "--stack", "dev"], "999:NEW-TOKEN\n");
@@ -194,13 +227,13 @@ describe("npm run tenant", () => {
         expect(w.calls()).toEqual(["pulumi ARGS stack output --json -s prod"]);
     });
 
-    test("list prints the tenants of each stack with their limits", () => {
+    test("list prints the tenants of each stack with their limits", async () => {
         const w = workspace();
         fs.writeFileSync(
             path.join(w.dir, "tenants/shop-a.yaml"),
             tenantYaml("shop-a", { stacks: ["prod"], resources: { memoryMb: 256 } }),
         );
-        const out = w.run(["list"]).stdout.trim().split("\n");
+        const out = (await w.runHere(["list"])).stdout.trim().split("\n");
         expect(out[0].split(/\s+/)).toEqual([
             "STACK",
             "TENANT",
@@ -285,10 +318,10 @@ describe("npm run tenant", () => {
             );
         });
 
-        test("refuses the whole import when one tenant cannot be imported, writing and setting nothing", () => {
+        test("refuses the whole import when one tenant cannot be imported, writing and setting nothing", async () => {
             const w = workspace();
             const bad = seedConfig("ENC[v1:abc]", "1:t");
-            const result = w.run(["import", seed(w.dir, { "shop-enc": bad }), "--stack", "prod"]);
+            const result = await w.runHere(["import", seed(w.dir, { "shop-enc": bad }), "--stack", "prod"]);
             expect(result.status).toBe(2);
             expect(result.stderr).toMatch(/nothing was imported/);
             expect(result.stderr).toMatch(
