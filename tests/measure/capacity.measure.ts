@@ -10,9 +10,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
-import { runProgram } from "../support/runProgram";
-import { secretsFor, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled } from "../engine/support/engineAdapter";
+import { idleFleet } from "./idleFleet";
 
 jest.setTimeout(30 * 60_000);
 
@@ -31,18 +30,8 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test(`measure ${count} idle tenants`, async () => {
     const configRoot = fs.mkdtempSync(path.join(os.tmpdir(), "zc-measure-"));
-    const names = Array.from({ length: count }, (_, i) => `m-${String(i).padStart(3, "0")}`);
     const adapter = new EngineAdapter(docker, `measure-${process.pid}`);
-    const run = await runProgram({
-        tenantFiles: Object.fromEntries(names.map((n) => [`${n}.yaml`, tenantYaml(n, { stacks: ["dev"] })])),
-        tenantSecrets: secretsFor(names),
-        config: {
-            hostMemoryMb: 65536,
-            configRoot,
-            imageSource: "build",
-            imageContext: "tests/fixtures/zeptoclaw-standin",
-        },
-    });
+    const { names, run } = await idleFleet("m", count, configRoot);
     try {
         // Build the image and the network first, so the baseline includes them.
         await adapter.apply({

@@ -12,9 +12,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
-import { ProgramRun, runProgram } from "../support/runProgram";
-import { secretsFor, tenantYaml } from "../support/tenantFiles";
+import { ProgramRun } from "../support/runProgram";
 import { EngineAdapter, removeLabelled } from "../engine/support/engineAdapter";
+import { idleFleet } from "./idleFleet";
 
 jest.setTimeout(90 * 60_000);
 
@@ -88,17 +88,7 @@ async function probesBetween(names: string[], from: Date, to: Date): Promise<num
 
 async function measure(count: number): Promise<Record<string, number>> {
     const configRoot = fs.mkdtempSync(path.join(os.tmpdir(), "zc-probes-"));
-    const names = Array.from({ length: count }, (_, i) => `p-${String(i).padStart(3, "0")}`);
-    const run = await runProgram({
-        tenantFiles: Object.fromEntries(names.map((n) => [`${n}.yaml`, tenantYaml(n, { stacks: ["dev"] })])),
-        tenantSecrets: secretsFor(names),
-        config: {
-            hostMemoryMb: 65536,
-            configRoot,
-            imageSource: "build",
-            imageContext: "tests/fixtures/zeptoclaw-standin",
-        },
-    });
+    const { names, run } = await idleFleet("p", count, configRoot);
     const interval = run.byType("docker:index/container:Container").find((c) => c.inputs.healthcheck)?.inputs
         .healthcheck.interval as string;
     try {
