@@ -39,10 +39,10 @@ function tenantFiles(allResources: Record<string, number> = {}): Record<string, 
     };
 }
 
-function program(allResources: Record<string, number> = {}): Promise<ProgramRun> {
+function program(files: Record<string, string> = tenantFiles()): Promise<ProgramRun> {
     return runProgram({
         stack: "dev",
-        tenantFiles: tenantFiles(allResources),
+        tenantFiles: files,
         tenantSecrets: runnableSecretsFor(tenants),
         config: {
             environment: "engine-test",
@@ -95,7 +95,7 @@ describe("the deployed dev stack plans no change", () => {
 describe("a changed memory limit", () => {
     test("is an update in place: the same container, not restarted, with the new limit", async () => {
         const before = await docker.getContainer("zc-ad-all").inspect();
-        const changed = await program({ memoryMb: 192 });
+        const changed = await program(tenantFiles({ memoryMb: 192 }));
         expect(changes(await adapter.plan(changed))).toEqual(["ad-all/gateway: update memory,memorySwap"]);
 
         expect(await adapter.apply(changed)).toEqual(["ad-all/gateway"]);
@@ -114,24 +114,13 @@ describe("a changed memory limit", () => {
 describe("a changed cpus limit", () => {
     test("replaces the container under the same name, the old one deleted first", async () => {
         const before = await docker.getContainer("zc-ad-int").inspect();
-        const run = await runProgram({
-            stack: "dev",
-            tenantFiles: {
-                ...tenantFiles({ memoryMb: 192 }),
-                "ad-int.yaml": tenantYaml("ad-int", {
-                    stacks: ["dev"],
-                    zeptoclaw: runnableSettings(),
-                    resources: { cpus: 1.5 },
-                }),
-            },
-            tenantSecrets: runnableSecretsFor(tenants),
-            config: {
-                environment: "engine-test",
-                hostMemoryMb: 16384,
-                configRoot,
-                imageSource: "build",
-                imageContext: "tests/fixtures/zeptoclaw-standin",
-            },
+        const run = await program({
+            ...tenantFiles({ memoryMb: 192 }),
+            "ad-int.yaml": tenantYaml("ad-int", {
+                stacks: ["dev"],
+                zeptoclaw: runnableSettings(),
+                resources: { cpus: 1.5 },
+            }),
         });
         expect(changes(await adapter.plan(run))).toEqual(["ad-int/gateway: replace cpus"]);
         await adapter.apply(run);
