@@ -1,7 +1,9 @@
 /**
- * `npm run status -- -s <stack>`: one line per tenant of the stack, as its engine sees it now:
- * container state, health, restarts, memory and CPU against their limits, the size of its data
- * and its last successful backup; then a summary line. Run from the project folder.
+ * `npm run status -- -s <stack> [--json]`: one line per tenant of the stack, as its engine sees it
+ * now: container state, health, restarts, memory and CPU against their limits, the size of its
+ * data, its last successful backup, and what the gateway reports about itself (rss, requests,
+ * tokens, tool calls, errors; from the output of Docker's last health probes); then a summary
+ * line. `--json` prints the same as one JSON document. Run from the project folder.
  *
  * It reaches the engine the way the program does, from the stack's outputs: `dockerHost`, and
  * for an SSH host its `knownHostsLine`, the only host key accepted. It runs the Docker CLI
@@ -42,6 +44,7 @@ import {
 } from "../lib/status/backupRecord";
 import { TenantContainer, parseContainerInspect } from "../lib/status/containerInspect";
 import { DockerConnection } from "../lib/status/dockerConnection";
+import { statusJson } from "../lib/status/statusJson";
 import { parseDockerStats } from "../lib/status/dockerStats";
 import {
     DeclaredTenant,
@@ -56,13 +59,23 @@ import { parseVolumeSizes } from "../lib/status/volumeSizes";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
 
-const usage = "usage: npm run status -- -s <stack>";
+const usage = "usage: npm run status -- -s <stack> [--json]";
 const exitNeedsAttention = 3;
 
-/** The stack named with -s. */
-function stackOption(argv: string[]): string | undefined {
+interface StatusOptions {
+    /** The stack named with -s. */
+    stack?: string;
+    /** --json: one JSON document for machines instead of the table. */
+    json: boolean;
+}
+
+function statusOptions(argv: string[]): StatusOptions {
     try {
-        return parseArgs({ args: argv, options: { stack: { type: "string", short: "s" } } }).values.stack;
+        const { values } = parseArgs({
+            args: argv,
+            options: { stack: { type: "string", short: "s" }, json: { type: "boolean", default: false } },
+        });
+        return { stack: values.stack, json: values.json };
     } catch (err) {
         fail(`${errorMessage(err)}\n${usage}`);
     }
@@ -193,6 +206,7 @@ async function status(
     connection: DockerConnection,
     hostName: string | undefined,
     declared: DeclaredTenant[],
+    json: boolean,
     context: CommandContext,
 ): Promise<number> {
     const warn = (message: string) => context.stderr.write(`status: warning: ${message}\n`);
@@ -255,8 +269,11 @@ async function status(
             backups: new Map(containers.map((c, i) => [c.id, backups[i]])),
         });
         const summary = summarize(rows);
-        const lines = [...formatStatusTable(rows, new Date()), formatSummary(summary)];
-        context.stdout.write(`${lines.join("\n")}\n`);
+        const now = new Date();
+        const printed = json
+            ? [JSON.stringify(statusJson(stack, rows, summary, now), null, 2)]
+            : [...formatStatusTable(rows, now), formatSummary(summary)];
+        context.stdout.write(`${printed.join("\n")}\n`);
         return allDeclaredHealthy(summary) ? 0 : exitNeedsAttention;
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -265,15 +282,15 @@ async function status(
 
 /** `npm run status`, callable in-process: its exit status, 3 when some tenant needs attention. */
 export async function statusCommand(argv: string[], context: CommandContext): Promise<number> {
-    const option = stackOption(argv);
+    const options = statusOptions(argv);
     const root = projectRoot(context.cwd);
-    const stack = requireStack(option, root, usage);
+    const stack = requireStack(options.stack, root, usage);
     const declared = declaredTenants(stack, root);
     const plan = stackConnection(stack, root);
     if (!plan.ok) {
         fail(plan.message);
     }
-    return status(stack, plan.connection, plan.outputs.hostName, declared, context);
+    return status(stack, plan.connection, plan.outputs.hostName, declared, options.json, context);
 }
 
 if (require.main === module) {

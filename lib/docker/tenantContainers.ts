@@ -13,6 +13,16 @@ export const healthPort = 9090;
 /** How often Docker probes each tenant's readiness; the capacity check counts what probes cost. */
 export const healthcheckIntervalSeconds = 30;
 
+/** The health probe, run in the tenant's container: prints /healthz, fails unless /readyz is 200. */
+export const healthProbeCommand = [
+    "wget",
+    "-q",
+    "-O",
+    "-",
+    `http://127.0.0.1:${healthPort}/healthz`,
+    `http://127.0.0.1:${healthPort}/readyz`,
+];
+
 /**
  * Where ZeptoClaw 0.9.2 discovers MCP servers whatever its config says, and spawns the stdio ones
  * at boot (src/tools/mcp/discovery.rs `discover_mcp_servers`, called unconditionally from
@@ -136,10 +146,13 @@ export function gatewayContainerArgs(
             [mcpDiscoveryPaths.globalDir]: "ro,noexec,nosuid,nodev,size=4k,mode=0555",
         },
         healthcheck: {
-            // /readyz, not /healthz: in 0.9.2 /healthz answers 200 even once the agent loop has
-            // ended; /readyz answers 503 before startup completes and after the loop ends
-            // (src/health.rs `start_health_server_legacy`, readiness set in src/cli/gateway.rs).
-            tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${healthPort}/readyz`],
+            // Health is /readyz: in 0.9.2 /healthz answers 200 even once the agent loop has ended;
+            // /readyz answers 503 before startup completes and after the loop ends (src/health.rs
+            // `start_health_server_legacy`, readiness set in src/cli/gateway.rs). The same wget
+            // first prints /healthz, the gateway's rss and usage counters: Docker keeps the output
+            // of the last probes, where `npm run status` reads them without exec into the tenant.
+            // GNU wget fetches every URL and exits non-zero when any failed.
+            tests: ["CMD", ...healthProbeCommand],
             interval: `${healthcheckIntervalSeconds}s`,
             timeout: "5s",
             retries: 3,

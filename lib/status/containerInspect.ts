@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { labelKeys } from "../docker/labels";
 import { dataDir } from "../zeptoclaw/renderConfig";
+import { TenantReport, latestReport } from "./tenantReport";
 
 /** What the status line shows of one tenant container, from `docker inspect`. */
 export interface TenantContainer {
@@ -20,6 +21,8 @@ export interface TenantContainer {
     nanoCpus: number;
     /** The volume mounted at /data, if any. */
     dataVolume?: string;
+    /** The gateway's own figures from the newest health probe of its current run, if any. */
+    report?: TenantReport;
 }
 
 // Loose: only these fields are read; Docker versions add others.
@@ -31,7 +34,13 @@ const inspectSchema = z.array(
         Config: z.looseObject({ Labels: z.record(z.string(), z.string()).nullish() }),
         State: z.looseObject({
             Status: z.string(),
-            Health: z.looseObject({ Status: z.string() }).nullish(),
+            StartedAt: z.string(),
+            Health: z
+                .looseObject({
+                    Status: z.string(),
+                    Log: z.array(z.looseObject({ End: z.string(), Output: z.string() })).nullish(),
+                })
+                .nullish(),
         }),
         HostConfig: z.looseObject({ Memory: z.number().nullish(), NanoCpus: z.number().nullish() }),
         Mounts: z
@@ -59,5 +68,9 @@ export function parseContainerInspect(json: string): TenantContainer[] {
         memoryLimit: c.HostConfig.Memory ?? 0,
         nanoCpus: c.HostConfig.NanoCpus ?? 0,
         dataVolume: c.Mounts?.find((m) => m.Type === "volume" && m.Destination === dataDir)?.Name,
+        report: latestReport(
+            (c.State.Health?.Log ?? []).map((p) => ({ end: p.End, output: p.Output })),
+            new Date(c.State.StartedAt),
+        ),
     }));
 }

@@ -1,8 +1,23 @@
 import { describeBackup } from "./backupRecord";
+import { TenantContainer } from "./containerInspect";
 import { StatusRow, StatusSummary, isMeasurable } from "./statusRows";
 import { formatBytes, formatMiB } from "./sizes";
 
-export const statusHeader = ["TENANT", "STATE", "HEALTH", "RESTARTS", "MEMORY", "CPU", "DATA", "LAST-BACKUP"];
+export const statusHeader = [
+    "TENANT",
+    "STATE",
+    "HEALTH",
+    "RESTARTS",
+    "MEMORY",
+    "CPU",
+    "DATA",
+    "LAST-BACKUP",
+    "RSS",
+    "REQUESTS",
+    "TOKENS-IN/OUT",
+    "TOOL-CALLS",
+    "ERRORS",
+];
 
 /**
  * Control characters shown as "?": a cell may hold text from the engine (a label, an error), and
@@ -20,7 +35,7 @@ export function statusCells(row: StatusRow, now: Date): string[] {
         row.dataBytes === undefined ? "-" : row.dataBytes === "unknown" ? "?" : formatBytes(row.dataBytes);
     const backup = describeBackup(row.backup, now);
     if (c === undefined) {
-        return [tenant, "missing", "-", "-", "-", "-", data, backup];
+        return [tenant, "missing", "-", "-", "-", "-", data, backup, "-", "-", "-", "-", "-"];
     }
     const measured = isMeasurable(c);
     const usage = row.usage === undefined || row.usage === "unknown" ? undefined : row.usage;
@@ -33,7 +48,37 @@ export function statusCells(row: StatusRow, now: Date): string[] {
     const cpu = c.nanoCpus > 0 ? `${cpuUsed}/${(c.nanoCpus / 1e9).toFixed(2)} cpu` : `${cpuUsed}/no limit`;
     // A stopped container keeps the health Docker last saw; it says nothing about now.
     const health = measured ? c.health : "-";
-    return [tenant, c.state, health, String(c.restartCount), memory, cpu, data, backup];
+    return [tenant, c.state, health, String(c.restartCount), memory, cpu, data, backup, ...gatewayCells(c)];
+}
+
+/**
+ * What the gateway reports about itself, counted since its container last started: "-" when it
+ * is not running, "?" when no probe of this run has carried a report yet.
+ */
+function gatewayCells(c: TenantContainer): string[] {
+    if (!isMeasurable(c)) {
+        return ["-", "-", "-", "-", "-"];
+    }
+    const r = c.report;
+    if (r === undefined) {
+        return ["?", "?", "?", "?", "?"];
+    }
+    return [
+        r.rssBytes === undefined ? "?" : `${formatMiB(r.rssBytes)} MiB`,
+        formatCount(r.usage.requests),
+        `${formatCount(r.usage.inputTokens)}/${formatCount(r.usage.outputTokens)}`,
+        formatCount(r.usage.toolCalls),
+        formatCount(r.usage.errors),
+    ];
+}
+
+/** Counts as they are up to 9999, then in thousands and millions: `512`, `12.3k`, `4.5M`. */
+export function formatCount(n: number): string {
+    if (n < 10_000) {
+        return String(n);
+    }
+    // Below 999,950 the thousands round to at most 999.9k; from there on, 1.0M.
+    return n < 999_950 ? `${(n / 1000).toFixed(1)}k` : `${(n / 1_000_000).toFixed(1)}M`;
 }
 
 /** The header and one line per row, columns padded to their widest cell. */

@@ -4,9 +4,11 @@ import * as path from "node:path";
 import Docker from "dockerode";
 import { healthPort } from "../../lib/docker/tenantContainers";
 import { backupRecordPath } from "../../lib/status/backupRecord";
+import { StatusJson } from "../../lib/status/statusJson";
 import { runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, testLabel } from "./support/engineAdapter";
+import { execIn } from "./support/engineHelpers";
 import { operatorProject } from "./support/operatorProject";
 
 // Real containers: the first health probe runs after the 30 s interval the program declares.
@@ -16,6 +18,7 @@ const docker = new Docker({ socketPath: "/var/run/docker.sock" });
 const adapter = new EngineAdapter(docker, `status-${process.pid}`);
 let configRoot = "";
 let workspace = "";
+let project: ReturnType<typeof operatorProject>;
 /** Deployed: a (backed up), b (stopped), c (deployed, then no longer declared). Declared, never deployed: d. */
 const deployed = ["status-a", "status-b", "status-c"];
 
@@ -44,6 +47,11 @@ beforeAll(async () => {
     await removeOwnLeftovers();
     configRoot = fs.mkdtempSync(path.join(os.tmpdir(), "zc-status-config-"));
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), "zc-status-ws-"));
+    // The operator's project: status-c left the stack, status-d joined it but is not deployed yet.
+    project = operatorProject(
+        workspace,
+        Object.fromEntries(["status-a", "status-b", "status-d"].map((name) => [`${name}.yaml`, file(name)])),
+    );
 });
 
 afterAll(async () => {
@@ -99,11 +107,6 @@ test("npm run status shows each tenant's state, health, limits, data and last ba
     await writeIntoVolume("status-c", "{ this is not json");
     await docker.getContainer("zc-status-b").stop({ t: 5 });
 
-    // The operator's project: status-c left the stack, status-d joined it but is not deployed yet.
-    const project = operatorProject(
-        workspace,
-        Object.fromEntries(["status-a", "status-b", "status-d"].map((name) => [`${name}.yaml`, file(name)])),
-    );
     const started = Date.now();
     const result = project.run("status.ts", ["-s", "dev"]);
     const finished = Date.now();
@@ -123,7 +126,14 @@ test("npm run status shows each tenant's state, health, limits, data and last ba
         "CPU",
         "DATA",
         "LAST-BACKUP",
+        "RSS",
+        "REQUESTS",
+        "TOKENS-IN/OUT",
+        "TOOL-CALLS",
+        "ERRORS",
     ]);
+    // The probe that found a gateway healthy carried its report: counters since it started.
+    const fresh = [expect.stringMatching(/^\d+(\.\d)? MiB$/), "0", "0/0", "0", "0"];
     const size = /^\d+(\.\d)? (B|KiB|MiB)$/;
     expect(cells("status-a")).toEqual([
         "status-a",
@@ -134,6 +144,7 @@ test("npm run status shows each tenant's state, health, limits, data and last ba
         expect.stringMatching(/^\d+\.\d%\/0\.25 cpu$/),
         expect.stringMatching(size),
         `${backedUpAt.toISOString().slice(0, 16).replace("T", " ")} UTC (3h ago)`,
+        ...fresh,
     ]);
     expect(cells("status-b")).toEqual([
         "status-b",
@@ -144,8 +155,13 @@ test("npm run status shows each tenant's state, health, limits, data and last ba
         "-/0.25 cpu",
         expect.stringMatching(size),
         "never",
+        "-",
+        "-",
+        "-",
+        "-",
+        "-",
     ]);
-    expect(cells("status-d")).toEqual(["status-d", "missing", "-", "-", "-", "-", "-", "-"]);
+    expect(cells("status-d")).toEqual(["status-d", "missing", ...Array.from({ length: 11 }, () => "-")]);
     expect(cells("status-c")).toEqual([
         "status-c (not declared)",
         "running",
@@ -155,6 +171,7 @@ test("npm run status shows each tenant's state, health, limits, data and last ba
         expect.stringMatching(/^\d+\.\d%\/0\.25 cpu$/),
         expect.stringMatching(size),
         "malformed record: not JSON",
+        ...fresh,
     ]);
     // Declared tenants first, by name; then the undeclared ones.
     expect(lines.indexOf(lines.find((l) => l.startsWith("status-d "))!)).toBeLessThan(
@@ -165,6 +182,57 @@ test("npm run status shows each tenant's state, health, limits, data and last ba
     );
 
     // Read through the archive API only: nothing was executed in a tenant's container.
+    expect(await execsIn(["zc-status-a", "zc-status-b", "zc-status-c"], started, finished + 1000)).toEqual(
+        [],
+    );
+});
+
+test("npm run status -- --json gives each gateway's own figures from Docker's last probe, without exec", async () => {
+    // As if status-a had served a few messages: the stand-in adds to the counters upstream's
+    // agent loop keeps (tests/fixtures/zeptoclaw-standin: /standin/usage).
+    const posted = Date.now();
+    const added = { requests: 12, tool_calls: 4, input_tokens: 5400, output_tokens: 1200, errors: 1 };
+    const post = await execIn(docker, "zc-status-a", [
+        "wget",
+        "-qO-",
+        `--post-data=${JSON.stringify(added)}`,
+        `http://127.0.0.1:${healthPort}/standin/usage`,
+    ]);
+    expect(post.code).toBe(0);
+    // The next probe (every 30 s) carries the new counters.
+    const deadline = Date.now() + 120_000;
+    const probedSince = async () =>
+        ((await docker.getContainer("zc-status-a").inspect()).State.Health?.Log ?? []).some(
+            (p: { End: string }) => new Date(p.End).getTime() > posted,
+        );
+    while (!(await probedSince()) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+
+    const started = Date.now();
+    const result = project.run("status.ts", ["-s", "dev", "--json"]);
+    const finished = Date.now();
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(3);
+    const json = JSON.parse(result.stdout) as StatusJson;
+    const tenant = (name: string) => json.tenants.find((t) => t.tenant === name);
+    expect(tenant("status-a")?.gateway).toEqual({
+        requests: 12,
+        toolCalls: 4,
+        inputTokens: 5400,
+        outputTokens: 1200,
+        errors: 1,
+        rssBytes: expect.any(Number),
+        reportedAt: expect.any(String),
+    });
+    expect(new Date(tenant("status-a")!.gateway!.reportedAt).getTime()).toBeGreaterThan(posted);
+    expect(tenant("status-a")!.gateway!.rssBytes).toBeGreaterThan(1024 * 1024);
+    // status-c's counters are its own: nothing added there.
+    expect(tenant("status-c")?.gateway).toMatchObject({ requests: 0, toolCalls: 0, errors: 0 });
+    expect(tenant("status-b")).toMatchObject({ state: "exited", gateway: null });
+    expect(tenant("status-d")).toMatchObject({ state: "missing", gateway: null });
+    expect(json.summary).toMatchObject({ declared: 3, running: 1, missing: 1 });
+
     expect(await execsIn(["zc-status-a", "zc-status-b", "zc-status-c"], started, finished + 1000)).toEqual(
         [],
     );

@@ -59,7 +59,15 @@ describe("dev stack", () => {
             { type: "bind", source: "/dev/null", target: "/data/workspace/.mcp.json", readOnly: true },
         ]);
         expect(gw.healthcheck).toEqual({
-            tests: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:9090/readyz"],
+            tests: [
+                "CMD",
+                "wget",
+                "-q",
+                "-O",
+                "-",
+                "http://127.0.0.1:9090/healthz",
+                "http://127.0.0.1:9090/readyz",
+            ],
             interval: "30s",
             timeout: "5s",
             retries: 3,

@@ -13,7 +13,12 @@ function inspected(overrides: { name: string; state: Record<string, unknown>; re
             Image: "sha256:abc",
             Labels: { "com.zeptoclaw.tenant": overrides.name, "com.zeptoclaw.role": "gateway" },
         },
-        State: { Running: overrides.state.Status === "running", Pid: 1, ...overrides.state },
+        State: {
+            Running: overrides.state.Status === "running",
+            Pid: 1,
+            StartedAt: "2026-11-28T14:00:01.123456789Z",
+            ...overrides.state,
+        },
         HostConfig: { Memory: 268435456, NanoCpus: 500000000, MemorySwap: 268435456 },
         Mounts: [
             { Type: "bind", Source: "/srv/zc/a/config.json", Destination: "/data/.zeptoclaw/config.json" },
@@ -55,6 +60,39 @@ describe("parseContainerInspect", () => {
                 dataVolume: "shop-b-data",
             },
         ]);
+    });
+
+    test("reads the gateway's own figures from the newest probe of the container's current run", () => {
+        const healthz = (requests: number) =>
+            `{"status":"ok","version":"0.9.2","memory":{"rss_bytes":8404992,"rss_mb":8.0},"usage":{"requests":${requests},"tool_calls":3,"input_tokens":5400,"output_tokens":1200,"errors":1}}`;
+        const [shop] = parseContainerInspect(
+            JSON.stringify([
+                inspected({
+                    name: "shop-a",
+                    state: {
+                        Status: "running",
+                        Health: {
+                            Status: "healthy",
+                            Log: [
+                                // Before the restart at 14:00:01: counters of a run that is gone.
+                                { End: "2026-11-28T14:00:00.5Z", ExitCode: 0, Output: healthz(99) },
+                                {
+                                    End: "2026-11-28T14:00:31.2Z",
+                                    ExitCode: 0,
+                                    Output: `${healthz(7)}{"status":"ready"}`,
+                                },
+                                { End: "2026-11-28T14:01:01.3Z", ExitCode: 1, Output: "" },
+                            ],
+                        },
+                    },
+                }),
+            ]),
+        );
+        expect(shop.report).toEqual({
+            rssBytes: 8404992,
+            usage: { requests: 7, toolCalls: 3, inputTokens: 5400, outputTokens: 1200, errors: 1 },
+            at: new Date("2026-11-28T14:00:31.2Z"),
+        });
     });
 
     test("names the field that does not fit", () => {

@@ -1,39 +1,12 @@
-import { TenantContainer } from "../../../lib/status/containerInspect";
-import { EngineFacts, allDeclaredHealthy, statusRows, summarize } from "../../../lib/status/statusRows";
-import { formatStatusTable, formatSummary, printable, statusCells } from "../../../lib/status/statusTable";
-
-const now = new Date("2026-11-28T15:00:00Z");
-const mib = 1024 * 1024;
-
-function container(tenant: string, overrides: Partial<TenantContainer> = {}): TenantContainer {
-    return {
-        id: `${tenant}-id`,
-        name: `zc-${tenant}`,
-        tenant,
-        state: "running",
-        health: "healthy",
-        restartCount: 0,
-        memoryLimit: 256 * mib,
-        nanoCpus: 500_000_000,
-        dataVolume: `${tenant}-data`,
-        ...overrides,
-    };
-}
-
-const declared = (...names: string[]) =>
-    names.map((name) => ({ name, container: `zc-${name}`, volume: `${name}-data` }));
-
-function facts(containers: TenantContainer[], overrides: Partial<EngineFacts> = {}): EngineFacts {
-    return {
-        containers,
-        usage: new Map(
-            containers.map((c) => [c.id, { memoryUsed: Math.round(18.2 * mib), cpuPercent: 0.3 }]),
-        ),
-        volumeSizes: new Map(containers.map((c) => [`${c.tenant}-data`, 4096])),
-        backups: new Map(containers.map((c) => [c.id, { kind: "never" as const }])),
-        ...overrides,
-    };
-}
+import { allDeclaredHealthy, statusRows, summarize } from "../../../lib/status/statusRows";
+import {
+    formatCount,
+    formatStatusTable,
+    formatSummary,
+    printable,
+    statusCells,
+} from "../../../lib/status/statusTable";
+import { container, declared, facts, mib, now } from "../../support/statusFacts";
 
 describe("statusRows", () => {
     test("declared tenants by name, missing ones included, then containers the stack no longer declares", () => {
@@ -125,7 +98,36 @@ describe("statusCells", () => {
             "0.3%/0.50 cpu",
             "4.0 KiB",
             "2026-11-28 02:00 UTC (13h ago)",
+            "?",
+            "?",
+            "?",
+            "?",
+            "?",
         ]);
+    });
+
+    test("what the gateway reported on its newest probe: rss, requests, tokens in/out, tool calls, errors", () => {
+        const report = {
+            rssBytes: 8404992,
+            usage: { requests: 12, toolCalls: 4, inputTokens: 25_400, outputTokens: 3_000_000, errors: 1 },
+            at: now,
+        };
+        const [running, stopped] = statusRows(
+            declared("a", "b"),
+            facts([container("a", { report }), container("b", { state: "exited", report })]),
+        );
+        expect(statusCells(running, now).slice(8)).toEqual(["8.0 MiB", "12", "25.4k/3.0M", "4", "1"]);
+        // A stopped gateway's last report is not its state now.
+        expect(statusCells(stopped, now).slice(8)).toEqual(["-", "-", "-", "-", "-"]);
+        expect(
+            statusCells(
+                statusRows(
+                    declared("a"),
+                    facts([container("a", { report: { ...report, rssBytes: undefined } })]),
+                )[0],
+                now,
+            ).slice(8, 9),
+        ).toEqual(["?"]);
     });
 
     test("stopped, missing, unmeasured, unlimited and undeclared tenants", () => {
@@ -141,9 +143,23 @@ describe("statusCells", () => {
             ),
         );
         expect(rows.map((r) => statusCells(r, now))).toEqual([
-            ["a", "exited", "-", "0", "-/256 MiB", "-/0.50 cpu", "4.0 KiB", "never"],
-            ["b", "missing", "-", "-", "-", "-", "-", "-"],
-            ["c", "running", "healthy", "0", "?/no limit", "?/no limit", "4.0 KiB", "never"],
+            ["a", "exited", "-", "0", "-/256 MiB", "-/0.50 cpu", "4.0 KiB", "never", "-", "-", "-", "-", "-"],
+            ["b", "missing", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"],
+            [
+                "c",
+                "running",
+                "healthy",
+                "0",
+                "?/no limit",
+                "?/no limit",
+                "4.0 KiB",
+                "never",
+                "?",
+                "?",
+                "?",
+                "?",
+                "?",
+            ],
             [
                 "old (not declared)",
                 "running",
@@ -153,6 +169,11 @@ describe("statusCells", () => {
                 "0.0%/0.50 cpu",
                 "4.0 KiB",
                 "never",
+                "?",
+                "?",
+                "?",
+                "?",
+                "?",
             ],
         ]);
     });
@@ -172,8 +193,27 @@ describe("formatStatusTable", () => {
             "CPU",
             "DATA",
             "LAST-BACKUP",
+            "RSS",
+            "REQUESTS",
+            "TOKENS-IN/OUT",
+            "TOOL-CALLS",
+            "ERRORS",
         ]);
-        expect(lines[1].split(/\s{2,}/)).toEqual(["b", "missing", "-", "-", "-", "-", "-", "-"]);
+        expect(lines[1].split(/\s{2,}/)).toEqual([
+            "b",
+            "missing",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+        ]);
         expect(lines[1].indexOf("missing")).toBe(lines[0].indexOf("STATE"));
         expect(lines[2].indexOf("running")).toBe(lines[0].indexOf("STATE"));
         expect(lines[2].indexOf("18.2/256 MiB")).toBe(lines[0].indexOf("MEMORY"));
@@ -183,6 +223,20 @@ describe("formatStatusTable", () => {
         expect(printable("evil\u001b[2J\nline")).toBe("evil?[2J?line");
         const rows = statusRows([], facts([container("x\u001b[31m")]));
         expect(formatStatusTable(rows, now)[1]).not.toMatch(/\u001b/);
+    });
+});
+
+describe("formatCount", () => {
+    test("exact up to 9999, then thousands and millions with one decimal, never 1000.0k", () => {
+        expect([0, 9999, 10_000, 12_345, 999_949, 999_950, 4_560_000].map(formatCount)).toEqual([
+            "0",
+            "9999",
+            "10.0k",
+            "12.3k",
+            "999.9k",
+            "1.0M",
+            "4.6M",
+        ]);
     });
 });
 
