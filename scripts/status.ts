@@ -32,6 +32,7 @@ import {
     runMain,
 } from "../lib/cli/command";
 import { dockerEnvironment } from "../lib/cli/dockerEnvironment";
+import { mapLimit } from "../lib/concurrency/mapLimit";
 import { stackConnection } from "../lib/cli/stackConnection";
 import { labelKeys } from "../lib/docker/labels";
 import { tenantNames } from "../lib/docker/tenantNames";
@@ -158,24 +159,6 @@ function dockerError(stderr: string): string {
         .filter((l) => l !== "")
         .pop();
     return printable((line ?? "no message").replace(/^Error response from daemon: /, ""));
-}
-
-/** Maps with at most `limit` calls in flight: one `docker cp` per tenant, not hundreds at once. */
-async function mapLimit<T, R>(
-    items: ReadonlyArray<T>,
-    limit: number,
-    fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-    const results: R[] = new Array<R>(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
 }
 
 /** The tenant's backup record, through the archive API (`docker cp`), read as untrusted input. */

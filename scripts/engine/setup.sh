@@ -261,7 +261,7 @@ build_standin() {
 # command=package: what the backup suite runs on this machine as the host would (restic, jq),
 # the ssh client restic reaches its SFTP server with (ssh, ssh-keygen), and what the unit tests
 # run (tests/support/unitTestTools.ts lists it; tests/cli/workflows.test.ts holds this list to it).
-HOST_TOOLS=(restic=restic jq=jq ssh=openssh-client ssh-keygen=openssh-client shellcheck=shellcheck
+HOST_TOOLS=(restic=restic jq=jq git=git ssh=openssh-client ssh-keygen=openssh-client shellcheck=shellcheck
   cloud-init=cloud-init)
 
 ensure_host_tools() {

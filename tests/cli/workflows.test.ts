@@ -100,7 +100,6 @@ describe("GitHub workflows", () => {
     });
 
     test.each([
-        ["preview.yml", "preview"],
         ["deploy.yml", "up"],
         ["drift.yml", "preview"],
     ])("%s runs pulumi %s on existing stacks, only after the checks", (file, command) => {
@@ -118,19 +117,27 @@ describe("GitHub workflows", () => {
         }
     });
 
-    test("previews and deploys run the guardrail policy pack", () => {
-        for (const file of ["preview.yml", "deploy.yml"]) {
-            for (const { step } of pulumiSteps(load(file))) {
-                expect(step.with?.policyPacks).toBe("policy");
-            }
+    test("deploys run the guardrail policy pack", () => {
+        for (const { step } of pulumiSteps(load("deploy.yml"))) {
+            expect(step.with?.policyPacks).toBe("policy");
         }
         expect(fs.existsSync(path.join(repo, "policy/PulumiPolicy.yaml"))).toBe(true);
     });
 
-    test("previews comment the diff on the pull request", () => {
-        const [{ step }] = pulumiSteps(load("preview.yml"));
-        expect(load("preview.yml").on).toHaveProperty("pull_request");
-        expect(step.with?.["comment-on-pr"]).toBe(true);
+    test("pull requests preview, after the checks, only the hosts they change, through the fleet command", () => {
+        const workflow = load("preview.yml");
+        expect(workflow.on).toHaveProperty("pull_request");
+        expect(workflow.jobs.checks.uses).toBe("./.github/workflows/checks.yml");
+        const job = workflow.jobs.preview;
+        expect(job.needs).toBe("checks");
+        const steps = job.steps as { uses?: string; run?: string; with?: Record<string, unknown> }[];
+        // --changed needs the base branch's history.
+        expect(steps.find((s) => s.uses?.startsWith("actions/checkout@"))?.with?.["fetch-depth"]).toBe(0);
+        const fleet = steps.find((s) => /npm run --silent fleet -- preview/.test(s.run ?? ""))?.run ?? "";
+        expect(fleet).toMatch(/-e prod --changed "origin\/\$\{GITHUB_BASE_REF\}\.\.\.HEAD"/);
+        expect(fleet).toMatch(/^set -o pipefail$/m);
+        expect(stacks).toContain("prod");
+        expect(pulumiSteps(workflow)).toEqual([]);
     });
 
     test("deploys run on main, one at a time per stack", () => {

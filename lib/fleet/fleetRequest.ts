@@ -1,0 +1,72 @@
+import { parseArgs } from "node:util";
+
+export const fleetOperations = ["preview", "up", "refresh", "status"] as const;
+export type FleetOperation = (typeof fleetOperations)[number];
+
+export const fleetUsage =
+    "usage: npm run fleet -- preview|up|refresh|status -e <environment> [--changed <git range>] [--parallel <n>]";
+
+/** What `npm run fleet` was asked to do. */
+export interface FleetRequest {
+    operation: FleetOperation;
+    environment: string;
+    /** Only the hosts this git range affects (`main...HEAD`, `abc123..def456`, or one revision against HEAD). */
+    changed?: string;
+    /** Hosts worked on at once; default 4. */
+    parallel: number;
+}
+
+export type ParsedFleetRequest = { ok: true; request: FleetRequest } | { ok: false; message: string };
+
+const defaultParallel = 4;
+
+/** The command line, checked: one operation, an environment, a whole number of parallel hosts. */
+export function parseFleetRequest(argv: string[]): ParsedFleetRequest {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: {
+                environment: { type: "string", short: "e" },
+                changed: { type: "string" },
+                parallel: { type: "string" },
+            },
+        });
+    } catch (err) {
+        return { ok: false, message: `${(err as Error).message}\n${fleetUsage}` };
+    }
+    const { positionals, values } = parsed;
+    const operation = positionals[0];
+    if (positionals.length !== 1 || !(fleetOperations as ReadonlyArray<string>).includes(operation)) {
+        return {
+            ok: false,
+            message: `name one operation: ${fleetOperations.join(", ")} (got ${positionals.length === 0 ? "none" : positionals.join(" ")})\n${fleetUsage}`,
+        };
+    }
+    if (values.environment === undefined || values.environment === "") {
+        return {
+            ok: false,
+            message: `name the environment with -e <environment>, e.g. -e prod\n${fleetUsage}`,
+        };
+    }
+    const parallel = values.parallel === undefined ? defaultParallel : Number(values.parallel);
+    if (!Number.isInteger(parallel) || parallel < 1) {
+        return {
+            ok: false,
+            message: `--parallel is a whole number of hosts, 1 or more (got "${values.parallel}")`,
+        };
+    }
+    if (values.changed === "") {
+        return { ok: false, message: `--changed needs a git range, e.g. --changed origin/main...HEAD` };
+    }
+    return {
+        ok: true,
+        request: {
+            operation: operation as FleetOperation,
+            environment: values.environment,
+            changed: values.changed,
+            parallel,
+        },
+    };
+}

@@ -1,0 +1,22 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { HostStack, stackEnvironment } from "./fleetEnvironments";
+
+/** Each stack's environment and tenant folder, from its Pulumi.<stack>.yaml (or .yml) beside Pulumi.yaml. */
+export function readHostStacks(
+    root: string,
+    stacks: ReadonlyArray<string>,
+): { hosts: HostStack[]; errors: { stack: string; message: string }[] } {
+    const hosts: HostStack[] = [];
+    const errors: { stack: string; message: string }[] = [];
+    for (const stack of stacks) {
+        const yaml = path.join(root, `Pulumi.${stack}.yaml`);
+        const file = fs.existsSync(yaml) ? yaml : path.join(root, `Pulumi.${stack}.yml`);
+        try {
+            hosts.push(stackEnvironment(stack, fs.readFileSync(file, "utf8")));
+        } catch (err) {
+            errors.push({ stack, message: (err as Error).message });
+        }
+    }
+    return { hosts, errors };
+}

@@ -1,0 +1,242 @@
+/**
+ * `npm run fleet -- preview|up|refresh|status -e <environment> [--changed <git range>] [--parallel <n>]`:
+ * one operation on every host stack of an environment, through Pulumi's Automation API, a few
+ * hosts at a time; then one line per host (result, duration, changes) and an exit status for CI.
+ *
+ * An environment is the stacks whose `zeptoclaw-fleet:environment` names it (a stack without one
+ * is its own environment): `Pulumi.prod-fsn1-a.yaml` and `Pulumi.prod-fsn1-b.yaml` with
+ * `environment: prod`. A tenant is on the hosts its file's `stacks` lists. `--changed` keeps the
+ * hosts the git range affects: a stack's own settings, the hosts a changed tenant file listed
+ * before or lists now, every host for a change to the program (lib/fleet/changedHosts.ts).
+ *
+ * preview and up run the policy pack (policy/) as the workflows do. status runs `npm run status`
+ * for each host in this process. The Pulumi CLI is the one on PATH when it is recent enough, else
+ * the pinned version from ~/.pulumi/versions/<version>, installed there by the Automation API
+ * when absent
+ * (lib/fleet/pulumiCli.ts).
+ *
+ * Exit status: 0 when every host succeeded, 1 when one failed, 3 when status found a host with
+ * tenants that need attention, 2 for a usage error.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Writable } from "node:stream";
+import { LocalWorkspace, OpMap, PulumiCommand } from "@pulumi/pulumi/automation";
+import { version as sdkVersion } from "@pulumi/pulumi/version";
+import { SemVer } from "semver";
+import {
+    CommandContext,
+    errorMessage,
+    exitFailure,
+    exitUsage,
+    fail,
+    knownStacks,
+    projectRoot,
+    runMain,
+} from "../lib/cli/command";
+import { mapLimit } from "../lib/concurrency/mapLimit";
+import { changedHosts } from "../lib/fleet/changedHosts";
+import { HostStack, environmentStacks } from "../lib/fleet/fleetEnvironments";
+import { FleetOperation, FleetRequest, parseFleetRequest } from "../lib/fleet/fleetRequest";
+import { Git, gitChanges, resolveGitRange } from "../lib/fleet/gitChanges";
+import { HostOutcome, fleetExitStatus, formatChanges, formatOutcomes } from "../lib/fleet/hostOutcome";
+import { chooseCli } from "../lib/fleet/pulumiCli";
+import { readHostStacks } from "../lib/fleet/readHostStacks";
+import { statusCommand } from "./status";
+
+function hostStacks(root: string): HostStack[] {
+    const { hosts, errors } = readHostStacks(root, knownStacks(root));
+    if (errors.length > 0) {
+        fail(errors.map((e) => e.message).join("\n"));
+    }
+    return hosts;
+}
+
+/** The hosts to work on: the environment's, narrowed to those the git range affects. */
+function selectHosts(request: FleetRequest, root: string, context: CommandContext): string[] {
+    const hosts = hostStacks(root);
+    let stacks: string[];
+    try {
+        stacks = environmentStacks(hosts, request.environment);
+    } catch (err) {
+        fail(errorMessage(err));
+    }
+    if (request.changed === undefined) {
+        return stacks;
+    }
+    const git: Git = (args) => {
+        const result = spawnSync("git", args, { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+        return result.status === 0 ? result.stdout : undefined;
+    };
+    const range = resolveGitRange(git, request.changed);
+    if ("error" in range) {
+        fail(range.error);
+    }
+    const tenantsDirs = [...new Set(hosts.map((h) => h.tenantsDir))];
+    const affected = changedHosts(gitChanges(git, range, tenantsDirs), stacks);
+    for (const host of affected) {
+        context.stderr.write(`fleet: ${host.stack} changed by ${host.reasons.join(", ")}\n`);
+    }
+    return affected.map((h) => h.stack);
+}
+
+/**
+ * Where the Automation API installs a version by default (cmd.js `withDefaults`). HOME first:
+ * the home the operator's shell gives, as `~` in the message means.
+ */
+function pinnedRoot(version: string): string {
+    return path.join(process.env.HOME ?? os.homedir(), ".pulumi", "versions", version);
+}
+
+/** The CLI to drive: the installed one if it will do, else the pinned one, installed if absent. */
+async function pulumiCli(context: CommandContext): Promise<PulumiCommand> {
+    let installed: PulumiCommand | undefined;
+    try {
+        installed = await PulumiCommand.get({ skipVersionCheck: true });
+    } catch {
+        installed = undefined;
+    }
+    const choice = chooseCli(installed?.version?.toString(), sdkVersion);
+    switch (choice.kind) {
+        case "installed":
+            return installed!;
+        case "pinned": {
+            const root = pinnedRoot(choice.version);
+            const version = new SemVer(choice.version);
+            if (fs.existsSync(path.join(root, "bin", "pulumi"))) {
+                context.stderr.write(
+                    `fleet: using Pulumi CLI ${choice.version} from ${root} (${choice.reason})\n`,
+                );
+                return PulumiCommand.get({ root, version });
+            }
+            context.stderr.write(
+                `fleet: installing Pulumi CLI ${choice.version} into ${root} (${choice.reason})\n`,
+            );
+            try {
+                return await PulumiCommand.install({ root, version });
+            } catch (err) {
+                fail(
+                    `could not install Pulumi CLI ${choice.version}: ${errorMessage(err)}; install it yourself (https://www.pulumi.com/docs/install/) and run this again`,
+                    exitFailure,
+                );
+            }
+        }
+    }
+}
+
+/** The changes Pulumi reports for one operation on one host stack. */
+async function runPulumi(
+    cli: PulumiCommand,
+    root: string,
+    stack: string,
+    operation: Exclude<FleetOperation, "status">,
+): Promise<OpMap | undefined> {
+    const workspace = await LocalWorkspace.selectStack(
+        { stackName: stack, workDir: root },
+        { pulumiCommand: cli },
+    );
+    const policyPacks = [path.join(root, "policy")];
+    switch (operation) {
+        case "preview":
+            return (await workspace.preview({ policyPacks })).changeSummary;
+        case "up":
+            return (await workspace.up({ policyPacks })).summary.resourceChanges;
+        case "refresh":
+            return (await workspace.refresh()).summary.resourceChanges;
+    }
+}
+
+/** What a failed Pulumi run said last: its final error lines, not its whole log. */
+function failure(err: unknown): string {
+    const lines = errorMessage(err)
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== "" && !/^(code|stdout|stderr|err\?):/.test(l));
+    const errors = lines.filter((l) => /error/i.test(l));
+    return (errors.length > 0 ? errors : lines).slice(-2).join(" ").slice(0, 300) || "failed";
+}
+
+/** `npm run status` for one host, in this process: its summary line and what its exit status says. */
+async function hostStatus(stack: string, root: string): Promise<Omit<HostOutcome, "stack" | "seconds">> {
+    let out = "";
+    let err = "";
+    const sink = (write: (text: string) => void) =>
+        new Writable({
+            write(chunk: Buffer, _encoding, done) {
+                write(chunk.toString("utf8"));
+                done();
+            },
+        });
+    const status = await statusCommand(["-s", stack], {
+        cwd: root,
+        stdout: sink((t) => (out += t)),
+        stderr: sink((t) => (err += t)),
+    }).catch((e: unknown) => {
+        err += errorMessage(e);
+        return exitFailure;
+    });
+    const summary = out.trimEnd().split("\n").pop() ?? "";
+    switch (status) {
+        case 0:
+            return { result: "ok", detail: summary };
+        case 3:
+            return { result: "attention", detail: summary };
+        default:
+            return { result: "failed", detail: err.trim().split("\n").pop() ?? "failed" };
+    }
+}
+
+async function timed(
+    stack: string,
+    work: () => Promise<Omit<HostOutcome, "stack" | "seconds">>,
+): Promise<HostOutcome> {
+    const started = process.hrtime.bigint();
+    const outcome = await work();
+    return { stack, ...outcome, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+/** `npm run fleet`, callable in-process: 0 when every host succeeded. */
+export async function fleetCommand(argv: string[], context: CommandContext): Promise<number> {
+    const parsed = parseFleetRequest(argv);
+    if (!parsed.ok) {
+        fail(parsed.message, exitUsage);
+    }
+    const request = parsed.request;
+    const root = projectRoot(context.cwd);
+    const stacks = selectHosts(request, root, context);
+    if (stacks.length === 0) {
+        context.stdout.write(`no host of ${request.environment} is affected by ${request.changed}\n`);
+        return 0;
+    }
+    const operation = request.operation;
+    let outcomes: HostOutcome[];
+    switch (operation) {
+        case "status":
+            outcomes = await mapLimit(stacks, request.parallel, (stack) =>
+                timed(stack, () => hostStatus(stack, root)),
+            );
+            break;
+        case "preview":
+        case "up":
+        case "refresh": {
+            const cli = await pulumiCli(context);
+            outcomes = await mapLimit(stacks, request.parallel, (stack) =>
+                timed(stack, () =>
+                    runPulumi(cli, root, stack, operation).then(
+                        (changes) => ({ result: "ok" as const, detail: formatChanges(changes ?? {}) }),
+                        (err: unknown) => ({ result: "failed" as const, detail: failure(err) }),
+                    ),
+                ),
+            );
+            break;
+        }
+    }
+    context.stdout.write(`${formatOutcomes(outcomes).join("\n")}\n`);
+    return fleetExitStatus(outcomes);
+}
+
+if (require.main === module) {
+    runMain("fleet", fleetCommand);
+}
