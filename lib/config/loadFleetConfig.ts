@@ -3,7 +3,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { InputProblem, inputError } from "../errors";
 import { readTenantSources } from "../tenants/readTenantSources";
-import { selectTenants, stacksFromFileNames } from "../tenants/selectTenants";
+import { TenantSource, selectTenants, stacksFromFileNames } from "../tenants/selectTenants";
+import { doublePlacements } from "../fleet/placement";
+import { readHostStacks } from "../fleet/readHostStacks";
+import { parseTenantFile } from "../tenants/parseTenantFile";
 import { Tenant } from "../tenants/tenant";
 import { FleetPolicy, fleetPolicyOf } from "../zeptoclaw/fleetPolicy/fleetPolicy";
 import { fleetPolicyProblems } from "../zeptoclaw/fleetPolicy/policyProblems";
@@ -77,8 +80,10 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
         ]);
     }
     const knownStacks = stacksFromFileNames(fs.readdirSync(root));
-    const selection = selectTenants(readTenantSources(tenantsDir, root), stack, knownStacks);
+    const sources = readTenantSources(tenantsDir, root);
+    const selection = selectTenants(sources, stack, knownStacks);
     problems.push(...selection.problems);
+    problems.push(...placementProblems(root, knownStacks, sources));
     const policy = fleetPolicyOf(settings);
     for (const tenant of selection.tenants) {
         problems.push(...fleetPolicyProblems(tenant, policy, stack));
@@ -154,4 +159,22 @@ function secretBackupPlan(plan: BackupPlan<string>): BackupPlan<pulumi.Output<st
         default:
             return unreachable(plan);
     }
+}
+
+/**
+ * Tenants on two hosts of one environment (lib/fleet/placement.ts), from every tenant file and
+ * every stack file beside Pulumi.yaml: each host's preview refuses them.
+ */
+function placementProblems(
+    root: string,
+    knownStacks: ReadonlyArray<string>,
+    sources: ReadonlyArray<TenantSource>,
+): InputProblem[] {
+    const { hosts, errors } = readHostStacks(root, knownStacks);
+    const problems = errors.map((e) => ({ where: `Pulumi.${e.stack}.yaml`, path: "", message: e.message }));
+    const placed = sources.flatMap((source) => {
+        const parsed = parseTenantFile(source.file, source.text);
+        return parsed.ok ? [{ file: source.file, stacks: parsed.tenant.stacks }] : [];
+    });
+    return [...problems, ...doublePlacements(placed, hosts)];
 }
