@@ -1,7 +1,10 @@
 /**
- * Evaluates the program under Pulumi's mocks for a fleet of N tenants and prints the time, the
- * resource counts and the memory it took. One fleet size per process, so sizes do not share a
- * warmed-up heap. Usage: ts-node bench/evaluateProgram.ts <tenants>
+ * Evaluates the program under Pulumi's mocks for a fleet of N tenant files, of which the first M
+ * run on the evaluated stack (dev) and the rest on another (prod), and prints the time, the
+ * resource counts and the memory it took. M < N is one host stack of a fleet of several: every
+ * tenant file is read and validated, only the host's tenants are declared. One fleet size per
+ * process, so sizes do not share a warmed-up heap.
+ * Usage: ts-node bench/evaluateProgram.ts <tenant files> [<tenants on this stack>, default all]
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -10,16 +13,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 
 async function main(): Promise<void> {
-    const count = Number(process.argv[2] ?? "100");
+    const files = Number(process.argv[2] ?? "100");
+    const count = Number(process.argv[3] ?? files);
     const tenantsDir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-bench-"));
     const secrets: Record<string, Record<string, string>> = {};
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < files; i++) {
         const name = `tenant-${String(i).padStart(4, "0")}`;
         fs.writeFileSync(
             path.join(tenantsDir, `${name}.yaml`),
             stringify({
                 name,
-                stacks: ["dev"],
+                stacks: [i < count ? "dev" : "prod"],
                 zeptoclaw: {
                     providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
                     channels: { telegram: { token: { secret: "telegramBotToken" } } },
@@ -27,7 +31,9 @@ async function main(): Promise<void> {
                 resources: { memoryReservationMb: 8 },
             }),
         );
-        secrets[name] = { anthropicApiKey: `sk-ant-${i}`, telegramBotToken: `${i}:TOKEN` };
+        if (i < count) {
+            secrets[name] = { anthropicApiKey: `sk-ant-${i}`, telegramBotToken: `${i}:TOKEN` };
+        }
     }
     pulumi.runtime.setAllConfig(
         {
@@ -81,11 +87,14 @@ async function main(): Promise<void> {
     console.log(
         JSON.stringify({
             tenants: count,
+            tenantFiles: files,
             seconds: Number(seconds.toFixed(2)),
             resources: total,
             components,
             resourcesPerTenant: Number((perTenant / count).toFixed(2)),
             rssGrowthMb: Math.round(rssMb),
+            // The process's peak resident memory, in kB on Linux.
+            maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         }),
     );
 }
