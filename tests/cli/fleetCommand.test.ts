@@ -83,11 +83,13 @@ function project(
     installFake(path.join(dir, "bin"), state, settings);
     process.env.PATH = `${path.join(dir, "bin")}:${savedEnv.PATH}`;
     const calls = () =>
-        fs
-            .readFileSync(path.join(state, "calls.log"), "utf8")
-            .trim()
-            .split("\n")
-            .map((l) => JSON.parse(l) as string[]);
+        fs.existsSync(path.join(state, "calls.log"))
+            ? fs
+                  .readFileSync(path.join(state, "calls.log"), "utf8")
+                  .trim()
+                  .split("\n")
+                  .map((l) => JSON.parse(l) as string[])
+            : [];
     /** The operations the CLI ran, as `<operation> <stack>`. */
     const operations = () =>
         calls()
@@ -158,6 +160,22 @@ describe("npm run fleet", () => {
             status: 0,
             stdout: "no host of prod is affected by feature~1..feature\n",
         });
+    });
+
+    test("status runs npm run status for each host, no Pulumi operation, and fails the hosts it cannot read", async () => {
+        const p = project();
+        const result = await p.run(["status", "-e", "prod", "--parallel", "1"]);
+        expect(result.status).toBe(1);
+        const lines = result.stdout.trimEnd().split("\n").slice(1);
+        expect(lines.map((l) => l.split(/\s{2,}/).slice(0, 2))).toEqual([
+            ["prod-a", "failed"],
+            ["prod-b", "failed"],
+        ]);
+        // Each line says why that host's status failed: here, no stack outputs to reach an engine.
+        for (const line of lines) {
+            expect(line.split(/\s{2,}/)[3]).toMatch(/pulumi/i);
+        }
+        expect(p.operations()).toEqual([]);
     });
 
     test("refuses an unknown environment, naming the known ones, before running anything", async () => {
