@@ -6,9 +6,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-command -v pulumi >/dev/null || { echo "dev-up: the Pulumi CLI is not installed (https://www.pulumi.com/docs/install/)" >&2; exit 1; }
 docker info >/dev/null 2>&1 || { echo "dev-up: no Docker engine answers; start Docker first" >&2; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund
+# The pulumi on PATH when it is recent enough, else the pinned version, installed when absent.
+pulumi_bin=$(npx ts-node --transpile-only scripts/pulumiCli.ts)
+[ -z "$pulumi_bin" ] || export PATH="$pulumi_bin:$PATH"
 
 mkdir -p .pulumi
 export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$PWD/.pulumi}"

@@ -19,13 +19,9 @@
  * tenants that need attention, 2 for a usage error.
  */
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import { LocalWorkspace, OpMap, PulumiCommand } from "@pulumi/pulumi/automation";
-import { version as sdkVersion } from "@pulumi/pulumi/version";
-import { SemVer } from "semver";
 import {
     CommandContext,
     errorMessage,
@@ -42,8 +38,8 @@ import { HostStack, environmentStacks } from "../lib/fleet/fleetEnvironments";
 import { FleetOperation, FleetRequest, parseFleetRequest } from "../lib/fleet/fleetRequest";
 import { Git, gitChanges, resolveGitRange } from "../lib/fleet/gitChanges";
 import { HostOutcome, fleetExitStatus, formatChanges, formatOutcomes } from "../lib/fleet/hostOutcome";
-import { chooseCli } from "../lib/fleet/pulumiCli";
 import { readHostStacks } from "../lib/fleet/readHostStacks";
+import { resolvePulumiCli } from "../lib/fleet/resolvePulumiCli";
 import { statusCommand } from "./status";
 
 function hostStacks(root: string): HostStack[] {
@@ -80,50 +76,6 @@ function selectHosts(request: FleetRequest, root: string, context: CommandContex
         context.stderr.write(`fleet: ${host.stack} changed by ${host.reasons.join(", ")}\n`);
     }
     return affected.map((h) => h.stack);
-}
-
-/**
- * Where the Automation API installs a version by default (cmd.js `withDefaults`). HOME first:
- * the home the operator's shell gives, as `~` in the message means.
- */
-function pinnedRoot(version: string): string {
-    return path.join(process.env.HOME ?? os.homedir(), ".pulumi", "versions", version);
-}
-
-/** The CLI to drive: the installed one if it will do, else the pinned one, installed if absent. */
-async function pulumiCli(context: CommandContext): Promise<PulumiCommand> {
-    let installed: PulumiCommand | undefined;
-    try {
-        installed = await PulumiCommand.get({ skipVersionCheck: true });
-    } catch {
-        installed = undefined;
-    }
-    const choice = chooseCli(installed?.version?.toString(), sdkVersion);
-    switch (choice.kind) {
-        case "installed":
-            return installed!;
-        case "pinned": {
-            const root = pinnedRoot(choice.version);
-            const version = new SemVer(choice.version);
-            if (fs.existsSync(path.join(root, "bin", "pulumi"))) {
-                context.stderr.write(
-                    `fleet: using Pulumi CLI ${choice.version} from ${root} (${choice.reason})\n`,
-                );
-                return PulumiCommand.get({ root, version });
-            }
-            context.stderr.write(
-                `fleet: installing Pulumi CLI ${choice.version} into ${root} (${choice.reason})\n`,
-            );
-            try {
-                return await PulumiCommand.install({ root, version });
-            } catch (err) {
-                fail(
-                    `could not install Pulumi CLI ${choice.version}: ${errorMessage(err)}; install it yourself (https://www.pulumi.com/docs/install/) and run this again`,
-                    exitFailure,
-                );
-            }
-        }
-    }
 }
 
 /** The changes Pulumi reports for one operation on one host stack. */
@@ -221,7 +173,7 @@ export async function fleetCommand(argv: string[], context: CommandContext): Pro
         case "preview":
         case "up":
         case "refresh": {
-            const cli = await pulumiCli(context);
+            const cli = await resolvePulumiCli((line) => context.stderr.write(`fleet: ${line}\n`));
             outcomes = await mapLimit(stacks, request.parallel, (stack) =>
                 timed(stack, () =>
                     runPulumi(cli, root, stack, operation).then(

@@ -7,30 +7,45 @@ const repo = path.resolve(__dirname, "..", "..");
 
 jest.setTimeout(60_000);
 
-test("dev:up deploys the dev stack on a local backend, giving missing secrets placeholders through stdin", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-devup-"));
-    const log = path.join(dir, "calls.log");
-    const bin = path.join(dir, "bin");
-    fs.mkdirSync(bin);
-    // A fake pulumi: `stack select` and `config get` fail (a new stack, no secrets yet), the rest succeed.
+const sdkVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
+
+/**
+ * A fake pulumi at `<dir>/bin` (or `binDir`) printing `version`: `stack select` and `config get`
+ * fail (a new stack, no secrets yet), the rest succeed; every call is logged.
+ */
+function fakePulumi(binDir: string, log: string, version: string): void {
+    fs.mkdirSync(binDir, { recursive: true });
     fs.writeFileSync(
-        path.join(bin, "pulumi"),
-        `#!/bin/sh\nprintf 'ARGS %s | BACKEND %s\\n' "$*" "$PULUMI_BACKEND_URL" >> "${log}"\n` +
+        path.join(binDir, "pulumi"),
+        `#!/bin/sh\nif [ "$1" = version ]; then echo ${version}; exit 0; fi\n` +
+            `printf 'ARGS %s | BACKEND %s\\n' "$*" "$PULUMI_BACKEND_URL" >> "${log}"\n` +
             `if [ ! -t 0 ]; then input=$(cat); [ -z "$input" ] || printf 'STDIN %s\\n' "$input" >> "${log}"; fi\n` +
             `case "$1 $2" in "stack select"|"config get") exit 1;; esac\nexit 0\n`,
         { mode: 0o755 },
     );
+}
+
+function devUp(dir: string) {
+    const bin = path.join(dir, "bin");
     fs.writeFileSync(path.join(bin, "docker"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
-    const result = spawnSync("bash", [path.join(repo, "scripts/dev-up.sh")], {
+    return spawnSync("bash", [path.join(repo, "scripts/dev-up.sh")], {
         encoding: "utf8",
         input: "",
         env: {
             ...process.env,
             PATH: `${bin}:${process.env.PATH}`,
+            HOME: path.join(dir, "home"),
             PULUMI_BACKEND_URL: "",
             PULUMI_CONFIG_PASSPHRASE: "",
         },
     });
+}
+
+test("dev:up deploys the dev stack on a local backend, giving missing secrets placeholders through stdin", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-devup-"));
+    const log = path.join(dir, "calls.log");
+    fakePulumi(path.join(dir, "bin"), log, `v${sdkVersion}`);
+    const result = devUp(dir);
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
     const calls = fs.readFileSync(log, "utf8").trim().split("\n");
@@ -46,4 +61,19 @@ test("dev:up deploys the dev stack on a local backend, giving missing secrets pl
     expect(calls).toContain("STDIN dev-placeholder-shop-ahmad-anthropicApiKey");
     expect(calls.filter((c) => c.startsWith("ARGS")).join("\n")).not.toMatch(/dev-placeholder/);
     expect(calls[calls.length - 1]).toBe(`ARGS up -s dev --yes | BACKEND ${backend}`);
+});
+
+test("dev:up drives the pinned Pulumi CLI from ~/.pulumi/versions when the one on PATH is too old", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-devup-"));
+    const oldLog = path.join(dir, "old.log");
+    const pinnedLog = path.join(dir, "pinned.log");
+    fakePulumi(path.join(dir, "bin"), oldLog, "v3.200.0");
+    fakePulumi(path.join(dir, "home/.pulumi/versions", sdkVersion, "bin"), pinnedLog, `v${sdkVersion}`);
+    const result = devUp(dir);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(
+        `pulumi-cli: using Pulumi CLI ${sdkVersion} from ${path.join(dir, "home/.pulumi/versions", sdkVersion)} (pulumi on PATH is 3.200.0`,
+    );
+    expect(fs.existsSync(oldLog)).toBe(false);
+    expect(fs.readFileSync(pinnedLog, "utf8").trim().split("\n").pop()).toMatch(/^ARGS up -s dev --yes /);
 });
