@@ -10,6 +10,8 @@ import { fleetPolicyProblems } from "../zeptoclaw/fleetPolicy/policyProblems";
 import { collectSecretUses } from "../zeptoclaw/secretRefs";
 import { StackConfig, configLocation, configNamespace, parseStackConfig } from "./stackConfig";
 import { unreachable } from "../unreachable";
+import { AlertChannels } from "../host/alerts";
+import { parseAlertSecrets } from "./alertSecrets";
 import { BackupPlan } from "./backupPlan";
 import { parseBackupSecrets } from "./backupSecrets";
 import { ImagePlan } from "./imagePlan";
@@ -31,6 +33,8 @@ export interface FleetConfig {
     image: ImagePlan;
     /** Where backups go, with the credentials that target needs, each a Pulumi secret. */
     backup: BackupPlan<pulumi.Output<string>>;
+    /** Where the host's alerts go, each value a Pulumi secret; empty when none is set. */
+    alerts: AlertChannels<pulumi.Output<string>>;
     projectDir: string;
 }
 
@@ -107,8 +111,12 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     if (!backup.ok) {
         problems.push(...backup.problems);
     }
+    const alerts = parseAlertSecrets(raw, (key) => isStoredEncrypted(`${prefix}${key}`), stack);
+    if (!alerts.ok) {
+        problems.push(...alerts.problems);
+    }
     // Each failed parse added its problems.
-    if (problems.length > 0 || !backup.ok || !secretValues.ok) {
+    if (problems.length > 0 || !backup.ok || !secretValues.ok || !alerts.ok) {
         throw inputError(problems);
     }
 
@@ -129,7 +137,24 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
         secrets,
         image: parsed.image,
         backup: secretBackupPlan(backup.plan),
+        alerts: secretAlertChannels(alerts.channels),
         projectDir: root,
+    };
+}
+
+/** The channels with each value a Pulumi secret from the moment it is read. */
+function secretAlertChannels(channels: AlertChannels<string>): AlertChannels<pulumi.Output<string>> {
+    const { webhookUrl, telegram } = channels;
+    return {
+        ...(webhookUrl === undefined ? {} : { webhookUrl: pulumi.secret(webhookUrl) }),
+        ...(telegram === undefined
+            ? {}
+            : {
+                  telegram: {
+                      botToken: pulumi.secret(telegram.botToken),
+                      chatId: pulumi.secret(telegram.chatId),
+                  },
+              }),
     };
 }
 
