@@ -46,12 +46,22 @@ export class AlertReceiver {
     }
 }
 
-/** The webhook's events of some requests: state and key of each, in order. */
-export function webhookEvents(requests: Received[]): string[] {
+export interface AlertEvent {
+    state: "raised" | "recovered";
+    key: string;
+    text: string;
+}
+
+/** The events the webhook was sent in some requests, in order. */
+export function webhookEventsOf(requests: Received[]): AlertEvent[] {
     return requests
         .filter((r) => r.contentType === "application/json")
-        .flatMap((r) => (JSON.parse(r.body) as { events: { state: string; key: string }[] }).events)
-        .map((e) => `${e.state} ${e.key}`);
+        .flatMap((r) => (JSON.parse(r.body) as { events: AlertEvent[] }).events);
+}
+
+/** The webhook's events of some requests: state and key of each, in order. */
+export function webhookEvents(requests: Received[]): string[] {
+    return webhookEventsOf(requests).map((e) => `${e.state} ${e.key}`);
 }
 
 /** The text of the Telegram messages among some requests. */
