@@ -159,6 +159,8 @@ check_restarting() {
             found "restarting-$t" "tenant $t restarted $((count - first)) times in $ALERT_RESTART_WINDOW_SECONDS s: it keeps exiting (docker logs zc-$t)"
         fi
     done <<<"$rows"
+    # Each run rewrites the history of every tenant there is: the others' are of removed tenants.
+    find "$ALERT_STATE_DIR/restarts" -type f ! -newermt "@$((now - ALERT_RESTART_WINDOW_SECONDS))" -delete
 }
 
 # XFS user quota report, in KiB: #uid used soft hard (lib/host/tenantQuota.ts sets the limits).
