@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { InputProblem } from "../errors";
 import { AlertChannels } from "../host/alerts";
 import { configLocation } from "./stackConfig";
@@ -95,5 +96,21 @@ export function parseAlertSecrets(
                 ? {}
                 : { telegram: { botToken: telegramBotToken, chatId: telegramChatId } }),
         },
+    };
+}
+
+/** The channels with each value a Pulumi secret from the moment it is read. */
+export function secretAlertChannels(channels: AlertChannels<string>): AlertChannels<pulumi.Output<string>> {
+    const { webhookUrl, telegram } = channels;
+    return {
+        ...(webhookUrl === undefined ? {} : { webhookUrl: pulumi.secret(webhookUrl) }),
+        ...(telegram === undefined
+            ? {}
+            : {
+                  telegram: {
+                      botToken: pulumi.secret(telegram.botToken),
+                      chatId: pulumi.secret(telegram.chatId),
+                  },
+              }),
     };
 }

@@ -11,7 +11,7 @@ import { collectSecretUses } from "../zeptoclaw/secretRefs";
 import { StackConfig, configLocation, configNamespace, parseStackConfig } from "./stackConfig";
 import { unreachable } from "../unreachable";
 import { AlertChannels } from "../host/alerts";
-import { parseAlertSecrets } from "./alertSecrets";
+import { parseAlertSecrets, secretAlertChannels } from "./alertSecrets";
 import { BackupPlan } from "./backupPlan";
 import { parseBackupSecrets } from "./backupSecrets";
 import { ImagePlan } from "./imagePlan";
@@ -139,22 +139,6 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
         backup: secretBackupPlan(backup.plan),
         alerts: secretAlertChannels(alerts.channels),
         projectDir: root,
-    };
-}
-
-/** The channels with each value a Pulumi secret from the moment it is read. */
-function secretAlertChannels(channels: AlertChannels<string>): AlertChannels<pulumi.Output<string>> {
-    const { webhookUrl, telegram } = channels;
-    return {
-        ...(webhookUrl === undefined ? {} : { webhookUrl: pulumi.secret(webhookUrl) }),
-        ...(telegram === undefined
-            ? {}
-            : {
-                  telegram: {
-                      botToken: pulumi.secret(telegram.botToken),
-                      chatId: pulumi.secret(telegram.chatId),
-                  },
-              }),
     };
 }
 

@@ -1,4 +1,5 @@
-import { parseAlertSecrets } from "../../../lib/config/alertSecrets";
+import * as pulumi from "@pulumi/pulumi";
+import { parseAlertSecrets, secretAlertChannels } from "../../../lib/config/alertSecrets";
 import { parseStackConfig } from "../../../lib/config/stackConfig";
 import { prodStack, storedConfig } from "../../support/prodStack";
 
@@ -33,6 +34,20 @@ describe("alert channels", () => {
             ok: true,
             channels: { telegram: { botToken: token, chatId: "@fleet_ops" } },
         });
+    });
+
+    test("each value is a Pulumi secret from the moment it is read", async () => {
+        const channels = secretAlertChannels({
+            webhookUrl: url,
+            telegram: { botToken: token, chatId: chat },
+        });
+        const outputs = [channels.webhookUrl, channels.telegram?.botToken, channels.telegram?.chatId];
+        const secret: boolean[] = [];
+        for (const output of outputs) {
+            secret.push(output !== undefined && (await pulumi.isSecret(output)));
+        }
+        expect(secret).toEqual([true, true, true]);
+        expect(secretAlertChannels({})).toEqual({});
     });
 
     test("a value stored in plaintext is refused with the commands that fix it, and never repeated", () => {
