@@ -184,15 +184,17 @@ check_quota() {
 # Without one, the age counts from the volume's creation.
 check_backup() {
     ((ALERT_BACKUP_MAX_AGE_HOURS > 0)) || return 0
-    local ids rows t volume info dir created record since what age
+    local ids rows volumes info t dir created record since what age
     ids=$(docker ps --all --quiet --filter "$gateways") || return 1
     [[ -n $ids ]] || return 0
     # shellcheck disable=SC2086 # one argument per container id
-    rows=$(docker inspect --format "$tenant_of {{range .Mounts}}{{if eq .Destination \\"/data\\"}}{{.Name}}{{end}}{{end}}" $ids) || return 1
-    while read -r t volume; do
-        [[ -n $volume ]] || continue
-        info=$(docker volume inspect --format '{{.Mountpoint}} {{.CreatedAt}}' "$volume") || return 1
-        read -r dir created <<<"$info"
+    rows=$(docker inspect --format "{{range .Mounts}}{{if eq .Destination \\"/data\\"}}{{.Name}}{{end}}{{end}} $tenant_of" $ids) || return 1
+    volumes=$(awk 'NF == 2 { print $1 }' <<<"$rows")
+    [[ -n $volumes ]] || return 0
+    # One call for every volume, whatever the number of tenants.
+    # shellcheck disable=SC2086 # one argument per volume
+    info=$(docker volume inspect --format '{{.Name}} {{.Mountpoint}} {{.CreatedAt}}' $volumes) || return 1
+    while read -r t dir created; do
         record=$dir/${backupRecordFile}
         if [[ -f $record && ! -L $record && $(stat -c %u "$record") == 0 ]]; then
             since=$(stat -c %Y "$record")
@@ -205,7 +207,8 @@ check_backup() {
         if ((now - since > ALERT_BACKUP_MAX_AGE_HOURS * 3600)); then
             found "backup-$t" "tenant $t: $what $age h ago, over the $ALERT_BACKUP_MAX_AGE_HOURS h allowed (systemctl status ${backupPaths.service})"
         fi
-    done <<<"$rows"
+    done < <(printf '%s\\n--\\n%s\\n' "$rows" "$info" |
+        awk '$0 == "--" { volumes = 1; next } !volumes && NF == 2 { tenant[$1] = $2 } volumes && ($1 in tenant) { print tenant[$1], $2, $3 }')
 }
 
 check_memory() {
