@@ -57,6 +57,7 @@ export = async () => {
         settings,
         environment: config.environment,
         backup: config.backup,
+        alerts: config.alerts,
         tenants: config.tenants,
         // Each tenant's uid held to its disk limit on the data Volume, at every configure step.
         configureFinally: runTenantQuotas(config.tenants),

@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BackupPlan } from "../../lib/config/backupPlan";
 import { HetznerStackConfig, StackConfig } from "../../lib/config/stackConfig";
+import { AlertChannels } from "../../lib/host/alerts";
 import { Tenant } from "../../lib/tenants/tenant";
 import { unreachable } from "../../lib/unreachable";
 import { BackupStorageBox } from "../backup/backupStorageBox";
 import { FleetHost } from "./fleetHost";
-import { HetznerHost, HostBackupArgs } from "./hetznerHost";
+import { HetznerHost, HostAlertArgs, HostBackupArgs } from "./hetznerHost";
 import { LocalHost } from "./localHost";
 
 /** What the stack's host needs beyond its settings. */
@@ -15,6 +16,8 @@ export interface CreateHostInput {
     environment: string;
     /** Where backups go, with their credentials (see loadFleetConfig). */
     backup: BackupPlan<pulumi.Output<string>>;
+    /** Where the host's alerts go (see loadFleetConfig); none set means no alerts. */
+    alerts: AlertChannels<pulumi.Output<string>>;
     /** The host's tenants, for what the host keeps per tenant (slices with process limits). */
     tenants: ReadonlyArray<Tenant>;
     /** Bash run at the end of every host configure step. Default: none. */
@@ -46,6 +49,7 @@ export function createHost(input: CreateHostInput, opts?: pulumi.ComponentResour
                     dataVolumeGb: settings.dataVolumeGb,
                     dockerPackageVersion: settings.dockerPackageVersion,
                     backup: hostBackup(settings, input.backup, labels, opts),
+                    alerts: hostAlerts(settings, input),
                     tenants: input.tenants,
                     configureFinally: input.configureFinally,
                     labels,
@@ -56,6 +60,26 @@ export function createHost(input: CreateHostInput, opts?: pulumi.ComponentResour
         default:
             return unreachable(settings);
     }
+}
+
+function hostAlerts(settings: HetznerStackConfig, input: CreateHostInput): HostAlertArgs | undefined {
+    const { webhookUrl, telegram } = input.alerts;
+    if (webhookUrl === undefined && telegram === undefined) {
+        void pulumi.log.warn(
+            `Pulumi.${pulumi.getStack()}.yaml: no alert channel (zeptoclaw-fleet:alertWebhookUrl, or alertTelegramBotToken with alertTelegramChatId): nobody is told when a tenant or the host is in trouble`,
+        );
+        return undefined;
+    }
+    return {
+        channels: input.alerts,
+        thresholds: {
+            quotaPercent: settings.alertDiskQuotaPercent,
+            freeMemoryPercent: settings.alertFreeMemoryPercent,
+            freeDiskPercent: settings.alertFreeDiskPercent,
+            restarts: settings.alertRestarts,
+            backupMaxAgeHours: input.backup.kind === "none" ? 0 : settings.alertBackupMaxAgeHours,
+        },
+    };
 }
 
 function hostBackup(

@@ -4,6 +4,7 @@ import * as docker from "@pulumi/docker";
 import * as hcloud from "@pulumi/hcloud";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { AlertChannels, AlertThresholds, renderAlertsEnv } from "../../lib/host/alerts";
 import { BackupEnvInput, S3Target, SftpTarget, renderBackupEnv } from "../../lib/host/backup";
 import { renderCloudInit } from "../../lib/host/cloudInit";
 import { renderConfigureScript } from "../../lib/host/configureHost";
@@ -33,8 +34,10 @@ export interface HetznerHostArgs {
     dockerPackageVersion?: string;
     /** Nightly backups; undefined means none. */
     backup?: HostBackupArgs;
-    /** The host's tenants, whose slices (process limits) the configure step writes. */
-    tenants: ReadonlyArray<SliceTenant>;
+    /** Alerts to the operator; undefined means none. */
+    alerts?: HostAlertArgs;
+    /** The host's tenants: their slices (process limits), and their uids in the alerts' quota report. */
+    tenants: ReadonlyArray<SliceTenant & { uid: number }>;
     /** Bash run at the end of every configure step (e.g. tenant disk quotas). Default: none. */
     configureFinally?: pulumi.Input<string>;
     /** Labels for the Hetzner objects. */
@@ -53,6 +56,13 @@ export interface HostBackupArgs {
     retention: BackupEnvInput["retention"];
     /** systemd OnCalendar expression, e.g. `*-*-* 03:00:00`. */
     schedule: string;
+}
+
+/** Where the host's alerts go and when it sends them. */
+export interface HostAlertArgs {
+    /** Each value a Pulumi secret. */
+    channels: AlertChannels<pulumi.Input<string>>;
+    thresholds: AlertThresholds;
 }
 
 /**
@@ -196,6 +206,29 @@ export class HetznerHost extends pulumi.ComponentResource implements FleetHost {
         // Every host file (SSH keys, daemon.json, firewall, watchdog, backups) on every up, without
         // replacing the server; Docker starts tenants only after this, on the mounted Volume.
         const backup = args.backup;
+        const alerts = args.alerts;
+        const alertsEnv = alerts
+            ? pulumi
+                  .all([
+                      alerts.channels.webhookUrl,
+                      alerts.channels.telegram?.botToken,
+                      alerts.channels.telegram?.chatId,
+                  ])
+                  .apply(([webhookUrl, botToken, chatId]) =>
+                      renderAlertsEnv({
+                          hostName: args.hostName,
+                          channels: {
+                              webhookUrl,
+                              telegram:
+                                  botToken !== undefined && chatId !== undefined
+                                      ? { botToken, chatId }
+                                      : undefined,
+                          },
+                          thresholds: alerts.thresholds,
+                          tenants: args.tenants.map((t) => ({ name: t.name, uid: t.uid })),
+                      }),
+                  )
+            : undefined;
         const script = pulumi
             .all([
                 backup ? pulumi.output(backup.target) : undefined,
@@ -204,32 +237,36 @@ export class HetznerHost extends pulumi.ComponentResource implements FleetHost {
                 backup?.s3Credentials,
                 dataVolume.id,
                 args.configureFinally,
+                alertsEnv,
             ])
-            .apply(([target, password, sshPrivateKey, s3Credentials, volumeId, configureFinally]) =>
-                renderConfigureScript({
-                    files: renderHostFiles({
-                        sshPublicKeys: args.sshPublicKeys,
-                        dataVolume: true,
-                        tenants: args.tenants,
-                        backup:
-                            backup && target && password
-                                ? {
-                                      env: renderBackupEnv({
-                                          target,
-                                          hostName: args.hostName,
-                                          retention: backup.retention,
-                                          s3Credentials,
-                                      }),
-                                      password,
-                                      sshPrivateKey,
-                                      schedule: backup.schedule,
-                                  }
-                                : undefined,
+            .apply(
+                ([target, password, sshPrivateKey, s3Credentials, volumeId, configureFinally, alertsText]) =>
+                    renderConfigureScript({
+                        files: renderHostFiles({
+                            sshPublicKeys: args.sshPublicKeys,
+                            dataVolume: true,
+                            tenants: args.tenants,
+                            backup:
+                                backup && target && password
+                                    ? {
+                                          env: renderBackupEnv({
+                                              target,
+                                              hostName: args.hostName,
+                                              retention: backup.retention,
+                                              s3Credentials,
+                                          }),
+                                          password,
+                                          sshPrivateKey,
+                                          schedule: backup.schedule,
+                                      }
+                                    : undefined,
+                            alertsEnv: alertsText,
+                        }),
+                        dataVolumeId: volumeId,
+                        backup: backup !== undefined,
+                        alerts: alertsText !== undefined,
+                        finally: configureFinally,
                     }),
-                    dataVolumeId: volumeId,
-                    backup: backup !== undefined,
-                    finally: configureFinally,
-                }),
             );
         const configure = new command.remote.Command(
             `${name}/configure`,

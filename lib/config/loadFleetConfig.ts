@@ -13,6 +13,8 @@ import { fleetPolicyProblems } from "../zeptoclaw/fleetPolicy/policyProblems";
 import { collectSecretUses } from "../zeptoclaw/secretRefs";
 import { StackConfig, configLocation, configNamespace, parseStackConfig } from "./stackConfig";
 import { unreachable } from "../unreachable";
+import { AlertChannels } from "../host/alerts";
+import { parseAlertSecrets, secretAlertChannels } from "./alertSecrets";
 import { BackupPlan } from "./backupPlan";
 import { parseBackupSecrets } from "./backupSecrets";
 import { ImagePlan } from "./imagePlan";
@@ -34,6 +36,8 @@ export interface FleetConfig {
     image: ImagePlan;
     /** Where backups go, with the credentials that target needs, each a Pulumi secret. */
     backup: BackupPlan<pulumi.Output<string>>;
+    /** Where the host's alerts go, each value a Pulumi secret; empty when none is set. */
+    alerts: AlertChannels<pulumi.Output<string>>;
     projectDir: string;
 }
 
@@ -112,8 +116,12 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     if (!backup.ok) {
         problems.push(...backup.problems);
     }
+    const alerts = parseAlertSecrets(raw, (key) => isStoredEncrypted(`${prefix}${key}`), stack);
+    if (!alerts.ok) {
+        problems.push(...alerts.problems);
+    }
     // Each failed parse added its problems.
-    if (problems.length > 0 || !backup.ok || !secretValues.ok) {
+    if (problems.length > 0 || !backup.ok || !secretValues.ok || !alerts.ok) {
         throw inputError(problems);
     }
 
@@ -134,6 +142,7 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
         secrets,
         image: parsed.image,
         backup: secretBackupPlan(backup.plan),
+        alerts: secretAlertChannels(alerts.channels),
         projectDir: root,
     };
 }

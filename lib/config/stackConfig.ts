@@ -2,6 +2,8 @@ import { z } from "zod";
 import { InputProblem, formatPath } from "../errors";
 import { unreachable } from "../unreachable";
 import { BackupTarget } from "./backupPlan";
+import { restartWindowSeconds } from "../host/alerts";
+import { isAlertSecretKey } from "./alertSecrets";
 import { isBackupSecretKey } from "./backupSecrets";
 import { ImagePlan } from "./imagePlan";
 import { stackNamePattern, tenantNamePattern } from "../tenants/tenantSchema";
@@ -119,6 +121,39 @@ const hetznerHost = z.strictObject({
             error: "is restic's S3 repository string, such as s3:https://fsn1.your-objectstorage.com/bucket/fleet",
         })
         .optional(),
+    alertDiskQuotaPercent: z
+        .number()
+        .int()
+        .min(1, { error: "is the share (1-100) of its disk limit at which a tenant is reported" })
+        .max(100, { error: "is the share (1-100) of its disk limit at which a tenant is reported" }),
+    alertFreeMemoryPercent: z
+        .number()
+        .int()
+        .min(0, {
+            error: "is the share (0-99) of free memory below which the host is reported; 0 turns it off",
+        })
+        .max(99, {
+            error: "is the share (0-99) of free memory below which the host is reported; 0 turns it off",
+        }),
+    alertFreeDiskPercent: z
+        .number()
+        .int()
+        .min(0, {
+            error: "is the share (0-99) of free disk below which the host is reported; 0 turns it off",
+        })
+        .max(99, {
+            error: "is the share (0-99) of free disk below which the host is reported; 0 turns it off",
+        }),
+    alertRestarts: z
+        .number()
+        .int()
+        .min(1, {
+            error: `is how many restarts within ${restartWindowSeconds / 60} minutes make a restart loop (at least 1)`,
+        }),
+    alertBackupMaxAgeHours: z
+        .number()
+        .int()
+        .min(1, { error: "is the age in hours (at least 1) past which a tenant's last backup is reported" }),
 });
 
 export const stackConfigSchema = z.discriminatedUnion("hostKind", [localHost, hetznerHost], {
@@ -172,6 +207,11 @@ export const stackConfigDefaults: Readonly<Record<string, unknown>> = {
     backupKeepWeekly: 4,
     backupKeepMonthly: 6,
     backupS3Repository: "",
+    alertDiskQuotaPercent: 90,
+    alertFreeMemoryPercent: 10,
+    alertFreeDiskPercent: 10,
+    alertRestarts: 3,
+    alertBackupMaxAgeHours: 26,
 };
 
 type KeyKind = "string" | "integer" | "boolean" | "array";
@@ -216,6 +256,11 @@ const onlyFor: Record<string, "local" | "hetzner"> = {
     backupKeepWeekly: "hetzner",
     backupKeepMonthly: "hetzner",
     backupS3Repository: "hetzner",
+    alertDiskQuotaPercent: "hetzner",
+    alertFreeMemoryPercent: "hetzner",
+    alertFreeDiskPercent: "hetzner",
+    alertRestarts: "hetzner",
+    alertBackupMaxAgeHours: "hetzner",
 };
 
 export type StackConfigResult =
@@ -235,7 +280,12 @@ export function parseStackConfig(
     const values: Record<string, unknown> = { ...stackConfigDefaults };
 
     for (const [key, text] of Object.entries(raw)) {
-        if (text === undefined || key === "tenantSecrets" || isBackupSecretKey(key)) {
+        if (
+            text === undefined ||
+            key === "tenantSecrets" ||
+            isBackupSecretKey(key) ||
+            isAlertSecretKey(key)
+        ) {
             continue;
         }
         const kind = keyKind(key);

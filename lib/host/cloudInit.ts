@@ -11,8 +11,8 @@ export interface CloudInitInput {
     dockerPackageVersion?: string;
 }
 
-/** What a fleet host needs from Debian: the engine, backups, XFS quotas, security upgrades. */
-export const hostPackages = ["restic", "jq", "xfsprogs", "unattended-upgrades"] as const;
+/** What a fleet host needs from Debian: the engine, backups, XFS quotas, security upgrades, alerts. */
+export const hostPackages = ["restic", "jq", "xfsprogs", "unattended-upgrades", "curl"] as const;
 
 /**
  * The server's first-boot user data: packages, the pinned SSH host key (so every connection

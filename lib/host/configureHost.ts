@@ -1,3 +1,4 @@
+import { alertsPaths } from "./alerts";
 import { backupPaths } from "./backup";
 import { renderDataVolumeMount } from "./dataVolume";
 import { HostFile, hostPaths } from "./hostFiles";
@@ -8,6 +9,8 @@ export interface ConfigureHostInput {
     dataVolumeId?: string | number;
     /** Whether the nightly backup timer runs (its files are among `files`). */
     backup: boolean;
+    /** Whether the alert timer runs (its files are among `files`). Default: false. */
+    alerts?: boolean;
     /** Extra bash run last, e.g. applying tenant disk quotas. */
     finally?: string;
 }
@@ -26,7 +29,22 @@ export function renderConfigureScript(input: ConfigureHostInput): string {
                 `put ${f.path} ${f.mode} <<'ZEPTOCLAW_FLEET_EOF'\n${Buffer.from(f.content).toString("base64")}\nZEPTOCLAW_FLEET_EOF`,
         )
         .join("\n");
-    const timers = [hostPaths.watchdogTimer, ...(input.backup ? [backupPaths.timer] : [])];
+    const optional = [
+        { timer: backupPaths.timer, on: input.backup },
+        { timer: alertsPaths.timer, on: input.alerts ?? false },
+    ];
+    const timers = [hostPaths.watchdogTimer, ...optional.filter((t) => t.on).map((t) => t.timer)];
+    const disabled = optional
+        .filter((t) => !t.on)
+        .map(
+            (t) =>
+                `if systemctl is-enabled --quiet ${t.timer} 2>/dev/null; then\n    systemctl disable --now ${t.timer}\nfi\n`,
+        )
+        .join("");
+    // The alert script posts with curl, which cloud-init installs only on servers created since.
+    const curl = input.alerts
+        ? "command -v curl >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q curl; }\n"
+        : "";
     return `#!/bin/bash
 # Written by zeptoclaw-fleet: bring this host's files and services to what the program declares.
 set -euo pipefail
@@ -77,8 +95,8 @@ fi
 if was_changed ${hostPaths.firewallScript} || was_changed /etc/systemd/system/${hostPaths.firewallUnit}; then
     systemctl restart ${hostPaths.firewallUnit}
 fi
-systemctl enable --now ${hostPaths.firewallUnit} ${timers.join(" ")}
-${input.backup ? "" : `if systemctl is-enabled --quiet ${backupPaths.timer} 2>/dev/null; then\n    systemctl disable --now ${backupPaths.timer}\nfi\n`}${input.finally ?? ""}
+${curl}systemctl enable --now ${hostPaths.firewallUnit} ${timers.join(" ")}
+${disabled}${input.finally ?? ""}
 echo "configured: \${#changed[@]} changed file(s)\${changed[*]:+: \${changed[*]}}"
 `;
 }

@@ -1,3 +1,4 @@
+import { alertsPaths, renderAlertsScript, renderAlertsService, renderAlertsTimer } from "./alerts";
 import { backupPaths, renderBackupScript, renderBackupService, renderBackupTimer } from "./backup";
 import { renderDaemonJson } from "./daemonConfig";
 import { dockerNeedsDataVolume } from "./dataVolume";
@@ -45,6 +46,8 @@ export interface HostFilesInput {
     /** Whether tenant data is on a data Volume that Docker must wait for. */
     dataVolume: boolean;
     backup?: HostBackupFiles;
+    /** The alert settings (renderAlertsEnv), a secret: they hold the channels' credentials. */
+    alertsEnv?: string;
     /** The host's tenants: each gets its slice with its process limit. Default: none. */
     tenants?: ReadonlyArray<SliceTenant>;
 }
@@ -120,6 +123,22 @@ export function renderHostFiles(input: HostFilesInput): HostFile[] {
         if (input.backup.sshPrivateKey !== undefined) {
             files.push({ path: backupPaths.sshKey, mode: "0600", content: input.backup.sshPrivateKey });
         }
+    }
+    if (input.alertsEnv !== undefined) {
+        files.push(
+            { path: alertsPaths.script, mode: "0755", content: renderAlertsScript() },
+            { path: alertsPaths.env, mode: "0600", content: input.alertsEnv },
+            {
+                path: `/etc/systemd/system/${alertsPaths.service}`,
+                mode: "0644",
+                content: renderAlertsService(alertsPaths.script),
+            },
+            {
+                path: `/etc/systemd/system/${alertsPaths.timer}`,
+                mode: "0644",
+                content: renderAlertsTimer(),
+            },
+        );
     }
     return files;
 }

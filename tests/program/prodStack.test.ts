@@ -1,5 +1,5 @@
 import { decodeConfigureFiles } from "../support/configureFiles";
-import { prodStack } from "../support/prodStack";
+import { prodBackupSecrets, prodStack } from "../support/prodStack";
 import { DeclaredResource, runProgram } from "../support/runProgram";
 import { fleet } from "../support/tenantFiles";
 
@@ -114,6 +114,40 @@ describe("prod stack on Hetzner", () => {
             expect(gateway.securityOpts).toEqual(["no-new-privileges:true", "apparmor=docker-default"]);
             expect(files[`/etc/systemd/system/${slice}`]).toMatch(/^\[Slice\]\nTasksMax=256$/m);
         }
+    });
+
+    test("without an alert channel the host gets no alert timer, and the preview says nobody is told", () => {
+        const files = decodeConfigureFiles(
+            run.one("command:remote:Command", "fsn1-a/configure").inputs.stdin as string,
+        );
+        expect(Object.keys(files)).not.toContain("/etc/zeptoclaw-fleet/alerts.env");
+        expect(run.logs).toContainEqual(expect.stringMatching(/no alert channel .*: nobody is told/));
+    });
+
+    test("with alert channels, the host gets the alert script, its timer and its secret settings, thresholds from config", async () => {
+        const alerting = await runProgram({
+            stack: "prod",
+            ...fleet(["shop-a", "shop-b"]),
+            config: { ...prodStack, backupTarget: "storagebox", alertDiskQuotaPercent: 80 },
+            secretConfig: {
+                ...prodBackupSecrets,
+                alertWebhookUrl: "https://hooks.example.com/T0KEN",
+                alertTelegramBotToken: "123456:AAH-token",
+                alertTelegramChatId: "-100123",
+            },
+        });
+        const configure = alerting.one("command:remote:Command", "fsn1-a/configure").inputs.stdin as string;
+        const files = decodeConfigureFiles(configure);
+        const env = files["/etc/zeptoclaw-fleet/alerts.env"];
+        expect(env).toContain("ALERT_WEBHOOK_URL='https://hooks.example.com/T0KEN'");
+        expect(env).toContain("ALERT_TELEGRAM_CHAT_ID='-100123'");
+        expect(env).toContain("ALERT_QUOTA_PERCENT='80'");
+        expect(env).toContain("ALERT_BACKUP_MAX_AGE_HOURS='26'");
+        expect(env).toMatch(/^ALERT_TENANT_UIDS='shop-a:\d+ shop-b:\d+'$/m);
+        expect(configure).toContain("put /etc/zeptoclaw-fleet/alerts.env 0600 ");
+        expect(files["/usr/local/sbin/zeptoclaw-fleet-alerts"]).toMatch(/^#!\/bin\/bash\n/);
+        expect(configure).toMatch(/^systemctl enable --now .* zeptoclaw-fleet-alerts\.timer$/m);
+        expect(alerting.logs).not.toContainEqual(expect.stringMatching(/no alert channel/));
     });
 
     test("outputs give the host IP and the commands to reach it", () => {

@@ -7,6 +7,15 @@ describe.each([
     ["dev", {}, {}],
     ["prod", prodStack, {}],
     ["prod", { ...prodStack, backupTarget: "storagebox" }, prodBackupSecrets],
+    [
+        "prod",
+        prodStack,
+        {
+            alertWebhookUrl: "https://hooks.example.com/ALERT-SECRET-hook",
+            alertTelegramBotToken: "123456:ALERT-SECRET-token",
+            alertTelegramChatId: "-100987654321",
+        },
+    ],
 ])("secrets on the %s stack (%j)", (stack, config, secretConfig: Record<string, string>) => {
     const names = ["shop-a", "shop-b", "shop-c"];
     const input = fleet(names);

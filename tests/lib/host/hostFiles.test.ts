@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { alertsPaths } from "../../../lib/host/alerts";
 import { backupPaths, renderBackupEnv, renderBackupScript } from "../../../lib/host/backup";
 import { renderCloudInit } from "../../../lib/host/cloudInit";
 import { renderConfigureScript } from "../../../lib/host/configureHost";
@@ -67,6 +68,7 @@ describe("host files", () => {
             "jq",
             "xfsprogs",
             "unattended-upgrades",
+            "curl",
         ]);
     });
 
@@ -85,6 +87,38 @@ describe("host files", () => {
         expect(byPath.get(`/etc/systemd/system/${backupPaths.timer}`)?.content).toMatch(
             /OnCalendar=\*-\*-\* 03:00:00\n[\s\S]*Persistent=true/,
         );
+    });
+
+    test("alert files come only with alerts, their settings root-only; the configure step turns the timer on or off", () => {
+        const without = renderHostFiles({ sshPublicKeys: keys, dataVolume: true });
+        expect(without.map((f) => f.path)).not.toContain(alertsPaths.env);
+        expect(renderConfigureScript({ files: without, backup: false })).toMatch(
+            /if systemctl is-enabled --quiet zeptoclaw-fleet-alerts\.timer 2>\/dev\/null; then\n\s+systemctl disable --now zeptoclaw-fleet-alerts\.timer\n/,
+        );
+        const files = renderHostFiles({
+            sshPublicKeys: keys,
+            dataVolume: true,
+            alertsEnv: "ALERT_HOST='fsn1-a'\n",
+        });
+        const byPath = new Map(files.map((f) => [f.path, f]));
+        expect(byPath.get(alertsPaths.env)).toEqual({
+            path: "/etc/zeptoclaw-fleet/alerts.env",
+            mode: "0600",
+            content: "ALERT_HOST='fsn1-a'\n",
+        });
+        expect(byPath.get(alertsPaths.script)?.mode).toBe("0755");
+        expect(byPath.get(`/etc/systemd/system/${alertsPaths.timer}`)?.content).toMatch(
+            /OnUnitActiveSec=1min/,
+        );
+        const script = renderConfigureScript({ files, backup: false, alerts: true });
+        expect(script).toMatch(
+            /^systemctl enable --now zeptoclaw-fleet-firewall\.service zeptoclaw-fleet-watchdog\.timer zeptoclaw-fleet-alerts\.timer$/m,
+        );
+        expect(script).toMatch(
+            /^command -v curl >\/dev\/null \|\| \{ apt-get update -q && .*apt-get install -y -q curl; \}$/m,
+        );
+        expect(script).not.toMatch(/disable --now zeptoclaw-fleet-alerts/);
+        shellcheck("configure-alerts.sh", script);
     });
 
     test("the backup settings quote every value for the shell that sources them", () => {
