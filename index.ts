@@ -13,6 +13,12 @@ import { FleetConfig, loadFleetConfig } from "./lib/config/loadFleetConfig";
 import { configLocation } from "./lib/config/stackConfig";
 import { healthcheckIntervalSeconds } from "./lib/docker/tenantContainers";
 import { tenantHostRuntime } from "./lib/docker/tenantHostRuntime";
+import {
+    webhookCallbackUrls,
+    webhookDomainOf,
+    webhookDomainProblems,
+    webhookPortProblems,
+} from "./lib/docker/webhookListener";
 import { failOnProblems } from "./lib/errors";
 import { runTenantQuotas } from "./lib/host/tenantQuota";
 import { withoutStackTraces } from "./lib/runtime/withoutStackTraces";
@@ -51,6 +57,13 @@ export = async () => {
             settings.tenantSubnet,
             config.tenants.length,
             configLocation(config.stack, "tenantSubnet"),
+        ),
+        ...webhookPortProblems(config.tenants),
+        ...webhookDomainProblems(
+            config.tenants,
+            settings.hostKind,
+            webhookDomainOf(settings),
+            configLocation(config.stack, "webhookDomain"),
         ),
     ]);
     const host = createHost({
@@ -120,7 +133,7 @@ export = async () => {
     });
 
     // Outputs
-    return fleetOutputs(host, image, tenants);
+    return fleetOutputs(host, image, tenants, webhookCallbackUrls(config.tenants, webhookDomainOf(settings)));
 };
 
 /** Tenants' disk limits against the data Volume, which only a Hetzner server has. */

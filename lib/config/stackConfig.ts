@@ -119,6 +119,15 @@ const hetznerHost = z.strictObject({
             error: "is restic's S3 repository string, such as s3:https://fsn1.your-objectstorage.com/bucket/fleet",
         })
         .optional(),
+    webhookDomain: z
+        .string()
+        .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+            error: "is the host's DNS name for webhooks, in lowercase, such as hooks.example.com",
+        })
+        .optional(),
+    webhookAcmeEmail: z
+        .email({ error: "is an email address for the ACME CA, such as ops@example.com" })
+        .optional(),
 });
 
 export const stackConfigSchema = z.discriminatedUnion("hostKind", [localHost, hetznerHost], {
@@ -172,6 +181,8 @@ export const stackConfigDefaults: Readonly<Record<string, unknown>> = {
     backupKeepWeekly: 4,
     backupKeepMonthly: 6,
     backupS3Repository: "",
+    webhookDomain: "",
+    webhookAcmeEmail: "",
 };
 
 type KeyKind = "string" | "integer" | "boolean" | "array";
@@ -216,6 +227,8 @@ const onlyFor: Record<string, "local" | "hetzner"> = {
     backupKeepWeekly: "hetzner",
     backupKeepMonthly: "hetzner",
     backupS3Repository: "hetzner",
+    webhookDomain: "hetzner",
+    webhookAcmeEmail: "hetzner",
 };
 
 export type StackConfigResult =

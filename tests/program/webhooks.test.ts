@@ -1,0 +1,112 @@
+import { webhookHostPort, webhookHostPortRange } from "../../lib/docker/webhookListener";
+import { derivedTenantUid } from "../../lib/tenants/tenantUid";
+import { prodStack } from "../support/prodStack";
+import { plaintextStrings, runProgram } from "../support/runProgram";
+import { fleet, tenantYaml } from "../support/tenantFiles";
+
+const whatsappSecrets = {
+    whatsappCloudAccessToken: "EAAG-SECRET-access-token-0123456789",
+    whatsappWebhookVerifyToken: "verify-SECRET-0123456789",
+    whatsappAppSecret: "appsecret-SECRET-0123456789abcdef",
+};
+
+/** A tenant file on WhatsApp Cloud, with the secret names the seed importer gives. */
+function whatsappTenantYaml(name: string, overrides: Record<string, unknown> = {}): string {
+    return tenantYaml(name, {
+        ...overrides,
+        zeptoclaw: {
+            providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
+            channels: {
+                whatsapp_cloud: {
+                    enabled: true,
+                    phone_number_id: "1234567890",
+                    access_token: { secret: "whatsappCloudAccessToken" },
+                    webhook_verify_token: { secret: "whatsappWebhookVerifyToken" },
+                    app_secret: { secret: "whatsappAppSecret" },
+                },
+            },
+        },
+    });
+}
+
+/** shop-a on WhatsApp Cloud, shop-b on Telegram (or `shopB`), in the prod stack with `extra` config. */
+function webhookFleet(extra: Record<string, unknown> = {}, preview = false, shopB?: string) {
+    const base = fleet(["shop-a", "shop-b"]);
+    return runProgram({
+        stack: "prod",
+        preview,
+        tenantFiles: {
+            ...base.tenantFiles,
+            "shop-a.yaml": whatsappTenantYaml("shop-a"),
+            ...(shopB === undefined ? {} : { "shop-b.yaml": shopB }),
+        },
+        tenantSecrets: {
+            "shop-a": { ...base.tenantSecrets["shop-a"], ...whatsappSecrets },
+            "shop-b": { ...base.tenantSecrets["shop-b"], ...whatsappSecrets },
+        },
+        config: { ...prodStack, ...extra },
+    });
+}
+
+describe("inbound webhooks on a prod stack", () => {
+    let run: Awaited<ReturnType<typeof webhookFleet>>;
+    beforeAll(async () => {
+        run = await webhookFleet({ webhookDomain: "hooks.example.com", webhookAcmeEmail: "ops@example.com" });
+    });
+
+    test("the WhatsApp tenant's listener is published on the host's loopback only, at its uid's port", () => {
+        const a = run.one("docker:index/container:Container", "shop-a/gateway").inputs;
+        expect(a.ports).toEqual([
+            {
+                internal: 9877,
+                external: webhookHostPort({ uid: derivedTenantUid("shop-a") }),
+                ip: "127.0.0.1",
+                protocol: "tcp",
+            },
+        ]);
+        expect(run.one("docker:index/container:Container", "shop-b/gateway").inputs.ports).toBeUndefined();
+    });
+
+    test("the callback URL is a stack output of the WhatsApp tenant only", () => {
+        expect(run.outputs.tenants).toEqual({
+            "shop-a": {
+                container: "zc-shop-a",
+                volume: "shop-a-data",
+                whatsappCallbackUrl: "https://hooks.example.com/shop-a/whatsapp",
+            },
+            "shop-b": { container: "zc-shop-b", volume: "shop-b-data" },
+        });
+    });
+
+    test("the three WhatsApp secrets appear in no plaintext input or output", () => {
+        const leaks = (values: string[]) =>
+            values.filter((v) => Object.values(whatsappSecrets).some((s) => v.includes(s)));
+        for (const r of run.resources) {
+            expect({ resource: r.name, leaks: leaks(plaintextStrings(r.rawInputs)) }).toEqual({
+                resource: r.name,
+                leaks: [],
+            });
+        }
+        expect(leaks(plaintextStrings(run.rawOutputs))).toEqual([]);
+    });
+
+    test("without webhookDomain, preview refuses the WhatsApp tenant, naming the key", async () => {
+        await expect(webhookFleet({}, true)).rejects.toThrow(
+            /shop-a\.yaml: zeptoclaw\.channels\.whatsapp_cloud: needs inbound webhooks.*set Pulumi\.prod\.yaml: zeptoclaw-fleet:webhookDomain/,
+        );
+    });
+
+    test("two WhatsApp tenants whose uids give one port are refused at preview", async () => {
+        const span = webhookHostPortRange.max - webhookHostPortRange.min + 1;
+        const clashing = whatsappTenantYaml("shop-b", { uid: derivedTenantUid("shop-a") + span });
+        await expect(webhookFleet({ webhookDomain: "hooks.example.com" }, true, clashing)).rejects.toThrow(
+            /shop-b\.yaml: uid: its webhook port \d+ .* is also that of tenant "shop-a"/,
+        );
+    });
+
+    test("a webhookDomain that is not a DNS name is refused, naming the key", async () => {
+        await expect(webhookFleet({ webhookDomain: "https://hooks.example.com/" }, true)).rejects.toThrow(
+            /Pulumi\.prod\.yaml: zeptoclaw-fleet:webhookDomain: is the host's DNS name/,
+        );
+    });
+});
