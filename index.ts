@@ -21,6 +21,7 @@ import {
 } from "./lib/docker/webhookListener";
 import { failOnProblems } from "./lib/errors";
 import { runTenantQuotas } from "./lib/host/tenantQuota";
+import { webhookProxyFor } from "./lib/host/webhookProxy";
 import { withoutStackTraces } from "./lib/runtime/withoutStackTraces";
 import { unreachable } from "./lib/unreachable";
 import { tenantConfigOutput } from "./lib/zeptoclaw/tenantConfigOutput";
@@ -72,7 +73,14 @@ export = async () => {
         backup: config.backup,
         tenants: config.tenants,
         // Each tenant's uid held to its disk limit on the data Volume, at every configure step.
-        configureFinally: runTenantQuotas(config.tenants),
+        // Then the webhook proxy, routing each WhatsApp tenant's callback path to it alone.
+        configureFinally:
+            runTenantQuotas(config.tenants) +
+            webhookProxyFor(
+                config.tenants,
+                webhookDomainOf(settings),
+                settings.hostKind === "hetzner" ? settings.webhookAcmeEmail : undefined,
+            ),
     });
     const onHost = { parent: host, providers: [host.dockerProvider] };
 

@@ -48,6 +48,7 @@ export function createHost(input: CreateHostInput, opts?: pulumi.ComponentResour
                     backup: hostBackup(settings, input.backup, labels, opts),
                     tenants: input.tenants,
                     configureFinally: input.configureFinally,
+                    webhooks: settings.webhookDomain !== undefined,
                     labels,
                 },
                 opts,

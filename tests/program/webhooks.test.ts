@@ -67,6 +67,29 @@ describe("inbound webhooks on a prod stack", () => {
         expect(run.one("docker:index/container:Container", "shop-b/gateway").inputs.ports).toBeUndefined();
     });
 
+    test("the firewall opens 80 and 443 to everyone only when webhookDomain is set", async () => {
+        const rules = (r: typeof run) =>
+            r.one("hcloud:index/firewall:Firewall", "fsn1-a/firewall").inputs.rules as { port: string }[];
+        expect(rules(run).map((r) => r.port)).toEqual(["22", "80", "443"]);
+        expect(rules(run)[2]).toMatchObject({ sourceIps: ["0.0.0.0/0", "::/0"] });
+        const base = fleet(["shop-a", "shop-b"]);
+        const plain = await runProgram({ stack: "prod", ...base, config: prodStack });
+        expect(rules(plain).map((r) => r.port)).toEqual(["22"]);
+    });
+
+    test("the configure step installs Caddy with a Caddyfile routing shop-a's path to shop-a's port", () => {
+        const script = run.one("command:remote:Command", "fsn1-a/configure").inputs.stdin as string;
+        const encoded = /<<'ZEPTOCLAW_FLEET_CADDYFILE'\n(.*)\nZEPTOCLAW_FLEET_CADDYFILE/.exec(script)?.[1];
+        const caddyfile = Buffer.from(encoded ?? "", "base64").toString();
+        expect(caddyfile).toContain("email ops@example.com");
+        expect(caddyfile).toMatch(
+            new RegExp(
+                `hooks\\.example\\.com \\{\\n\\thandle /shop-a/whatsapp \\{\\n\\t\\turi strip_prefix /shop-a\\n\\t\\treverse_proxy 127\\.0\\.0\\.1:${webhookHostPort({ uid: derivedTenantUid("shop-a") })}\\n`,
+            ),
+        );
+        expect(caddyfile).not.toContain("shop-b");
+    });
+
     test("the callback URL is a stack output of the WhatsApp tenant only", () => {
         expect(run.outputs.tenants).toEqual({
             "shop-a": {

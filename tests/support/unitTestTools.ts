@@ -6,6 +6,7 @@ export const unitTestTools: Readonly<Record<string, string>> = {
     shellcheck: "shellcheck",
     "cloud-init": "cloud-init",
     ssh: "openssh-client",
+    caddy: "caddy",
 };
 
 /** What every machine that runs the tests has without installing anything. */
