@@ -73,6 +73,7 @@ let httpsPort = 0;
 let rootCa = "";
 
 beforeAll(async () => {
+    // This suite's own leftovers only: another run's objects are not touched.
     await removeLabelled(docker, adapter.runId);
     for (const t of tenants) {
         await docker
@@ -220,6 +221,42 @@ test("each tenant's listener is published on the host's loopback only, at the po
                 { HostIp: "127.0.0.1", HostPort: String(webhookHostPort({ uid: derivedTenantUid(t) })) },
             ],
         });
+    }
+});
+
+test("a tenant reaches another's listener neither on its container address nor at its loopback publish", async () => {
+    const a = await docker.getContainer("zc-hook-a").inspect();
+    const [network] = Object.values(a.NetworkSettings.Networks);
+    const port = webhookHostPort({ uid: derivedTenantUid("hook-a") });
+    const verify = "/whatsapp?hub.mode=subscribe&hub.verify_token=verify-hook-a&hub.challenge=1";
+    // Control: A's own listener answers inside A.
+    const own = await execIn(docker, "zc-hook-a", [
+        "wget",
+        "-q",
+        "-T",
+        "3",
+        "-O",
+        "-",
+        `http://127.0.0.1:9877${verify}`,
+    ]);
+    expect(own).toEqual({ code: 0, output: "1" });
+    for (const url of [
+        `http://${network.IPAddress}:9877${verify}`,
+        `http://${network.Gateway}:${port}${verify}`,
+        `http://127.0.0.1:${port}${verify}`,
+    ]) {
+        const result = await execIn(docker, "zc-hook-b", [
+            "wget",
+            "-q",
+            "-T",
+            "3",
+            "-t",
+            "1",
+            "-O",
+            "-",
+            url,
+        ]);
+        expect({ url, code: result.code === 0 ? 0 : "failed" }).toEqual({ url, code: "failed" });
     }
 });
 
