@@ -30,7 +30,12 @@ function whatsappTenantYaml(name: string, overrides: Record<string, unknown> = {
 }
 
 /** shop-a on WhatsApp Cloud, shop-b on Telegram (or `shopB`), in the prod stack with `extra` config. */
-function webhookFleet(extra: Record<string, unknown> = {}, preview = false, shopB?: string) {
+function webhookFleet(
+    extra: Record<string, unknown> = {},
+    preview = false,
+    shopB?: string,
+    secretsA: Record<string, string> = whatsappSecrets,
+) {
     const base = fleet(["shop-a", "shop-b"]);
     return runProgram({
         stack: "prod",
@@ -41,7 +46,7 @@ function webhookFleet(extra: Record<string, unknown> = {}, preview = false, shop
             ...(shopB === undefined ? {} : { "shop-b.yaml": shopB }),
         },
         tenantSecrets: {
-            "shop-a": { ...base.tenantSecrets["shop-a"], ...whatsappSecrets },
+            "shop-a": { ...base.tenantSecrets["shop-a"], ...secretsA },
             "shop-b": { ...base.tenantSecrets["shop-b"], ...whatsappSecrets },
         },
         config: { ...prodStack, ...extra },
@@ -125,6 +130,18 @@ describe("inbound webhooks on a prod stack", () => {
         await expect(webhookFleet({ webhookDomain: "hooks.example.com" }, true, clashing)).rejects.toThrow(
             /shop-b\.yaml: uid: its webhook port \d+ .* is also that of tenant "shop-a"/,
         );
+    });
+
+    test("a verify token Meta would percent-encode is refused, naming the secret, never showing it", async () => {
+        const token = "verify SECRET/0123+456";
+        const attempt = webhookFleet({ webhookDomain: "hooks.example.com" }, true, undefined, {
+            ...whatsappSecrets,
+            whatsappWebhookVerifyToken: token,
+        });
+        await expect(attempt).rejects.toThrow(
+            /Pulumi\.prod\.yaml: zeptoclaw-fleet:tenantSecrets: shop-a\.whatsappWebhookVerifyToken: is a WhatsApp verify token .*query_param/,
+        );
+        await expect(attempt).rejects.not.toThrow(token);
     });
 
     test("a webhookDomain that is not a DNS name is refused, naming the key", async () => {
