@@ -35,7 +35,7 @@ export function webhookRoutes(tenants: ReadonlyArray<Tenant>): WebhookRoute[] {
  * stripped (the query string kept, where Meta's verification GET carries its token) and the
  * request goes to that tenant's listener alone. Anything else, another tenant's listener
  * included, exists only through that tenant's own path; every other path is a 404 from Caddy.
- * Certificates come from ACME (Let's Encrypt, then ZeroSSL, Caddy's defaults) for the domain.
+ * Certificates for the domain come from ACME, with Caddy's default issuers.
  */
 export function renderCaddyfile(input: CaddyfileInput): string {
     const global = [

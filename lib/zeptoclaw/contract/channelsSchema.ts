@@ -93,7 +93,7 @@ export const whatsappCloudSchema = z.strictObject({
             error: 'is the numeric phone number id from Meta\'s dashboard, in quotes, e.g. "1234567890"',
         }),
     access_token: secretRef,
-    /** The token Meta echoes when it verifies the callback URL (GET hub.verify_token). */
+    /** The token Meta sends with its verification GET (hub.verify_token); see verifyTokenProblems. */
     webhook_verify_token: secretRef,
     app_secret: appSecret,
     bind_address: setByFleet("bind_address"),
