@@ -13,8 +13,15 @@ import { FleetConfig, loadFleetConfig } from "./lib/config/loadFleetConfig";
 import { configLocation } from "./lib/config/stackConfig";
 import { healthcheckIntervalSeconds } from "./lib/docker/tenantContainers";
 import { tenantHostRuntime } from "./lib/docker/tenantHostRuntime";
+import {
+    webhookCallbackUrls,
+    webhookDomainOf,
+    webhookDomainProblems,
+    webhookPortProblems,
+} from "./lib/docker/webhookListener";
 import { failOnProblems } from "./lib/errors";
 import { runTenantQuotas } from "./lib/host/tenantQuota";
+import { webhookProxyFor } from "./lib/host/webhookProxy";
 import { withoutStackTraces } from "./lib/runtime/withoutStackTraces";
 import { unreachable } from "./lib/unreachable";
 import { tenantConfigOutput } from "./lib/zeptoclaw/tenantConfigOutput";
@@ -52,6 +59,13 @@ export = async () => {
             config.tenants.length,
             configLocation(config.stack, "tenantSubnet"),
         ),
+        ...webhookPortProblems(config.tenants),
+        ...webhookDomainProblems(
+            config.tenants,
+            settings.hostKind,
+            webhookDomainOf(settings),
+            configLocation(config.stack, "webhookDomain"),
+        ),
     ]);
     const host = createHost({
         settings,
@@ -60,7 +74,14 @@ export = async () => {
         alerts: config.alerts,
         tenants: config.tenants,
         // Each tenant's uid held to its disk limit on the data Volume, at every configure step.
-        configureFinally: runTenantQuotas(config.tenants),
+        // Then the webhook proxy, routing each WhatsApp tenant's callback path to it alone.
+        configureFinally:
+            runTenantQuotas(config.tenants) +
+            webhookProxyFor(
+                config.tenants,
+                webhookDomainOf(settings),
+                settings.hostKind === "hetzner" ? settings.webhookAcmeEmail : undefined,
+            ),
     });
     const onHost = { parent: host, providers: [host.dockerProvider] };
 
@@ -121,7 +142,7 @@ export = async () => {
     });
 
     // Outputs
-    return fleetOutputs(host, image, tenants);
+    return fleetOutputs(host, image, tenants, webhookCallbackUrls(config.tenants, webhookDomainOf(settings)));
 };
 
 /** Tenants' disk limits against the data Volume, which only a Hetzner server has. */

@@ -8,6 +8,8 @@ export function fleetOutputs(
     host: FleetHost,
     image: ZeptoClawImage,
     tenants: ReadonlyArray<ZeptoClawTenant>,
+    /** Tenant name → the callback URL to enter in Meta's app dashboard (whatsapp_cloud tenants). */
+    callbackUrls: Readonly<Record<string, string>> = {},
 ) {
     return {
         hostName: host.hostName,
@@ -19,7 +21,16 @@ export function fleetOutputs(
         dockerHostCommand: pulumi.interpolate`export DOCKER_HOST=${host.dockerHost}`,
         image: { reference: image.reference, id: image.id },
         tenants: Object.fromEntries(
-            tenants.map((t) => [t.tenantName, { container: t.containerName, volume: t.volumeName }]),
+            tenants.map((t) => [
+                t.tenantName,
+                {
+                    container: t.containerName,
+                    volume: t.volumeName,
+                    ...(callbackUrls[t.tenantName] === undefined
+                        ? {}
+                        : { whatsappCallbackUrl: callbackUrls[t.tenantName] }),
+                },
+            ]),
         ),
     };
 }

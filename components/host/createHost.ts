@@ -52,6 +52,7 @@ export function createHost(input: CreateHostInput, opts?: pulumi.ComponentResour
                     alerts: hostAlerts(settings, input),
                     tenants: input.tenants,
                     configureFinally: input.configureFinally,
+                    webhooks: settings.webhookDomain !== undefined,
                     labels,
                 },
                 opts,

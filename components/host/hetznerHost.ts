@@ -22,7 +22,7 @@ export interface HetznerHostArgs {
     location: string;
     /** OS image, e.g. `debian-12`. */
     image: string;
-    /** CIDRs allowed to reach SSH (port 22); nothing else is open inbound. */
+    /** CIDRs allowed to reach SSH (port 22); nothing else is open inbound but the webhooks' 80 and 443. */
     sshAllowedCidrs: string[];
     /** Operators' OpenSSH public keys, installed for root. */
     sshPublicKeys: string[];
@@ -40,6 +40,8 @@ export interface HetznerHostArgs {
     tenants: ReadonlyArray<SliceTenant & { uid: number }>;
     /** Bash run at the end of every configure step (e.g. tenant disk quotas). Default: none. */
     configureFinally?: pulumi.Input<string>;
+    /** Whether the host serves inbound webhooks: HTTP and HTTPS open to everyone. Default: false. */
+    webhooks?: boolean;
     /** Labels for the Hetzner objects. */
     labels: Record<string, string>;
 }
@@ -108,6 +110,17 @@ export class HetznerHost extends pulumi.ComponentResource implements FleetHost {
                         sourceIps: args.sshAllowedCidrs,
                         description: "SSH",
                     },
+                    // The webhook proxy: HTTPS for Meta, HTTP for ACME's HTTP-01 challenge
+                    // (lib/host/webhookProxy.ts). Tenants' listeners stay on loopback.
+                    ...(args.webhooks === true
+                        ? (["80", "443"] as const).map((port) => ({
+                              direction: "in",
+                              protocol: "tcp",
+                              port,
+                              sourceIps: ["0.0.0.0/0", "::/0"],
+                              description: port === "80" ? "Webhooks (ACME HTTP-01)" : "Webhooks (HTTPS)",
+                          }))
+                        : []),
                 ],
             },
             // Hetzner has no delete protection for firewalls; Pulumi's protect stands in for it.

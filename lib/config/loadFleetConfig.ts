@@ -18,7 +18,12 @@ import { parseAlertSecrets, secretAlertChannels } from "./alertSecrets";
 import { BackupPlan } from "./backupPlan";
 import { parseBackupSecrets } from "./backupSecrets";
 import { ImagePlan } from "./imagePlan";
-import { missingSecretProblems, parseTenantSecrets, tenantSecretsKey } from "./tenantSecrets";
+import {
+    missingSecretProblems,
+    parseTenantSecrets,
+    tenantSecretsKey,
+    verifyTokenProblems,
+} from "./tenantSecrets";
 
 /** Everything the program needs from the operator, validated. */
 export interface FleetConfig {
@@ -104,6 +109,7 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
             available[tenant] = new Set(Object.keys(values));
         }
         problems.push(...missingSecretProblems(selection.tenants, available, stack));
+        problems.push(...verifyTokenProblems(selection.tenants, secretValues.values, stack));
     } else {
         problems.push(...secretValues.problems);
     }

@@ -154,6 +154,15 @@ const hetznerHost = z.strictObject({
         .number()
         .int()
         .min(1, { error: "is the age in hours (at least 1) past which a tenant's last backup is reported" }),
+    webhookDomain: z
+        .string()
+        .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+            error: "is the host's DNS name for webhooks, in lowercase, such as hooks.example.com",
+        })
+        .optional(),
+    webhookAcmeEmail: z
+        .email({ error: "is an email address for the ACME CA, such as ops@example.com" })
+        .optional(),
 });
 
 export const stackConfigSchema = z.discriminatedUnion("hostKind", [localHost, hetznerHost], {
@@ -212,6 +221,8 @@ export const stackConfigDefaults: Readonly<Record<string, unknown>> = {
     alertFreeDiskPercent: 10,
     alertRestarts: 3,
     alertBackupMaxAgeHours: 26,
+    webhookDomain: "",
+    webhookAcmeEmail: "",
 };
 
 type KeyKind = "string" | "integer" | "boolean" | "array";
@@ -261,6 +272,8 @@ const onlyFor: Record<string, "local" | "hetzner"> = {
     alertFreeDiskPercent: "hetzner",
     alertRestarts: "hetzner",
     alertBackupMaxAgeHours: "hetzner",
+    webhookDomain: "hetzner",
+    webhookAcmeEmail: "hetzner",
 };
 
 export type StackConfigResult =

@@ -115,3 +115,34 @@ export function missingSecretProblems(
             })),
     );
 }
+
+/**
+ * Meta sends the verify token in the query string, percent-encoded where needed, and ZeptoClaw
+ * compares it with the query as sent, undecoded (src/channels/whatsapp_cloud.rs query_param,
+ * handle_verification): a token with any other character never verifies. The value is not shown.
+ */
+export function verifyTokenProblems(
+    tenants: ReadonlyArray<Tenant>,
+    values: Readonly<TenantSecretValues>,
+    stack: string,
+): InputProblem[] {
+    return tenants.flatMap((tenant) => {
+        const name = tenant.zeptoclaw.channels.whatsapp_cloud?.webhook_verify_token.secret;
+        const value = name === undefined ? undefined : values[tenant.name]?.[name];
+        if (name === undefined || value === undefined || /^[A-Za-z0-9._~-]+$/.test(value)) {
+            return [];
+        }
+        return [
+            {
+                where: configLocation(stack, tenantSecretsKey),
+                path: `${tenant.name}.${name}`,
+                message: citing(
+                    "is a WhatsApp verify token with characters Meta percent-encodes in the callback's query, which ZeptoClaw " +
+                        "compares undecoded, so verification would fail; choose one of letters, digits, '-', '_', '.' and '~' " +
+                        `(e.g. openssl rand -hex 24) and set it with: ${setSecretCommand(stack, tenant.name, name)}`,
+                    "src/channels/whatsapp_cloud.rs query_param, handle_verification",
+                ),
+            },
+        ];
+    });
+}

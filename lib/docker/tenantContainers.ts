@@ -6,6 +6,7 @@ import { labelKeys, toLabels } from "./labels";
 import { declaredCpus } from "./providerCpus";
 import { TenantHostRuntime } from "./tenantHostRuntime";
 import { TenantNames } from "./tenantNames";
+import { receivesWebhooks, webhookHostPort, webhookListener } from "./webhookListener";
 import { tenantCgroupParent } from "./tenantSlice";
 
 export const healthPort = 9090;
@@ -189,6 +190,18 @@ export function gatewayContainerArgs(
             adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID", "SETPCAP", "KILL"],
         },
         securityOpts: ["no-new-privileges:true", ...appArmorOpts(ctx.runtime)],
+        // The webhook listener, published on the host's loopback only, for the host's proxy
+        // (lib/host/webhookProxy.ts). Other tenants cannot reach it: their 127.0.0.1 is their own.
+        ports: receivesWebhooks(tenant)
+            ? [
+                  {
+                      internal: webhookListener.port,
+                      external: webhookHostPort(tenant),
+                      ip: "127.0.0.1",
+                      protocol: "tcp",
+                  },
+              ]
+            : undefined,
         // The provider detaches the container from the default bridge and attaches only these.
         networksAdvanced: [{ name: ctx.network }],
         // `pulumi up` fails if a tenant does not become healthy, instead of reporting success.

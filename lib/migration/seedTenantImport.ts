@@ -150,7 +150,7 @@ export function importSeedTenant(
     fixModel(config, changes, options.defaultModel);
     fixAllowLists(config, changes);
     dropUnread(config, changes);
-    dropWhatsAppCloud(config, changes, secrets);
+    fixWhatsAppCloud(config, changes, secrets);
 
     const volume = `${options.composeProject}_${name}-data`;
     const file: JsonObject = { name, stacks: [...options.stacks], volume, zeptoclaw: config };
@@ -282,12 +282,28 @@ function dropUnread(config: JsonObject, changes: ImportChange[]): void {
 }
 
 /**
- * The WhatsApp Cloud channel listens on 127.0.0.1:9877 inside the container in 0.9.2, where Meta's
- * webhooks never reach it: it could not have received a message. Its credentials stay out of the
- * stack config, since nothing would reference them.
+ * The WhatsApp Cloud channel: 0.9.2 listened on 127.0.0.1:9877 inside the seed's container, where
+ * Meta's webhooks never reached it. The fleet routes them (lib/host/webhookProxy.ts) and sets the
+ * listener itself, so bind_address, port and path go; a channel without app_secret, which the
+ * fleet requires (lib/zeptoclaw/contract/channelsSchema.ts), goes with its credentials.
  */
-function dropWhatsAppCloud(config: JsonObject, changes: ImportChange[], secrets: ImportedSecret[]): void {
+function fixWhatsAppCloud(config: JsonObject, changes: ImportChange[], secrets: ImportedSecret[]): void {
     if (!isObject(config.channels) || config.channels.whatsapp_cloud === undefined) {
+        return;
+    }
+    const channel = config.channels.whatsapp_cloud;
+    if (isObject(channel) && channel.app_secret !== undefined) {
+        for (const key of ["bind_address", "port", "path"]) {
+            if (channel[key] !== undefined) {
+                changes.push({
+                    path: `channels.whatsapp_cloud.${key}`,
+                    was: show(channel[key]),
+                    now: removed,
+                    why: "zeptoclaw-fleet sets the listener where its webhook proxy reaches it",
+                });
+                delete channel[key];
+            }
+        }
         return;
     }
     delete config.channels.whatsapp_cloud;
@@ -295,7 +311,9 @@ function dropWhatsAppCloud(config: JsonObject, changes: ImportChange[], secrets:
         path: "channels.whatsapp_cloud",
         was: "(a channel)",
         now: removed,
-        why: "it listens on 127.0.0.1:9877 inside the container, where Meta's webhooks cannot reach it; its credentials were not moved",
+        why:
+            "it has no app_secret, without which ZeptoClaw accepts unsigned webhooks; its credentials were not moved. " +
+            "Add the channel with app_secret (README: Inbound webhooks)",
     });
     for (let i = secrets.length - 1; i >= 0; i--) {
         if (secrets[i].from.startsWith("channels.whatsapp_cloud.")) {

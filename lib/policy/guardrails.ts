@@ -21,6 +21,7 @@ interface ContainerProps {
     logOpts?: Record<string, string>;
     restart?: string;
     privileged?: boolean;
+    ports?: { ip?: string }[];
 }
 
 export const containerType = "docker:index/container:Container";
@@ -55,7 +56,10 @@ function mainProcessIsNotRoot(props: ContainerProps): boolean {
     );
 }
 
-/** Limits, read-only config, non-root, log rotation and a restart policy on every tenant container. */
+/**
+ * Limits, read-only config, non-root, log rotation, a restart policy and loopback-only published
+ * ports on every tenant container.
+ */
 export function tenantContainerViolations(r: ResourceUnderPolicy): string[] {
     if (!isTenantContainer(r)) {
         return [];
@@ -83,6 +87,11 @@ export function tenantContainerViolations(r: ResourceUnderPolicy): string[] {
         v.push("has no log rotation (json-file with max-size and max-file)");
     }
     if (p.restart === undefined || p.restart === "no") v.push("has no restart policy");
+    // Only the host's proxy may reach a tenant's listener (lib/host/webhookProxy.ts); the
+    // provider's default address is 0.0.0.0 (resource_docker_container.go "ports").
+    if ((p.ports ?? []).some((port) => port.ip !== "127.0.0.1")) {
+        v.push("publishes a port beyond the host's loopback (127.0.0.1)");
+    }
     return v;
 }
 

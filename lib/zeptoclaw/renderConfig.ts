@@ -1,3 +1,4 @@
+import { webhookListener } from "../docker/webhookListener";
 import { ZeptoClawSettings } from "./contract/zeptoclawSchema";
 import { FleetPolicy } from "./fleetPolicy/fleetPolicy";
 import { deniedTools, effectiveAgentMode, effectiveQuota } from "./fleetPolicy/applyFleetPolicy";
@@ -42,7 +43,20 @@ export function renderZeptoClawConfig(
         agent_mode: { mode: effectiveAgentMode(policy, resolved.agent_mode?.mode) },
         ...(resolved.tool_profiles === undefined ? {} : { tool_profiles: resolved.tool_profiles }),
         providers,
-        channels: resolved.channels,
+        channels: {
+            ...resolved.channels,
+            // The listener stands where the host's proxy reaches it (lib/docker/webhookListener.ts).
+            ...(resolved.channels.whatsapp_cloud === undefined
+                ? {}
+                : {
+                      whatsapp_cloud: {
+                          ...resolved.channels.whatsapp_cloud,
+                          bind_address: webhookListener.bindAddress,
+                          port: webhookListener.port,
+                          path: webhookListener.path,
+                      },
+                  }),
+        },
         tools: { ...tools, ...(web?.search === undefined ? {} : { web }), deny: denied },
         ...(policy.requireApproval || resolved.approval !== undefined
             ? { approval: { ...(policy.requireApproval ? { enabled: true } : {}), ...resolved.approval } }

@@ -7,7 +7,7 @@
 #   4. build the stand-in image zeptoclaw-fleet/zeptoclaw-standin:test,
 #   5. install the host tools the program installs on a fleet host (restic, jq), which the
 #      backup round trip runs on this machine as it would on the host, and the tools the unit
-#      tests check rendered files with (shellcheck, cloud-init),
+#      tests check rendered files with (shellcheck, cloud-init, caddy),
 #   6. prepare the storage suite's virtual machine (XFS user quotas; this machine kind's kernel
 #      has none): xfsprogs, qemu-system-x86, and Debian's kernel with a busybox initramfs.
 # Idempotent; run as root. Environment:
@@ -262,7 +262,7 @@ build_standin() {
 # the ssh client restic reaches its SFTP server with (ssh, ssh-keygen), and what the unit tests
 # run (tests/support/unitTestTools.ts lists it; tests/cli/workflows.test.ts holds this list to it).
 HOST_TOOLS=(restic=restic jq=jq git=git ssh=openssh-client ssh-keygen=openssh-client shellcheck=shellcheck
-  cloud-init=cloud-init)
+  cloud-init=cloud-init caddy=caddy)
 
 ensure_host_tools() {
   local missing=() pair package

@@ -7,6 +7,7 @@ export const unitTestTools: Readonly<Record<string, string>> = {
     "cloud-init": "cloud-init",
     ssh: "openssh-client",
     git: "git",
+    caddy: "caddy",
 };
 
 /** What every machine that runs the tests has without installing anything. */

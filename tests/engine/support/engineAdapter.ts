@@ -475,6 +475,16 @@ export class EngineAdapter {
             bindOptions?: { propagation?: string };
             tmpfsOptions?: { sizeBytes?: number; mode?: number };
         };
+        // portSetToDockerPorts (resource_docker_container_structures.go): each port is exposed as
+        // "<internal>/<protocol>" and bound at ip:external; the schema's defaults are 0.0.0.0 and tcp.
+        type Port = { internal: number; external?: number; ip?: string; protocol?: string };
+        const ports = ((i.ports ?? []) as Port[]).map((p) => ({
+            key: `${p.internal}/${p.protocol ?? "tcp"}`,
+            binding: {
+                HostIp: p.ip ?? "0.0.0.0",
+                HostPort: p.external === undefined ? "" : String(p.external),
+            },
+        }));
         const container: Docker.Container = await this.docker.createContainer({
             name: i.name,
             Image: image,
@@ -487,6 +497,7 @@ export class EngineAdapter {
             // The provider's stop_signal is Config.StopSignal, its init HostConfig.Init
             // (terraform-provider-docker, internal/provider/resource_docker_container_funcs.go).
             StopSignal: i.stopSignal,
+            ExposedPorts: ports.length === 0 ? undefined : Object.fromEntries(ports.map((p) => [p.key, {}])),
             Healthcheck: healthcheck
                 ? {
                       Test: healthcheck.tests,
@@ -501,6 +512,13 @@ export class EngineAdapter {
                 Init: i.init,
                 // cgroup_parent is HostConfig.CgroupParent (resource_docker_container_funcs.go).
                 CgroupParent: i.cgroupParent,
+                PortBindings:
+                    ports.length === 0
+                        ? undefined
+                        : ports.reduce<Record<string, { HostIp: string; HostPort: string }[]>>(
+                              (all, p) => ({ ...all, [p.key]: [...(all[p.key] ?? []), p.binding] }),
+                              {},
+                          ),
                 Mounts: ((i.mounts ?? []) as Mount[]).map((m) => ({
                     Type: m.type as "bind" | "volume" | "tmpfs",
                     Source: m.source ?? "",

@@ -65,6 +65,8 @@ export const containerRules: Readonly<Record<string, FieldRule>> = {
     init: { update: "state", computed: true },
     // ForceNew; set on create only and never read back (resourceDockerContainerCreate).
     cgroupParent: { update: "replace" },
+    // ForceNew with every nested field (resource_docker_container.go "ports").
+    ports: { update: "replace" },
 };
 
 /** docker_volume: internal/provider/resource_docker_volume.go (every argument is ForceNew). */
@@ -118,6 +120,7 @@ export const nestedKeys: Readonly<Record<string, ReadonlyArray<string>>> = {
     "container.networksAdvanced": ["name", "aliases", "ipv4Address", "ipv6Address"],
     "container.capabilities": ["adds", "drops"],
     "container.ulimits": ["name", "soft", "hard"],
+    "container.ports": ["internal", "external", "ip", "protocol"],
     "container.labels": ["label", "value"],
     "container.uploads": ["file", "content", "owner", "group", "permissions"],
     "network.ipamConfigs": ["subnet", "gateway", "ipRange", "auxAddress"],

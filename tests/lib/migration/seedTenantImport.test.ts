@@ -65,7 +65,40 @@ describe("importSeedTenant", () => {
         expect(zc.swarm).toEqual({ enabled: true, max_concurrent: 3 });
     });
 
-    test("the WhatsApp Cloud channel, which 0.9.2 binds to the container's loopback, is dropped with its credentials", () => {
+    test("a WhatsApp Cloud channel with its app secret is kept, its three credentials as secrets, the listener left to the fleet", () => {
+        const config = seedConfig("k", "t") as Record<string, any>;
+        config.channels.whatsapp_cloud = {
+            enabled: true,
+            phone_number_id: "1055",
+            access_token: "WA-SECRET",
+            webhook_verify_token: "VERIFY-SECRET",
+            app_secret: "APP-SECRET",
+            bind_address: "127.0.0.1",
+            port: 9877,
+        };
+        const result = imported(config);
+        const zc = result.file.zeptoclaw as Record<string, any>;
+        expect(zc.channels.whatsapp_cloud).toEqual({
+            enabled: true,
+            phone_number_id: "1055",
+            access_token: { secret: "whatsappCloudAccessToken" },
+            webhook_verify_token: { secret: "whatsappWebhookVerifyToken" },
+            app_secret: { secret: "whatsappAppSecret" },
+        });
+        expect(result.secrets.map((s) => [s.name, s.value])).toEqual(
+            expect.arrayContaining([
+                ["whatsappCloudAccessToken", "WA-SECRET"],
+                ["whatsappWebhookVerifyToken", "VERIFY-SECRET"],
+                ["whatsappAppSecret", "APP-SECRET"],
+            ]),
+        );
+        expect(result.changes.map((c) => c.path)).toEqual(
+            expect.arrayContaining(["channels.whatsapp_cloud.bind_address", "channels.whatsapp_cloud.port"]),
+        );
+        expect(parseTenantFile("tenants/shop-a.yaml", stringify(result.file)).ok).toBe(true);
+    });
+
+    test("a WhatsApp Cloud channel without app_secret, which the fleet requires, is dropped with its credentials", () => {
         const config = seedConfig("k", "t") as Record<string, any>;
         config.channels.whatsapp_cloud = {
             enabled: true,

@@ -36,6 +36,8 @@ const container = (props: Record<string, any>) => ({ type: "docker:index/contain
 describe("guardrails, on hand-built inputs", () => {
     test("a compliant tenant container passes", () => {
         expect(tenantContainerViolations(container(goodTenant()))).toEqual([]);
+        const listener = { ports: [{ internal: 9877, external: 23001, ip: "127.0.0.1", protocol: "tcp" }] };
+        expect(tenantContainerViolations(container({ ...goodTenant(), ...listener }))).toEqual([]);
         expect(anyContainerViolations(container(goodTenant()))).toEqual([]);
     });
 
@@ -56,6 +58,16 @@ describe("guardrails, on hand-built inputs", () => {
         ["a root main process", { user: "0:0" }, "runs its main process as root"],
         ["no log rotation", { logOpts: {} }, "has no log rotation"],
         ["no restart policy", { restart: "no" }, "has no restart policy"],
+        [
+            "a port published on every address",
+            { ports: [{ internal: 9877, external: 23001 }] },
+            "publishes a port beyond the host's loopback",
+        ],
+        [
+            "a port published on the public address",
+            { ports: [{ internal: 9877, external: 23001, ip: "0.0.0.0" }] },
+            "publishes a port beyond the host's loopback",
+        ],
     ])("a tenant container with %s fails", (_, change, violation) => {
         expect(tenantContainerViolations(container({ ...goodTenant(), ...change })).join("; ")).toContain(
             violation,

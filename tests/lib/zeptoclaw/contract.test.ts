@@ -14,6 +14,13 @@ const openrouter = { openrouter: { api_key: { secret: "o" } } };
 const openai = { openai: { api_key: { secret: "oa" } } };
 const groq = { groq: { api_key: { secret: "g" } } };
 const telegram = { telegram: { enabled: true, token: { secret: "t" } } };
+const whatsappCloud = {
+    enabled: true,
+    phone_number_id: "1234567890",
+    access_token: { secret: "wa" },
+    webhook_verify_token: { secret: "wv" },
+    app_secret: { secret: "was" },
+};
 
 describe("check_model_backend_compat (src/config/validate.rs)", () => {
     // Cases are upstream's own #[test]s in src/config/validate.rs.
@@ -207,10 +214,28 @@ describe("startup refusals and silent no-ops, each refused at preview with its u
             /at least one domain/,
         ],
         [
-            "WhatsApp Cloud (webhooks cannot reach 127.0.0.1:9877)",
-            { channels: { whatsapp_cloud: { enabled: true } } },
-            "channels.whatsapp_cloud",
-            /127\.0\.0\.1:9877.*WhatsAppCloudConfig/,
+            "WhatsApp Cloud without app_secret (signatures would go unchecked)",
+            { channels: { whatsapp_cloud: { ...whatsappCloud, app_secret: undefined } } },
+            "channels.whatsapp_cloud.app_secret",
+            /is required.*X-Hub-Signature-256.*whatsapp_cloud\.rs validate_signature/,
+        ],
+        [
+            "WhatsApp Cloud with its app secret written in the file",
+            { channels: { whatsapp_cloud: { ...whatsappCloud, app_secret: "0123abcd" } } },
+            "channels.whatsapp_cloud.app_secret",
+            /must be a secret reference/,
+        ],
+        [
+            "WhatsApp Cloud moving its listener (the proxy routes to the fleet's)",
+            { channels: { whatsapp_cloud: { ...whatsappCloud, bind_address: "127.0.0.1" } } },
+            "channels.whatsapp_cloud.bind_address",
+            /set by zeptoclaw-fleet.*WhatsAppCloudConfig/,
+        ],
+        [
+            "WhatsApp Cloud without its phone number id (upstream refuses to start the channel)",
+            { channels: { whatsapp_cloud: { ...whatsappCloud, phone_number_id: undefined } } },
+            "channels.whatsapp_cloud.phone_number_id",
+            /is required.*WhatsAppCloudChannel::start/,
         ],
         [
             "logging (set by the fleet)",
@@ -272,6 +297,7 @@ describe("startup refusals and silent no-ops, each refused at preview with its u
                         allow_usernames: false,
                         reactions: false,
                     },
+                    whatsapp_cloud: { ...whatsappCloud, allow_from: ["60123456789"], deny_by_default: true },
                 },
                 tools: {
                     deny: ["cron"],

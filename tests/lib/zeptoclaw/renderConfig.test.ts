@@ -53,6 +53,42 @@ describe("renderZeptoClawConfig", () => {
         });
     });
 
+    test("renders WhatsApp Cloud with its three secrets and the listener where the host's proxy reaches it", () => {
+        const t = tenant("shop-w", {
+            zeptoclaw: {
+                providers: { anthropic: { api_key: { secret: "a" } } },
+                channels: {
+                    whatsapp_cloud: {
+                        enabled: true,
+                        phone_number_id: "1234567890",
+                        access_token: { secret: "wa" },
+                        webhook_verify_token: { secret: "wv" },
+                        app_secret: { secret: "was" },
+                        allow_from: ["60123456789"],
+                    },
+                },
+            },
+        });
+        const config = renderZeptoClawConfig(
+            t.zeptoclaw,
+            { a: "A", wa: "WA-TOKEN", wv: "VERIFY", was: "APP-SECRET" },
+            unrestrictedPolicy,
+        ) as Record<string, any>;
+        expect(config.channels).toEqual({
+            whatsapp_cloud: {
+                enabled: true,
+                phone_number_id: "1234567890",
+                access_token: "WA-TOKEN",
+                webhook_verify_token: "VERIFY",
+                app_secret: "APP-SECRET",
+                allow_from: ["60123456789"],
+                bind_address: "0.0.0.0",
+                port: 9877,
+                path: "/whatsapp",
+            },
+        });
+    });
+
     test("gives the same bytes whatever the order of keys in the tenant file", () => {
         const settings = {
             providers: { anthropic: { api_key: { secret: "anthropicApiKey" }, model: "claude-opus-4-6" } },
