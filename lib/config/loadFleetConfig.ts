@@ -13,6 +13,7 @@ import { unreachable } from "../unreachable";
 import { BackupPlan } from "./backupPlan";
 import { parseBackupSecrets } from "./backupSecrets";
 import { ImagePlan } from "./imagePlan";
+import { ImageRing, unknownRingProblems } from "./imageRings";
 import { missingSecretProblems, parseTenantSecrets, tenantSecretsKey } from "./tenantSecrets";
 
 /** Everything the program needs from the operator, validated. */
@@ -29,6 +30,8 @@ export interface FleetConfig {
     secrets: Record<string, Record<string, pulumi.Output<string>>>;
     /** Where the tenants' image comes from. */
     image: ImagePlan;
+    /** The upgrade rings, in order, each with the image its tenants run. */
+    rings: ImageRing[];
     /** Where backups go, with the credentials that target needs, each a Pulumi secret. */
     backup: BackupPlan<pulumi.Output<string>>;
     projectDir: string;
@@ -83,6 +86,9 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     for (const tenant of selection.tenants) {
         problems.push(...fleetPolicyProblems(tenant, policy, stack));
     }
+    problems.push(
+        ...unknownRingProblems(selection.tenants, parsed.rings, configLocation(stack, "imageRings")),
+    );
 
     const secretValues = parseTenantSecrets(
         raw[tenantSecretsKey],
@@ -128,6 +134,7 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
         tenants: selection.tenants,
         secrets,
         image: parsed.image,
+        rings: parsed.rings,
         backup: secretBackupPlan(backup.plan),
         projectDir: root,
     };

@@ -4,6 +4,7 @@ import { unreachable } from "../unreachable";
 import { BackupTarget } from "./backupPlan";
 import { isBackupSecretKey } from "./backupSecrets";
 import { ImagePlan } from "./imagePlan";
+import { ImageRing, parseImageRings } from "./imageRings";
 import { stackNamePattern, tenantNamePattern } from "../tenants/tenantSchema";
 import { agentModes } from "../zeptoclaw/contract/agentsSchema";
 import { builtinToolNames } from "../zeptoclaw/contract/toolNames";
@@ -55,6 +56,8 @@ const common = {
         .optional(),
     imageContext: z.string().min(1).optional(),
     imageDockerfile: z.string().min(1).optional(),
+    /** Upgrade rings in order, each `<ring>` or `<ring>=<version>` (lib/config/imageRings.ts). */
+    imageRings: z.array(z.string({ error: "is a ring, <ring> or <ring>=<version>, as a string" })),
     policyDeniedTools: z.array(
         z.enum(builtinToolNames, {
             error: `is not a ZeptoClaw tool name; the built-in tools are ${builtinToolNames.join(", ")}`,
@@ -148,6 +151,7 @@ export const stackConfigDefaults: Readonly<Record<string, unknown>> = {
     imageDigest: "",
     imageContext: "",
     imageDockerfile: "",
+    imageRings: [],
     policyDeniedTools: [],
     policyMaxAgentMode: "autonomous",
     policyMonthlyCostCapUsd: 0,
@@ -219,7 +223,7 @@ const onlyFor: Record<string, "local" | "hetzner"> = {
 };
 
 export type StackConfigResult =
-    | { ok: true; config: StackConfig; backup: BackupTarget; image: ImagePlan }
+    | { ok: true; config: StackConfig; backup: BackupTarget; image: ImagePlan; rings: ImageRing[] }
     | { ok: false; problems: InputProblem[] };
 
 /**
@@ -287,7 +291,11 @@ export function parseStackConfig(
     if (!image.ok) {
         return { ok: false, problems: [image.problem] };
     }
-    return { ok: true, config, backup: backup.value, image: image.value };
+    const rings = parseImageRings(config.imageRings, image.value, where("imageRings"));
+    if (!rings.ok) {
+        return { ok: false, problems: rings.problems };
+    }
+    return { ok: true, config, backup: backup.value, image: image.value, rings: rings.value };
 }
 
 type Checked<T> = { ok: true; value: T } | { ok: false; problem: InputProblem };
