@@ -13,6 +13,22 @@ export const healthPort = 9090;
 /** How often Docker probes each tenant's readiness; the capacity check counts what probes cost. */
 export const healthcheckIntervalSeconds = 30;
 
+/** The rest of each gateway's health check: probe timeout, failures in a row, start period. */
+export const healthcheckTimeoutSeconds = 5;
+export const healthcheckRetries = 3;
+export const healthcheckStartPeriodSeconds = 10;
+
+/**
+ * By when Docker has decided a new gateway's health: probes fail without counting during the
+ * start period, then `retries` failed probes one interval apart make it unhealthy, the last one
+ * ending within a probe timeout (moby v20.10.24 daemon/health.go, handleProbeResult). A
+ * successful probe before that makes it healthy. `npm run upgrade` waits this long at most.
+ */
+export const healthVerdictSeconds =
+    healthcheckStartPeriodSeconds +
+    healthcheckRetries * healthcheckIntervalSeconds +
+    healthcheckTimeoutSeconds;
+
 /**
  * Where ZeptoClaw 0.9.2 discovers MCP servers whatever its config says, and spawns the stdio ones
  * at boot (src/tools/mcp/discovery.rs `discover_mcp_servers`, called unconditionally from
@@ -141,9 +157,9 @@ export function gatewayContainerArgs(
             // (src/health.rs `start_health_server_legacy`, readiness set in src/cli/gateway.rs).
             tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${healthPort}/readyz`],
             interval: `${healthcheckIntervalSeconds}s`,
-            timeout: "5s",
-            retries: 3,
-            startPeriod: "10s",
+            timeout: `${healthcheckTimeoutSeconds}s`,
+            retries: healthcheckRetries,
+            startPeriod: `${healthcheckStartPeriodSeconds}s`,
         },
         logDriver: "json-file",
         logOpts: { "max-size": "10m", "max-file": "3" },
