@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import { CommandContext, errorMessage, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
 import { readStackConfigFile } from "../lib/cli/stackConfigFile";
 import { stackEngine } from "../lib/cli/stackEngine";
+import { unknownRingProblems } from "../lib/config/imageRings";
 import { configLocation, parseStackConfig } from "../lib/config/stackConfig";
 import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
 import { tenantNames } from "../lib/docker/tenantNames";
@@ -136,6 +137,8 @@ function plan(root: string, stack: string, version: string): UpgradePlan {
     }
     const stacks = stacksFromFileNames(fs.readdirSync(root));
     const { tenants, problems } = selectTenants(readTenantSources(dir, root), stack, stacks);
+    const ringsLocation = configLocation(stack, "imageRings");
+    problems.push(...unknownRingProblems(tenants, parsed.rings, ringsLocation));
     if (problems.length > 0) {
         fail(`fix the tenant files first:\n${problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`);
     }
@@ -144,7 +147,7 @@ function plan(root: string, stack: string, version: string): UpgradePlan {
         parsed.image,
         new Map(tenants.map((t) => [t.name, t.ring])),
         version,
-        configLocation(stack, "imageRings"),
+        ringsLocation,
     );
     if (!planned.ok) {
         fail(planned.message);
