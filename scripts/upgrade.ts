@@ -18,19 +18,17 @@ import * as path from "node:path";
 import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { CommandContext, errorMessage, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
+import { waitGatewaysReady } from "../lib/cli/gatewayReadiness";
 import { readStackConfigFile } from "../lib/cli/stackConfigFile";
 import { stackEngine } from "../lib/cli/stackEngine";
 import { unknownRingProblems } from "../lib/config/imageRings";
 import { configLocation, parseStackConfig } from "../lib/config/stackConfig";
 import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
-import { tenantNames } from "../lib/docker/tenantNames";
 import { describeProblem } from "../lib/errors";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
 import { UpgradeEffects, runUpgrade } from "../lib/upgrade/runUpgrade";
-import { parseGatewayInspect } from "../lib/upgrade/tenantReadiness";
 import { UpgradePlan, planUpgrade } from "../lib/upgrade/upgradePlan";
-import { waitReady } from "../lib/upgrade/waitReady";
 
 const usage = "usage: npm run upgrade -- -s <stack> <version> [--timeout <seconds>]";
 
@@ -108,18 +106,7 @@ function cliEffects(
                 ? { ok: true }
                 : { ok: false, reason: `failed (exit status ${result.code}): ${lastLine(result.stderr)}` };
         },
-        waitReady(tenants, version) {
-            const containers = new Map(tenants.map((t) => [t, tenantNames(t, "").container]));
-            return waitReady(containers, version, {
-                timeoutMs,
-                // A container that does not exist makes inspect fail for it alone; the others are printed.
-                inspect: async (names) => {
-                    const result = await run("docker", ["inspect", "--type", "container", ...names], { env });
-                    const text = result.stdout.trim();
-                    return text === "" ? [] : parseGatewayInspect(text);
-                },
-            });
-        },
+        waitReady: (tenants, version) => waitGatewaysReady(env, tenants, version, timeoutMs),
     };
 }
 

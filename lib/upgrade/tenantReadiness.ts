@@ -12,7 +12,7 @@ export interface GatewayHealth {
     exitCode: number;
     /** healthy, unhealthy, starting; `none` without a health check. */
     health: string;
-    /** The output of the last health probe Docker kept (State.Health.Log), trimmed. */
+    /** The last health probe Docker kept (State.Health.Log): its exit code and output, on one line. */
     lastProbe?: string;
 }
 
@@ -41,7 +41,7 @@ export function readinessOf(gateway: GatewayHealth | undefined, version: string)
             reason: `its container is ${gateway.state} (exit code ${gateway.exitCode})`,
         };
     }
-    const probe = gateway.lastProbe === undefined ? "" : `: ${gateway.lastProbe}`;
+    const probe = gateway.lastProbe === undefined ? "" : ` (${gateway.lastProbe})`;
     switch (gateway.health) {
         case "healthy":
             return { kind: "ready" };
@@ -68,7 +68,7 @@ const inspectSchema = z.array(
             Health: z
                 .looseObject({
                     Status: z.string(),
-                    Log: z.array(z.looseObject({ Output: z.string() })).nullish(),
+                    Log: z.array(z.looseObject({ ExitCode: z.number(), Output: z.string() })).nullish(),
                 })
                 .nullish(),
         }),
@@ -97,14 +97,17 @@ export function parseGatewayInspect(json: string): GatewayHealth[] {
     }
     return result.data.map((c) => {
         const log = c.State.Health?.Log ?? [];
-        const last = log.length === 0 ? undefined : probeLine(log[log.length - 1].Output);
+        const last = log.length === 0 ? undefined : log[log.length - 1];
+        const output = last === undefined ? "" : probeLine(last.Output);
         return {
             container: c.Name.replace(/^\//, ""),
             version: c.Config.Labels?.[labelKeys.version],
             state: c.State.Status,
             exitCode: c.State.ExitCode,
             health: c.State.Health?.Status ?? "none",
-            ...(last === undefined || last === "" ? {} : { lastProbe: last }),
+            ...(last === undefined
+                ? {}
+                : { lastProbe: `last probe exit ${last.ExitCode}${output === "" ? "" : `: ${output}`}` }),
         };
     });
 }

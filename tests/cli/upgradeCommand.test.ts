@@ -77,7 +77,7 @@ const found = names.filter((n) => state.tenants[n.slice(3)] !== undefined).map((
             ExitCode: 0,
             Health: {
                 Status: bad ? "unhealthy" : "healthy",
-                Log: [{ Output: bad ? "wget: server returned error: HTTP/1.1 503 Service Unavailable\\n" : "" }],
+                Log: [{ ExitCode: bad ? 8 : 0, Output: bad ? "wget: server returned error: HTTP/1.1 503 Service Unavailable\\n" : "" }],
             },
         },
     };
@@ -210,7 +210,7 @@ describe("npm run upgrade", () => {
         expect(result.stdout.split("\n").filter((l) => l.startsWith("upgrade: "))).toEqual([
             "upgrade: ring canary (1 tenant): 0.9.2 -> 0.9.3-neverready",
             "upgrade: ring canary did not become ready on 0.9.3-neverready:",
-            "upgrade:   shop-a: unhealthy: wget: server returned error: HTTP/1.1 503 Service Unavailable",
+            "upgrade:   shop-a: unhealthy (last probe exit 8: wget: server returned error: HTTP/1.1 503 Service Unavailable)",
             "upgrade:   pulumi up: failed (exit status 255): error: container zc-shop-a failed to be in healthy state",
             "upgrade: rolling ring canary back to 0.9.2",
             "upgrade: ring canary is back on 0.9.2: 1 tenant ready",

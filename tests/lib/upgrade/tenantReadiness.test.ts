@@ -15,7 +15,7 @@ function inspected(name: string, version: string, state: string, health?: string
                       Health: {
                           Status: health,
                           FailingStreak: 3,
-                          Log: probes.map((Output) => ({ ExitCode: 1, Output })),
+                          Log: probes.map((Output) => ({ ExitCode: Output === "" ? 4 : 1, Output })),
                       },
                   }),
         },
@@ -53,9 +53,11 @@ describe("readinessOf", () => {
             kind: "failed",
             reason: "its container is exited (exit code 1)",
         });
-        expect(readinessOf(gateway({ health: "unhealthy", lastProbe: "HTTP/1.1 503" }), "0.9.3")).toEqual({
+        expect(
+            readinessOf(gateway({ health: "unhealthy", lastProbe: "last probe exit 8" }), "0.9.3"),
+        ).toEqual({
             kind: "failed",
-            reason: "unhealthy: HTTP/1.1 503",
+            reason: "unhealthy (last probe exit 8)",
         });
     });
 });
@@ -68,6 +70,7 @@ describe("parseGatewayInspect", () => {
                 "Connecting to 127.0.0.1:9090\nwget: server returned error: HTTP/1.1 503 Service Unavailable\n\u001b[31m",
             ]),
             inspected("zc-shop-b", "0.9.2", "exited"),
+            inspected("zc-shop-c", "0.9.3", "running", "starting", [""]),
         ]);
         expect(parseGatewayInspect(json)).toEqual([
             {
@@ -77,9 +80,18 @@ describe("parseGatewayInspect", () => {
                 exitCode: 0,
                 health: "unhealthy",
                 lastProbe:
-                    "Connecting to 127.0.0.1:9090 / wget: server returned error: HTTP/1.1 503 Service Unavailable / ?[31m",
+                    "last probe exit 1: Connecting to 127.0.0.1:9090 / wget: server returned error: HTTP/1.1 503 Service Unavailable / ?[31m",
             },
             { container: "zc-shop-b", version: "0.9.2", state: "exited", exitCode: 1, health: "none" },
+            // GNU wget -q prints nothing: its exit code tells (4: network failure).
+            {
+                container: "zc-shop-c",
+                version: "0.9.3",
+                state: "running",
+                exitCode: 0,
+                health: "starting",
+                lastProbe: "last probe exit 4",
+            },
         ]);
     });
 
@@ -111,12 +123,15 @@ describe("waitReady", () => {
         const rounds: GatewayHealth[][] = [
             [gateway({ health: "starting" }), gateway({ container: "zc-shop-b", health: "starting" })],
             [gateway(), gateway({ container: "zc-shop-b", health: "starting" })],
-            [gateway(), gateway({ container: "zc-shop-b", health: "unhealthy", lastProbe: "503" })],
+            [
+                gateway(),
+                gateway({ container: "zc-shop-b", health: "unhealthy", lastProbe: "last probe exit 8" }),
+            ],
         ];
         const inspect = jest.fn(() => Promise.resolve(rounds.shift()!));
         expect(await waitReady(containers, "0.9.3", { inspect, timeoutMs: 60_000, ...clock() })).toEqual([
             { tenant: "shop-a", ready: true },
-            { tenant: "shop-b", ready: false, reason: "unhealthy: 503" },
+            { tenant: "shop-b", ready: false, reason: "unhealthy (last probe exit 8)" },
         ]);
         expect(inspect).toHaveBeenCalledTimes(3);
         expect(inspect).toHaveBeenCalledWith(["zc-shop-a", "zc-shop-b"]);

@@ -136,7 +136,7 @@ describe("nextStep", () => {
                 {
                     tenant: "shop-a",
                     ready: false,
-                    reason: "unhealthy: wget: server returned error: HTTP/1.1 503",
+                    reason: "unhealthy (last probe exit 8: wget: server returned error: HTTP/1.1 503)",
                 },
             ],
         };
@@ -147,7 +147,7 @@ describe("nextStep", () => {
             version: "0.9.2",
             lines: [
                 "ring canary did not become ready on 0.9.3:",
-                "  shop-a: unhealthy: wget: server returned error: HTTP/1.1 503",
+                "  shop-a: unhealthy (last probe exit 8: wget: server returned error: HTTP/1.1 503)",
                 "  pulumi up: failed (exit status 255): error: update failed",
                 "rolling ring canary back to 0.9.2",
             ],
