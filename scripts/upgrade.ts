@@ -67,15 +67,14 @@ function run(
     });
 }
 
-/** The last line a tool printed on stderr, for a one-line reason. */
-function lastLine(text: string): string {
-    return (
-        text
-            .split("\n")
-            .map((l) => l.trim())
-            .filter((l) => l !== "")
-            .pop() ?? "no message"
-    );
+/** How a tool failed: its exit status, and the last line it printed on stderr, if any. */
+function failure(result: Run): string {
+    const line = result.stderr
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== "")
+        .pop();
+    return `failed (exit status ${result.code})${line === undefined ? "" : `: ${line}`}`;
 }
 
 /**
@@ -94,7 +93,7 @@ function cliEffects(
             const args = ["config", "set", "--path", `imageRings[${index}]`, entry, "-s", stack];
             const result = await run("pulumi", args, { cwd: root });
             if (result.code !== 0) {
-                fail(`pulumi ${args.join(" ")} failed: ${lastLine(result.stderr)}`, 1);
+                fail(`pulumi ${args.join(" ")} ${failure(result)}`, 1);
             }
         },
         async up() {
@@ -104,7 +103,11 @@ function cliEffects(
             });
             return result.code === 0
                 ? { ok: true }
-                : { ok: false, reason: `failed (exit status ${result.code}): ${lastLine(result.stderr)}` };
+                : {
+                      ok: false,
+                      // pulumi's own account of the failure is in its output, shown above.
+                      reason: failure(result),
+                  };
         },
         waitReady: (tenants, version) => waitGatewaysReady(env, tenants, version, timeoutMs),
     };
