@@ -183,11 +183,7 @@ test(`an upgrade of ${count} tenants in three rings`, async () => {
             ),
         );
     } finally {
-        // Right after 50 forced removals the engine may still list an endpoint on the network.
-        await removeLabelled(docker, runId).catch(async () => {
-            await new Promise((r) => setTimeout(r, 5000));
-            await removeLabelled(docker, runId);
-        });
+        await removeLabelled(docker, runId);
         await removeStandinReleases(docker, repository, releases);
         fs.rmSync(configRoot, { recursive: true, force: true });
     }
