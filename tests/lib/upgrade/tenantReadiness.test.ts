@@ -138,8 +138,14 @@ describe("waitReady", () => {
     });
 
     test("a tenant still starting at the timeout fails with what it was waiting for", async () => {
-        const inspect = () =>
-            Promise.resolve([gateway(), gateway({ container: "zc-shop-b", health: "starting" })]);
+        let calls = 0;
+        const inspect = () => {
+            // A wait that ignored its timeout would poll forever: fail it instead.
+            if (++calls > 1000) {
+                throw new Error("still polling past the timeout");
+            }
+            return Promise.resolve([gateway(), gateway({ container: "zc-shop-b", health: "starting" })]);
+        };
         expect(await waitReady(containers, "0.9.3", { inspect, timeoutMs: 105_000, ...clock() })).toEqual([
             { tenant: "shop-a", ready: true },
             { tenant: "shop-b", ready: false, reason: "not ready after 105 s (health starting)" },
