@@ -9,6 +9,8 @@ import { ZeptoClawTenant } from "./components/tenant/zeptoclawTenant";
 import { capacityProblems, subnetProblems } from "./lib/capacity/capacity";
 import { DiskCapacity, diskCapacity } from "./lib/capacity/diskCapacity";
 import { probeLoadProblems } from "./lib/capacity/probeLoad";
+import { ImagePlan } from "./lib/config/imagePlan";
+import { distinctImages } from "./lib/config/imageRings";
 import { FleetConfig, loadFleetConfig } from "./lib/config/loadFleetConfig";
 import { configLocation } from "./lib/config/stackConfig";
 import { healthcheckIntervalSeconds } from "./lib/docker/tenantContainers";
@@ -85,12 +87,20 @@ export = async () => {
     });
     const onHost = { parent: host, providers: [host.dockerProvider] };
 
-    // Image: built on, or pulled to, the host's engine.
-    const image = new ZeptoClawImage(
-        `${host.hostName}/zeptoclaw`,
-        { plan: config.image, projectDir: config.projectDir },
-        onHost,
+    // Images: built on, or pulled to, the host's engine; the stack's, and one per other version
+    // an upgrade ring runs.
+    const images = new Map(
+        distinctImages(config.image, config.rings).map((plan) => [
+            plan.version,
+            new ZeptoClawImage(
+                ringImageName(host.hostName, config.image, plan),
+                { plan, projectDir: config.projectDir },
+                onHost,
+            ),
+        ]),
     );
+    const image = images.get(config.image.version)!;
+    const ringImage = new Map(config.rings.map((ring) => [ring.name, ring.image]));
     const network = new TenantNetwork(
         `${host.hostName}/tenants`,
         { hostName: host.hostName, subnet: settings.tenantSubnet },
@@ -120,30 +130,38 @@ export = async () => {
             },
             onHost,
         );
-        return configs.map(
-            ({ tenant, sha256 }) =>
-                new ZeptoClawTenant(
-                    tenant.name,
-                    {
-                        tenant,
-                        configSha256: sha256,
-                        configFiles: configFiles.writer,
-                        image: image.id,
-                        version: config.image.version,
-                        environment: config.environment,
-                        hostName: host.hostName,
-                        network: network.networkName,
-                        configRoot: settings.configRoot,
-                        runtime,
-                    },
-                    onHost,
-                ),
-        );
+        return configs.map(({ tenant, sha256 }) => {
+            const plan = ringImage.get(tenant.ring)!;
+            return new ZeptoClawTenant(
+                tenant.name,
+                {
+                    tenant,
+                    configSha256: sha256,
+                    configFiles: configFiles.writer,
+                    image: images.get(plan.version)!.id,
+                    version: plan.version,
+                    environment: config.environment,
+                    hostName: host.hostName,
+                    network: network.networkName,
+                    configRoot: settings.configRoot,
+                    runtime,
+                },
+                onHost,
+            );
+        });
     });
 
     // Outputs
     return fleetOutputs(host, image, tenants, webhookCallbackUrls(config.tenants, webhookDomainOf(settings)));
 };
+
+/**
+ * The stack's image keeps the name it always had; another version's image is named after it,
+ * so that moving a ring adds or removes that image alone.
+ */
+function ringImageName(hostName: string, stackImage: ImagePlan, plan: ImagePlan): string {
+    return plan === stackImage ? `${hostName}/zeptoclaw` : `${hostName}/zeptoclaw@${plan.version}`;
+}
 
 /** Tenants' disk limits against the data Volume, which only a Hetzner server has. */
 function dataVolumeCapacity(config: FleetConfig): DiskCapacity {

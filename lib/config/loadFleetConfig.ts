@@ -18,6 +18,7 @@ import { parseAlertSecrets, secretAlertChannels } from "./alertSecrets";
 import { BackupPlan } from "./backupPlan";
 import { parseBackupSecrets } from "./backupSecrets";
 import { ImagePlan } from "./imagePlan";
+import { ImageRing, unknownRingProblems } from "./imageRings";
 import {
     missingSecretProblems,
     parseTenantSecrets,
@@ -39,6 +40,8 @@ export interface FleetConfig {
     secrets: Record<string, Record<string, pulumi.Output<string>>>;
     /** Where the tenants' image comes from. */
     image: ImagePlan;
+    /** The upgrade rings, in order, each with the image its tenants run. */
+    rings: ImageRing[];
     /** Where backups go, with the credentials that target needs, each a Pulumi secret. */
     backup: BackupPlan<pulumi.Output<string>>;
     /** Where the host's alerts go, each value a Pulumi secret; empty when none is set. */
@@ -97,6 +100,9 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     for (const tenant of selection.tenants) {
         problems.push(...fleetPolicyProblems(tenant, policy, stack));
     }
+    problems.push(
+        ...unknownRingProblems(selection.tenants, parsed.rings, configLocation(stack, "imageRings")),
+    );
 
     const secretValues = parseTenantSecrets(
         raw[tenantSecretsKey],
@@ -147,6 +153,7 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
         tenants: selection.tenants,
         secrets,
         image: parsed.image,
+        rings: parsed.rings,
         backup: secretBackupPlan(backup.plan),
         alerts: secretAlertChannels(alerts.channels),
         projectDir: root,

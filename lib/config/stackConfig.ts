@@ -6,6 +6,7 @@ import { restartWindowSeconds } from "../host/alerts";
 import { isAlertSecretKey } from "./alertSecrets";
 import { isBackupSecretKey } from "./backupSecrets";
 import { ImagePlan } from "./imagePlan";
+import { ImageRing, parseImageRings } from "./imageRings";
 import { stackNamePattern, tenantNamePattern } from "../tenants/tenantSchema";
 import { agentModes } from "../zeptoclaw/contract/agentsSchema";
 import { builtinToolNames } from "../zeptoclaw/contract/toolNames";
@@ -57,6 +58,8 @@ const common = {
         .optional(),
     imageContext: z.string().min(1).optional(),
     imageDockerfile: z.string().min(1).optional(),
+    /** Upgrade rings in order, each `<ring>` or `<ring>=<version>` (lib/config/imageRings.ts). */
+    imageRings: z.array(z.string({ error: "is a ring, <ring> or <ring>=<version>, as a string" })),
     policyDeniedTools: z.array(
         z.enum(builtinToolNames, {
             error: `is not a ZeptoClaw tool name; the built-in tools are ${builtinToolNames.join(", ")}`,
@@ -192,6 +195,7 @@ export const stackConfigDefaults: Readonly<Record<string, unknown>> = {
     imageDigest: "",
     imageContext: "",
     imageDockerfile: "",
+    imageRings: [],
     policyDeniedTools: [],
     policyMaxAgentMode: "autonomous",
     policyMonthlyCostCapUsd: 0,
@@ -277,7 +281,7 @@ const onlyFor: Record<string, "local" | "hetzner"> = {
 };
 
 export type StackConfigResult =
-    | { ok: true; config: StackConfig; backup: BackupTarget; image: ImagePlan }
+    | { ok: true; config: StackConfig; backup: BackupTarget; image: ImagePlan; rings: ImageRing[] }
     | { ok: false; problems: InputProblem[] };
 
 /**
@@ -350,7 +354,11 @@ export function parseStackConfig(
     if (!image.ok) {
         return { ok: false, problems: [image.problem] };
     }
-    return { ok: true, config, backup: backup.value, image: image.value };
+    const rings = parseImageRings(config.imageRings, image.value, where("imageRings"));
+    if (!rings.ok) {
+        return { ok: false, problems: rings.problems };
+    }
+    return { ok: true, config, backup: backup.value, image: image.value, rings: rings.value };
 }
 
 type Checked<T> = { ok: true; value: T } | { ok: false; problem: InputProblem };

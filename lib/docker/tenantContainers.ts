@@ -23,6 +23,21 @@ export const healthProbeCommand = [
     `http://127.0.0.1:${healthPort}/healthz`,
     `http://127.0.0.1:${healthPort}/readyz`,
 ];
+/** The rest of each gateway's health check: probe timeout, failures in a row, start period. */
+export const healthcheckTimeoutSeconds = 5;
+export const healthcheckRetries = 3;
+export const healthcheckStartPeriodSeconds = 10;
+
+/**
+ * By when Docker has decided a new gateway's health: probes fail without counting during the
+ * start period, then `retries` failed probes one interval apart make it unhealthy, the last one
+ * ending within a probe timeout (moby v20.10.24 daemon/health.go, handleProbeResult). A
+ * successful probe before that makes it healthy. `npm run upgrade` waits this long at most.
+ */
+export const healthVerdictSeconds =
+    healthcheckStartPeriodSeconds +
+    healthcheckRetries * healthcheckIntervalSeconds +
+    healthcheckTimeoutSeconds;
 
 /**
  * Where ZeptoClaw 0.9.2 discovers MCP servers whatever its config says, and spawns the stdio ones
@@ -155,9 +170,9 @@ export function gatewayContainerArgs(
             // GNU wget fetches every URL and exits non-zero when any failed.
             tests: ["CMD", ...healthProbeCommand],
             interval: `${healthcheckIntervalSeconds}s`,
-            timeout: "5s",
-            retries: 3,
-            startPeriod: "10s",
+            timeout: `${healthcheckTimeoutSeconds}s`,
+            retries: healthcheckRetries,
+            startPeriod: `${healthcheckStartPeriodSeconds}s`,
         },
         logDriver: "json-file",
         logOpts: { "max-size": "10m", "max-file": "3" },

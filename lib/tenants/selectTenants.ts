@@ -90,6 +90,7 @@ export function selectTenants(
                 resources: tenant.resources,
                 labels: tenant.labels,
                 volume: tenant.volume,
+                ring: tenant.ring,
             });
         }
     }

@@ -14,4 +14,6 @@ export interface Tenant {
     labels: Record<string, string>;
     /** The data volume's name, when it is not `<name>-data` (an adopted volume). */
     volume?: string;
+    /** Its upgrade ring (`main` unless its file says otherwise). */
+    ring: string;
 }

@@ -37,6 +37,10 @@ export const defaultTenantResources = {
  */
 export const tenantDiskMbRange = { min: 64, max: 1_048_576 } as const;
 
+/** The upgrade ring of a tenant file without `ring`; the stack's imageRings must list it. */
+export const defaultRing = "main";
+export const ringNamePattern = /^[a-z][a-z0-9-]{0,30}$/;
+
 const resourcesSchema = z
     .strictObject({
         memoryMb: z.number().int().min(32).default(defaultTenantResources.memoryMb),
@@ -107,6 +111,16 @@ export const tenantFileSchema = z.strictObject({
             error: "is a Docker volume name (letters, digits, '_', '.', '-')",
         })
         .optional(),
+    /**
+     * Its upgrade ring, one the stack's imageRings lists (checked per stack, in
+     * loadFleetConfig): `npm run upgrade` moves one ring at a time to a new version.
+     */
+    ring: z
+        .string()
+        .regex(ringNamePattern, {
+            error: "is a ring name (lowercase letters, digits and '-') such as canary, early or main",
+        })
+        .default(defaultRing),
 });
 
 export type TenantFile = z.infer<typeof tenantFileSchema>;

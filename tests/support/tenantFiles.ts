@@ -22,8 +22,8 @@ export function tenantOf(name: string, overrides: Record<string, unknown> = {}):
     if (!parsed.ok) {
         throw new Error(JSON.stringify(parsed.problems));
     }
-    const { zeptoclaw, resources, labels } = parsed.tenant;
-    return { name, file, uid: 10_000_001, zeptoclaw, resources, labels };
+    const { zeptoclaw, resources, labels, ring } = parsed.tenant;
+    return { name, file, uid: 10_000_001, zeptoclaw, resources, labels, ring };
 }
 
 /**

@@ -31,6 +31,15 @@ describe("parseStackConfig", () => {
             }),
             backup: { kind: "none" },
             image: { source: "published", repository: "ghcr.io/qhkm/zeptoclaw", version: "0.9.2" },
+            // No rings configured: one ring, main, on the stack's image.
+            rings: [
+                {
+                    name: "main",
+                    index: 0,
+                    setting: { name: "main" },
+                    image: { source: "published", repository: "ghcr.io/qhkm/zeptoclaw", version: "0.9.2" },
+                },
+            ],
         });
     });
 

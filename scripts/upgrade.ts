@@ -1,0 +1,188 @@
+/**
+ * `npm run upgrade -- -s <stack> <version> [--timeout <seconds>]`: moves the stack's tenants
+ * to another ZeptoClaw version one upgrade ring at a time (imageRings, in order): set the ring's
+ * version in the stack config, `pulumi up`, wait until every tenant of the ring runs the version
+ * and Docker reports it healthy, go on. The first ring that does not become ready goes back to
+ * its previous entry (`pulumi up` again, and the wait), the reasons are printed (each failing
+ * tenant's state and last health probe output), the later rings are not touched, and the
+ * command ends with 1. Run from the project folder.
+ *
+ * The stack's engine is reached from its outputs, as `npm run status` does, before anything
+ * changes. Exit status: 0 when every ring is ready on the version, 1 when the upgrade stopped or
+ * a tool failed, 2 for a refused command line.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Writable } from "node:stream";
+import { parseArgs } from "node:util";
+import { CommandContext, errorMessage, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
+import { waitGatewaysReady } from "../lib/cli/gatewayReadiness";
+import { readStackConfigFile } from "../lib/cli/stackConfigFile";
+import { stackEngine } from "../lib/cli/stackEngine";
+import { unknownRingProblems } from "../lib/config/imageRings";
+import { configLocation, parseStackConfig } from "../lib/config/stackConfig";
+import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
+import { describeProblem } from "../lib/errors";
+import { readTenantSources } from "../lib/tenants/readTenantSources";
+import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
+import { UpgradeEffects, runUpgrade } from "../lib/upgrade/runUpgrade";
+import { UpgradePlan, planUpgrade } from "../lib/upgrade/upgradePlan";
+
+const usage = "usage: npm run upgrade -- -s <stack> <version> [--timeout <seconds>]";
+
+interface Run {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs a tool; its output is collected, and also copied to `echo` when given. */
+function run(
+    command: string,
+    args: string[],
+    options: { cwd?: string; env?: NodeJS.ProcessEnv; echo?: { stdout: Writable; stderr: Writable } },
+): Promise<Run> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, {
+            cwd: options.cwd,
+            env: options.env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+            stdout += chunk.toString("utf8");
+            options.echo?.stdout.write(chunk);
+        });
+        child.stderr.on("data", (chunk: Buffer) => {
+            stderr += chunk.toString("utf8");
+            options.echo?.stderr.write(chunk);
+        });
+        child.on("error", (err: NodeJS.ErrnoException) =>
+            reject(err.code === "ENOENT" ? new Error(`${command} is not installed or not on PATH`) : err),
+        );
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+}
+
+/** How a tool failed: its exit status, and the last line it printed on stderr, if any. */
+function failure(result: Run): string {
+    const line = result.stderr
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== "")
+        .pop();
+    return `failed (exit status ${result.code})${line === undefined ? "" : `: ${line}`}`;
+}
+
+/**
+ * The real effects: the stack config and `pulumi up` through the pulumi CLI, readiness through
+ * `docker inspect` on the stack's engine (`env`).
+ */
+function cliEffects(
+    root: string,
+    stack: string,
+    env: NodeJS.ProcessEnv,
+    timeoutMs: number,
+    context: CommandContext,
+): UpgradeEffects {
+    return {
+        async setRing(index, entry) {
+            const args = ["config", "set", "--path", `imageRings[${index}]`, entry, "-s", stack];
+            const result = await run("pulumi", args, { cwd: root });
+            if (result.code !== 0) {
+                fail(`pulumi ${args.join(" ")} ${failure(result)}`, 1);
+            }
+        },
+        async up() {
+            const result = await run("pulumi", ["up", "--yes", "--skip-preview", "-s", stack], {
+                cwd: root,
+                echo: context,
+            });
+            return result.code === 0
+                ? { ok: true }
+                : {
+                      ok: false,
+                      // pulumi's own account of the failure is in its output, shown above.
+                      reason: failure(result),
+                  };
+        },
+        waitReady: (tenants, version) => waitGatewaysReady(env, tenants, version, timeoutMs),
+    };
+}
+
+/** The stack's rings and tenants, read as the program reads them, and the plan to move them. */
+function plan(root: string, stack: string, version: string): UpgradePlan {
+    const parsed = parseStackConfig(readStackConfigFile(root, stack), stack);
+    if (!parsed.ok) {
+        fail(
+            `fix the stack config first:\n${parsed.problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`,
+        );
+    }
+    const dir = path.resolve(root, parsed.config.tenantsDir);
+    if (!fs.existsSync(dir)) {
+        fail(`the tenants folder ${parsed.config.tenantsDir} does not exist here`);
+    }
+    const stacks = stacksFromFileNames(fs.readdirSync(root));
+    const { tenants, problems } = selectTenants(readTenantSources(dir, root), stack, stacks);
+    const ringsLocation = configLocation(stack, "imageRings");
+    problems.push(...unknownRingProblems(tenants, parsed.rings, ringsLocation));
+    if (problems.length > 0) {
+        fail(`fix the tenant files first:\n${problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`);
+    }
+    const planned = planUpgrade(
+        parsed.rings,
+        parsed.image,
+        new Map(tenants.map((t) => [t.name, t.ring])),
+        version,
+        ringsLocation,
+    );
+    if (!planned.ok) {
+        fail(planned.message);
+    }
+    return planned.plan;
+}
+
+/** `npm run upgrade`, callable in-process: 0 when every ring is ready on the version, 1 when it stopped. */
+export async function upgradeCommand(argv: string[], context: CommandContext): Promise<number> {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: { stack: { type: "string", short: "s" }, timeout: { type: "string" } },
+        });
+    } catch (err) {
+        fail(`${errorMessage(err)}\n${usage}`);
+    }
+    const { values, positionals } = parsed;
+    const root = projectRoot(context.cwd);
+    const stack = requireStack(values.stack, root, usage);
+    if (positionals.length !== 1) {
+        fail(`name the one version to upgrade to\n${usage}`);
+    }
+    const timeoutSeconds = values.timeout === undefined ? healthVerdictSeconds : Number(values.timeout);
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
+        fail(`--timeout is a whole number of seconds, such as ${healthVerdictSeconds}\n${usage}`);
+    }
+    const upgrade = plan(root, stack, positionals[0]);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-upgrade-"));
+    try {
+        // Decided before anything changes: the engine the readiness is read from.
+        const engine = stackEngine(stack, root, dir);
+        if (!engine.ok) {
+            fail(`${engine.message}; nothing was changed`, 1);
+        }
+        const effects = cliEffects(root, stack, engine.env, timeoutSeconds * 1000, context);
+        return await runUpgrade(upgrade, effects, (line) => context.stdout.write(`upgrade: ${line}\n`));
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+if (require.main === module) {
+    runMain("upgrade", upgradeCommand);
+}
