@@ -26,7 +26,7 @@ async function main(): Promise<void> {
                 stacks: [i < count ? "dev" : "prod"],
                 zeptoclaw: {
                     providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
-                    channels: { telegram: { token: { secret: "telegramBotToken" } } },
+                    channels: { telegram: { enabled: true, token: { secret: "telegramBotToken" } } },
                 },
                 resources: { memoryReservationMb: 8 },
             }),
