@@ -11,7 +11,12 @@ import { webhookHostPort } from "../../lib/docker/webhookListener";
 import { renderCaddyfile } from "../../lib/host/webhookProxy";
 import { derivedTenantUid } from "../../lib/tenants/tenantUid";
 import { runProgram } from "../support/runProgram";
-import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
+import {
+    runnableSecretsFor,
+    runnableSettings,
+    tenantYaml,
+    whatsappCloudChannel,
+} from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled } from "./support/engineAdapter";
 import { canConnect, eventually, execIn } from "./support/engineHelpers";
 
@@ -41,13 +46,7 @@ function file(name: string): string {
         zeptoclaw: {
             ...settings,
             channels: {
-                whatsapp_cloud: {
-                    enabled: true,
-                    phone_number_id: "1234567890",
-                    access_token: { secret: "whatsappCloudAccessToken" },
-                    webhook_verify_token: { secret: "whatsappWebhookVerifyToken" },
-                    app_secret: { secret: "whatsappAppSecret" },
-                },
+                whatsapp_cloud: whatsappCloudChannel,
             },
         },
     });

@@ -2,7 +2,7 @@ import { webhookHostPort, webhookHostPortRange } from "../../lib/docker/webhookL
 import { derivedTenantUid } from "../../lib/tenants/tenantUid";
 import { prodStack } from "../support/prodStack";
 import { plaintextStrings, runProgram } from "../support/runProgram";
-import { fleet, tenantYaml } from "../support/tenantFiles";
+import { fleet, tenantYaml, whatsappCloudChannel } from "../support/tenantFiles";
 
 const whatsappSecrets = {
     whatsappCloudAccessToken: "EAAG-SECRET-access-token-0123456789",
@@ -17,13 +17,7 @@ function whatsappTenantYaml(name: string, overrides: Record<string, unknown> = {
         zeptoclaw: {
             providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
             channels: {
-                whatsapp_cloud: {
-                    enabled: true,
-                    phone_number_id: "1234567890",
-                    access_token: { secret: "whatsappCloudAccessToken" },
-                    webhook_verify_token: { secret: "whatsappWebhookVerifyToken" },
-                    app_secret: { secret: "whatsappAppSecret" },
-                },
+                whatsapp_cloud: whatsappCloudChannel,
             },
         },
     });

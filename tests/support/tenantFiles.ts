@@ -82,3 +82,12 @@ export function runnableSecretsFor(names: ReadonlyArray<string>): Record<string,
         ]),
     );
 }
+
+/** A WhatsApp Cloud channel with the secret names the seed importer gives its credentials. */
+export const whatsappCloudChannel = {
+    enabled: true,
+    phone_number_id: "1234567890",
+    access_token: { secret: "whatsappCloudAccessToken" },
+    webhook_verify_token: { secret: "whatsappWebhookVerifyToken" },
+    app_secret: { secret: "whatsappAppSecret" },
+};

@@ -5,20 +5,14 @@ import * as path from "node:path";
 import { renderCaddyfile, webhookProxyScript, webhookRoutes } from "../../../lib/host/webhookProxy";
 import { webhookHostPort } from "../../../lib/docker/webhookListener";
 import { Tenant } from "../../../lib/tenants/tenant";
-import { tenantOf } from "../../support/tenantFiles";
+import { tenantOf, whatsappCloudChannel } from "../../support/tenantFiles";
 
 function whatsappTenant(name: string, uid: number): Tenant {
     const tenant = tenantOf(name, {
         zeptoclaw: {
             providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
             channels: {
-                whatsapp_cloud: {
-                    enabled: true,
-                    phone_number_id: "1234567890",
-                    access_token: { secret: "w" },
-                    webhook_verify_token: { secret: "v" },
-                    app_secret: { secret: "s" },
-                },
+                whatsapp_cloud: whatsappCloudChannel,
             },
         },
     });
