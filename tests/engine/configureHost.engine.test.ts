@@ -77,6 +77,8 @@ test("the configure step applies the host files to a running host, idempotently,
         "systemctl restart zeptoclaw-fleet-firewall.service",
         "systemctl enable --now zeptoclaw-fleet-firewall.service zeptoclaw-fleet-watchdog.timer",
         "systemctl is-enabled --quiet zeptoclaw-fleet-backup.timer",
+        // No alert channel: the alert timer is only checked, to be turned off if it was on.
+        "systemctl is-enabled --quiet zeptoclaw-fleet-alerts.timer",
     ]);
     const modes = await execIn(docker, name, [
         "stat",
@@ -98,6 +100,8 @@ test("the configure step applies the host files to a running host, idempotently,
     expect(again.systemd).toEqual([
         "systemctl enable --now zeptoclaw-fleet-firewall.service zeptoclaw-fleet-watchdog.timer",
         "systemctl is-enabled --quiet zeptoclaw-fleet-backup.timer",
+        // No alert channel: the alert timer is only checked, to be turned off if it was on.
+        "systemctl is-enabled --quiet zeptoclaw-fleet-alerts.timer",
     ]);
 
     // Key rotation: only authorized_keys changes; Docker and sshd keep running.
