@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { statusCommand } from "../../scripts/status";
 import { runInProcess } from "../support/runInProcess";
+import { runScript } from "../support/runScript";
 import { tenantYaml } from "../support/tenantFiles";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -51,25 +51,7 @@ function workspace(outputs: Record<string, unknown> | undefined) {
             `echo 'Host key verification failed.' >&2\nexit 255\n`,
         { mode: 0o755 },
     );
-    const run = (args: string[]) =>
-        spawnSync(
-            process.execPath,
-            [
-                "-r",
-                require.resolve("ts-node/register/transpile-only"),
-                path.join(repo, "scripts/status.ts"),
-                ...args,
-            ],
-            {
-                cwd: dir,
-                encoding: "utf8",
-                env: {
-                    ...process.env,
-                    PATH: `${bin}:${process.env.PATH}`,
-                    TS_NODE_PROJECT: path.join(repo, "tsconfig.json"),
-                },
-            },
-        );
+    const run = (args: string[]) => runScript("status.ts", args, { cwd: dir, fakeBin: bin });
     /** The command in this process (its refusals come before any tool is run). */
     const runHere = (args: string[]) => runInProcess("status", statusCommand, args, dir);
     const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);

@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
 import { tenantCommand } from "../../scripts/tenant";
 import { runInProcess } from "../support/runInProcess";
+import { runScript } from "../support/runScript";
 import { seedConfig, writeSeedTenants } from "../support/seedTenants";
 import { tenantYaml } from "../support/tenantFiles";
 
@@ -48,25 +48,7 @@ function workspace(outputs: Record<string, unknown> = sshHostOutputs) {
         { mode: 0o755 },
     );
     const run = (args: string[], stdin = "") =>
-        spawnSync(
-            process.execPath,
-            [
-                "-r",
-                require.resolve("ts-node/register/transpile-only"),
-                path.join(repo, "scripts/tenant.ts"),
-                ...args,
-            ],
-            {
-                cwd: dir,
-                input: stdin,
-                encoding: "utf8",
-                env: {
-                    ...process.env,
-                    PATH: `${bin}:${process.env.PATH}`,
-                    TS_NODE_PROJECT: path.join(repo, "tsconfig.json"),
-                },
-            },
-        );
+        runScript("tenant.ts", args, { cwd: dir, fakeBin: bin, input: stdin });
     /** The command in this process, for what it does without reading secrets or running a tool. */
     const runHere = (args: string[]) => runInProcess("tenant", tenantCommand, args, dir);
     const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);

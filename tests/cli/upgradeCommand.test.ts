@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { upgradeCommand } from "../../scripts/upgrade";
 import { runInProcess } from "../support/runInProcess";
+import { runScript } from "../support/runScript";
 import { tenantYaml } from "../support/tenantFiles";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -129,25 +129,7 @@ function workspace(
         /** The command in this process, for its refusals before any tool runs. */
         runHere: (args: string[]) => runInProcess("upgrade", upgradeCommand, args, dir),
         /** As `npm run upgrade` runs it: its own process, with the fakes first in PATH. */
-        run: (args: string[]) =>
-            spawnSync(
-                process.execPath,
-                [
-                    "-r",
-                    require.resolve("ts-node/register/transpile-only"),
-                    path.join(repo, "scripts/upgrade.ts"),
-                    ...args,
-                ],
-                {
-                    cwd: dir,
-                    encoding: "utf8",
-                    env: {
-                        ...process.env,
-                        PATH: `${bin}:${process.env.PATH}`,
-                        TS_NODE_PROJECT: path.join(repo, "tsconfig.json"),
-                    },
-                },
-            ),
+        run: (args: string[]) => runScript("upgrade.ts", args, { cwd: dir, fakeBin: bin }),
         calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []),
         /** The stack's settings and the containers, as the fakes left them. */
         fleet: () => JSON.parse(fs.readFileSync(state, "utf8")) as FakeFleet,
