@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { ServerTypeInfo } from "../capacity/capacity";
+
+/** The fields of Hetzner Cloud's `GET /v1/server_types` that sizing reads; the rest is ignored. */
+const serverTypesPage = z.object({
+    server_types: z.array(
+        z.object({
+            name: z.string(),
+            cores: z.number(),
+            /** In GB. */
+            memory: z.number(),
+            architecture: z.string(),
+            deprecated: z.boolean().nullable().optional(),
+            /** Where it can be ordered; an entry with a deprecation is being withdrawn there. */
+            locations: z
+                .array(z.object({ name: z.string(), deprecation: z.unknown().nullable().optional() }))
+                .default([]),
+        }),
+    ),
+    meta: z.object({ pagination: z.object({ next_page: z.number().nullable() }).optional() }).optional(),
+});
+
+export const hetznerApi = "https://api.hetzner.cloud/v1";
+
+/**
+ * Hetzner's server types, every page, read with `token` (the HCLOUD_TOKEN the hcloud provider
+ * reads too; reading them needs no write permission).
+ */
+export async function hetznerServerTypes(token: string): Promise<ServerTypeInfo[]> {
+    const types: ServerTypeInfo[] = [];
+    for (let page: number | null | undefined = 1; typeof page === "number";) {
+        const response = await fetch(`${hetznerApi}/server_types?per_page=50&page=${page}`, {
+            headers: { Authorization: `Bearer ${token}` },
+        });
+        if (!response.ok) {
+            throw new Error(
+                `Hetzner Cloud answered ${response.status} ${response.statusText} to GET /v1/server_types; check HCLOUD_TOKEN`,
+            );
+        }
+        const body = serverTypesPage.parse(await response.json());
+        types.push(
+            ...body.server_types.map((t) => ({
+                name: t.name,
+                memoryMb: Math.round(t.memory * 1024),
+                cores: t.cores,
+                architecture: t.architecture,
+                deprecated: t.deprecated === true,
+                locations: t.locations.filter((l) => l.deprecation == null).map((l) => l.name),
+            })),
+        );
+        page = body.meta?.pagination?.next_page;
+    }
+    return types;
+}
