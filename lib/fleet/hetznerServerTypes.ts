@@ -22,13 +22,30 @@ const serverTypesPage = z.object({
 
 export const hetznerApi = "https://api.hetzner.cloud/v1";
 
+/** One page of the answer: its server types as the capacity check sees them, and the next page. */
+export function serverTypesOfPage(json: unknown): { types: ServerTypeInfo[]; nextPage?: number } {
+    const body = serverTypesPage.parse(json);
+    return {
+        types: body.server_types.map((t) => ({
+            name: t.name,
+            memoryMb: Math.round(t.memory * 1024),
+            cores: t.cores,
+            architecture: t.architecture,
+            deprecated: t.deprecated === true,
+            locations: t.locations.filter((l) => l.deprecation == null).map((l) => l.name),
+        })),
+        nextPage: body.meta?.pagination?.next_page ?? undefined,
+    };
+}
+
 /**
  * Hetzner's server types, every page, read with `token` (the HCLOUD_TOKEN the hcloud provider
  * reads too; reading them needs no write permission).
  */
 export async function hetznerServerTypes(token: string): Promise<ServerTypeInfo[]> {
     const types: ServerTypeInfo[] = [];
-    for (let page: number | null | undefined = 1; typeof page === "number";) {
+    let page: number | undefined = 1;
+    while (page !== undefined) {
         const response = await fetch(`${hetznerApi}/server_types?per_page=50&page=${page}`, {
             headers: { Authorization: `Bearer ${token}` },
         });
@@ -37,18 +54,9 @@ export async function hetznerServerTypes(token: string): Promise<ServerTypeInfo[
                 `Hetzner Cloud answered ${response.status} ${response.statusText} to GET /v1/server_types; check HCLOUD_TOKEN`,
             );
         }
-        const body = serverTypesPage.parse(await response.json());
-        types.push(
-            ...body.server_types.map((t) => ({
-                name: t.name,
-                memoryMb: Math.round(t.memory * 1024),
-                cores: t.cores,
-                architecture: t.architecture,
-                deprecated: t.deprecated === true,
-                locations: t.locations.filter((l) => l.deprecation == null).map((l) => l.name),
-            })),
-        );
-        page = body.meta?.pagination?.next_page;
+        const body = serverTypesOfPage(await response.json());
+        types.push(...body.types);
+        page = body.nextPage;
     }
     return types;
 }
