@@ -295,21 +295,24 @@ describe("npm run fleet -- place", () => {
     test("places each new tenant on the host with the most free memory, rewriting only its stacks entry", async () => {
         const shopX = waitingTenant("shop-x", 2100);
         const shopY = waitingTenant("shop-y", 100);
-        const p = placeProject({ "shop-x": shopX, "shop-y": shopY });
+        // Placed already, on prod-b: the leftover "prod" in its list is preview's to refuse.
+        const shopW = tenantYaml("shop-w", { stacks: ["prod-b", "prod"] });
+        const p = placeProject({ "shop-w": shopW, "shop-x": shopX, "shop-y": shopY });
         const shopA = p.read("shop-a");
 
         const result = await p.place();
         expect(result.stderr).toBe("");
         expect(result.status).toBe(0);
         // prod-a: 3584 MB for tenants, shop-a takes 36, so shop-x (2104) goes there and leaves
-        // 1444; then prod-b's 1536 is the most, and shop-y (104) leaves 1432 of it.
+        // 1444; prod-b: 1536, shop-w takes 36, so shop-y (104) goes there and leaves 1396.
         expect(result.stdout.split("\n").slice(0, 2)).toEqual([
             "shop-x → prod-a (free after: 1444 MB, 8.0 GB disk)",
-            "shop-y → prod-b (free after: 1432 MB)",
+            "shop-y → prod-b (free after: 1396 MB)",
         ]);
         expect(p.read("shop-x")).toBe(shopX.replace("stacks: [dev, prod] #", "stacks: [dev, prod-a] #"));
         expect(p.read("shop-y")).toBe(shopY.replace("stacks: [dev, prod] #", "stacks: [dev, prod-b] #"));
         expect(p.read("shop-a")).toBe(shopA);
+        expect(p.read("shop-w")).toBe(shopW);
         expect(p.asked).toEqual(["server types"]);
 
         // Placed tenants stay placed: a second run has nothing to do and writes nothing.

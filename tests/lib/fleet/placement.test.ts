@@ -77,7 +77,10 @@ describe("unplacedTenants", () => {
     });
 
     test("another environment's hosts do not look at it", () => {
-        expect(unplacedTenants([{ file: "tenants/a.yaml", stacks: ["prod"] }], fleet, "dev")).toEqual([]);
+        const staging = [...fleet, { stack: "staging-a", environment: "staging", tenantsDir: "tenants" }];
+        expect(unplacedTenants([{ file: "tenants/a.yaml", stacks: ["prod"] }], staging, "staging")).toEqual(
+            [],
+        );
     });
 
     test("an environment that is also a stack's name is that stack: its tenants are placed", () => {
