@@ -121,9 +121,6 @@ export async function placeCommand(
         fail(errorMessage(err));
     }
     const settings = hostSettings(root, stacks);
-    const types = [...settings.values()].some((s) => s.hostKind === "hetzner")
-        ? await dependencies.serverTypes()
-        : undefined;
     const environments = [...new Set(hosts.map((h: HostStack) => h.environment))];
 
     const sourcesOf = new Map<string, TenantSource[]>();
@@ -137,10 +134,6 @@ export async function placeCommand(
         }
         return selection.tenants;
     };
-    const placementHosts = stacks.map((stack) => {
-        const s = settings.get(stack)!;
-        return sized(stack, s, selected(s.tenantsDir, stack), types);
-    });
     const unplaced: UnplacedTenant[] = [];
     if (!known.includes(environment)) {
         for (const [dir, sources] of sourcesOf) {
@@ -158,6 +151,13 @@ export async function placeCommand(
         context.stdout.write(`every tenant of ${environment} is on one of its hosts\n`);
         return 0;
     }
+    const types = [...settings.values()].some((s) => s.hostKind === "hetzner")
+        ? await dependencies.serverTypes()
+        : undefined;
+    const placementHosts = stacks.map((stack) => {
+        const s = settings.get(stack)!;
+        return sized(stack, s, selected(s.tenantsDir, stack), types);
+    });
 
     const result = placeTenants({
         environment,

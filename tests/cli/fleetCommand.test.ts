@@ -352,10 +352,8 @@ describe("npm run fleet -- place", () => {
         dirs.push(dir);
         fs.mkdirSync(path.join(dir, "tenants"));
         fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-        fs.writeFileSync(
-            path.join(dir, "Pulumi.prod.yaml"),
-            "config:\n    zeptoclaw-fleet:hostKind: local\n",
-        );
+        // The shipped prod: a Hetzner server. With nothing to place, Hetzner is not asked.
+        fs.copyFileSync(path.join(repo, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
         fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n    zeptoclaw-fleet:hostKind: local\n");
         const shopX = waitingTenant("shop-x", 100);
         fs.writeFileSync(path.join(dir, "tenants/shop-x.yaml"), shopX);
@@ -372,5 +370,31 @@ describe("npm run fleet -- place", () => {
             stderr: "",
         });
         expect(fs.readFileSync(path.join(dir, "tenants/shop-x.yaml"), "utf8")).toBe(shopX);
+    });
+
+    test("an environment of local engines is placed by their hostMemoryMb, without asking Hetzner", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-fleet-place-"));
+        dirs.push(dir);
+        fs.mkdirSync(path.join(dir, "tenants"));
+        fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        for (const [stack, memory] of [
+            ["lab-a", 1024],
+            ["lab-b", 2048],
+        ] as const) {
+            fs.writeFileSync(
+                path.join(dir, `Pulumi.${stack}.yaml`),
+                `config:\n    zeptoclaw-fleet:environment: lab\n    zeptoclaw-fleet:hostMemoryMb: ${memory}\n`,
+            );
+        }
+        fs.writeFileSync(path.join(dir, "tenants/shop-x.yaml"), tenantYaml("shop-x", { stacks: ["lab"] }));
+        const result = await runInProcess(
+            "fleet",
+            (argv, context) =>
+                fleetCommand(argv, context, { serverTypes: () => Promise.reject(new Error("asked")) }),
+            ["place", "-e", "lab"],
+            dir,
+        );
+        expect(result.stderr).toBe("");
+        expect(result.stdout.split("\n")[0]).toBe("shop-x → lab-b (free after: 1500 MB)");
     });
 });
