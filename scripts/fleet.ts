@@ -2,6 +2,7 @@
  * `npm run fleet -- preview|up|refresh|status -e <environment> [--changed <git range>] [--parallel <n>]`:
  * one operation on every host stack of an environment, through Pulumi's Automation API, a few
  * hosts at a time; then one line per host (result, duration, changes) and an exit status for CI.
+ * `npm run fleet -- place -e <environment>` places the environment's new tenants (fleetPlace.ts).
  *
  * An environment is the stacks whose `zeptoclaw-fleet:environment` names it (a stack without one
  * is its own environment): `Pulumi.prod-fsn1-a.yaml` and `Pulumi.prod-fsn1-b.yaml` with
@@ -40,6 +41,7 @@ import { Git, gitChanges, resolveGitRange } from "../lib/fleet/gitChanges";
 import { HostOutcome, fleetExitStatus, formatChanges, formatOutcomes } from "../lib/fleet/hostOutcome";
 import { readHostStacks } from "../lib/fleet/readHostStacks";
 import { resolvePulumiCli } from "../lib/fleet/resolvePulumiCli";
+import { PlaceDependencies, defaultPlaceDependencies, placeCommand } from "./fleetPlace";
 import { statusCommand } from "./status";
 
 function hostStacks(root: string): HostStack[] {
@@ -83,7 +85,7 @@ async function runPulumi(
     cli: PulumiCommand,
     root: string,
     stack: string,
-    operation: Exclude<FleetOperation, "status">,
+    operation: Exclude<FleetOperation, "status" | "place">,
 ): Promise<OpMap | undefined> {
     const workspace = await LocalWorkspace.selectStack(
         { stackName: stack, workDir: root },
@@ -150,13 +152,20 @@ async function timed(
 }
 
 /** `npm run fleet`, callable in-process: 0 when every host succeeded. */
-export async function fleetCommand(argv: string[], context: CommandContext): Promise<number> {
+export async function fleetCommand(
+    argv: string[],
+    context: CommandContext,
+    placeDependencies: PlaceDependencies = defaultPlaceDependencies,
+): Promise<number> {
     const parsed = parseFleetRequest(argv);
     if (!parsed.ok) {
         fail(parsed.message, exitUsage);
     }
     const request = parsed.request;
     const root = projectRoot(context.cwd);
+    if (request.operation === "place") {
+        return placeCommand(request.environment, root, context, placeDependencies);
+    }
     const stacks = selectHosts(request, root, context);
     if (stacks.length === 0) {
         context.stdout.write(`no host of ${request.environment} is affected by ${request.changed}\n`);

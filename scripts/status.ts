@@ -59,6 +59,7 @@ import { firstFileOfTar } from "../lib/status/tarFile";
 import { parseVolumeSizes } from "../lib/status/volumeSizes";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
+import { knownEnvironments } from "../lib/fleet/readHostStacks";
 
 const usage = "usage: npm run status -- -s <stack> [--json]";
 const exitNeedsAttention = 3;
@@ -89,7 +90,12 @@ function declaredTenants(stack: string, root: string): DeclaredTenant[] {
         fail("there is no tenants/ folder here; run this from the zeptoclaw-fleet project folder");
     }
     const stacks = stacksFromFileNames(fs.readdirSync(root));
-    const { tenants, problems } = selectTenants(readTenantSources(dir, root), stack, stacks);
+    const { tenants, problems } = selectTenants(
+        readTenantSources(dir, root),
+        stack,
+        stacks,
+        knownEnvironments(root, stacks),
+    );
     if (problems.length > 0) {
         fail(`fix the tenant files first:\n${problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`);
     }

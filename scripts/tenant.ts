@@ -38,6 +38,7 @@ import { newTenantSecrets, renderNewTenantFile } from "../lib/tenants/newTenantF
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants } from "../lib/tenants/selectTenants";
+import { knownEnvironments } from "../lib/fleet/readHostStacks";
 import { tenantNamePattern } from "../lib/tenants/tenantSchema";
 import { upstreamDefaultModel } from "../lib/zeptoclaw/contract/agentsSchema";
 import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
@@ -336,8 +337,9 @@ function list(project: Project): void {
     const sources = readTenantSources(tenantsDir, root);
     const rows = [["STACK", "TENANT", "MEMORY", "RESERVED", "CPUS", "CPU-WEIGHT", "PIDS", "DISK"]];
     const stacks = knownStacks(root);
+    const environments = knownEnvironments(root, stacks);
     for (const stack of stacks) {
-        const { tenants, problems } = selectTenants(sources, stack, stacks);
+        const { tenants, problems } = selectTenants(sources, stack, stacks, environments);
         if (problems.length > 0) {
             fail(problems.map(describeProblem).join("\n"));
         }

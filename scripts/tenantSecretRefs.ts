@@ -7,14 +7,17 @@ import * as path from "node:path";
 import { describeProblem } from "../lib/errors";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
+import { knownEnvironments } from "../lib/fleet/readHostStacks";
 import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
 
 const root = path.resolve(__dirname, "..");
 const stack = process.argv[2] ?? "dev";
+const stacks = stacksFromFileNames(fs.readdirSync(root));
 const { tenants, problems } = selectTenants(
     readTenantSources(path.join(root, "tenants"), root),
     stack,
-    stacksFromFileNames(fs.readdirSync(root)),
+    stacks,
+    knownEnvironments(root, stacks),
 );
 if (problems.length > 0) {
     process.stderr.write(problems.map(describeProblem).join("\n") + "\n");

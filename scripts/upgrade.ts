@@ -27,6 +27,7 @@ import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
 import { describeProblem } from "../lib/errors";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
+import { knownEnvironments } from "../lib/fleet/readHostStacks";
 import { UpgradeEffects, runUpgrade } from "../lib/upgrade/runUpgrade";
 import { UpgradePlan, planUpgrade } from "../lib/upgrade/upgradePlan";
 
@@ -126,7 +127,12 @@ function plan(root: string, stack: string, version: string): UpgradePlan {
         fail(`the tenants folder ${parsed.config.tenantsDir} does not exist here`);
     }
     const stacks = stacksFromFileNames(fs.readdirSync(root));
-    const { tenants, problems } = selectTenants(readTenantSources(dir, root), stack, stacks);
+    const { tenants, problems } = selectTenants(
+        readTenantSources(dir, root),
+        stack,
+        stacks,
+        knownEnvironments(root, stacks),
+    );
     const ringsLocation = configLocation(stack, "imageRings");
     problems.push(...unknownRingProblems(tenants, parsed.rings, ringsLocation));
     if (problems.length > 0) {

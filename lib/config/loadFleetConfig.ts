@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { InputProblem, inputError } from "../errors";
 import { readTenantSources } from "../tenants/readTenantSources";
 import { TenantSource, selectTenants, stacksFromFileNames } from "../tenants/selectTenants";
-import { doublePlacements } from "../fleet/placement";
+import { HostStack } from "../fleet/fleetEnvironments";
+import { doublePlacements, unplacedTenants } from "../fleet/placement";
 import { readHostStacks } from "../fleet/readHostStacks";
 import { parseTenantFile } from "../tenants/parseTenantFile";
 import { Tenant } from "../tenants/tenant";
@@ -93,9 +94,14 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     }
     const knownStacks = stacksFromFileNames(fs.readdirSync(root));
     const sources = readTenantSources(tenantsDir, root);
-    const selection = selectTenants(sources, stack, knownStacks);
+    const { hosts, errors } = readHostStacks(root, knownStacks);
+    problems.push(...errors.map((e) => ({ where: `Pulumi.${e.stack}.yaml`, path: "", message: e.message })));
+    const environment = settings.environment ?? stack;
+    const selection = selectTenants(sources, stack, knownStacks, [
+        ...new Set(hosts.map((h) => h.environment)),
+    ]);
     problems.push(...selection.problems);
-    problems.push(...placementProblems(root, knownStacks, sources));
+    problems.push(...placementProblems(hosts, environment, sources));
     const policy = fleetPolicyOf(settings);
     for (const tenant of selection.tenants) {
         problems.push(...fleetPolicyProblems(tenant, policy, stack));
@@ -147,7 +153,7 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     }
     return {
         stack,
-        environment: settings.environment ?? stack,
+        environment,
         settings,
         policy,
         tenants: selection.tenants,
@@ -184,19 +190,18 @@ function secretBackupPlan(plan: BackupPlan<string>): BackupPlan<pulumi.Output<st
 }
 
 /**
- * Tenants on two hosts of one environment (lib/fleet/placement.ts), from every tenant file and
- * every stack file beside Pulumi.yaml: each host's preview refuses them.
+ * Tenants on two hosts of one environment, from every tenant file and every stack file beside
+ * Pulumi.yaml: each host's preview refuses them. Tenants of this stack's environment on none of
+ * its hosts yet are refused by that environment's hosts (lib/fleet/placement.ts).
  */
 function placementProblems(
-    root: string,
-    knownStacks: ReadonlyArray<string>,
+    hosts: ReadonlyArray<HostStack>,
+    environment: string,
     sources: ReadonlyArray<TenantSource>,
 ): InputProblem[] {
-    const { hosts, errors } = readHostStacks(root, knownStacks);
-    const problems = errors.map((e) => ({ where: `Pulumi.${e.stack}.yaml`, path: "", message: e.message }));
     const placed = sources.flatMap((source) => {
         const parsed = parseTenantFile(source.file, source.text);
         return parsed.ok ? [{ file: source.file, stacks: parsed.tenant.stacks }] : [];
     });
-    return [...problems, ...doublePlacements(placed, hosts)];
+    return [...doublePlacements(placed, hosts), ...unplacedTenants(placed, hosts, environment)];
 }

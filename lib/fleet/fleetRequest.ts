@@ -1,10 +1,10 @@
 import { parseArgs } from "node:util";
 
-export const fleetOperations = ["preview", "up", "refresh", "status"] as const;
+export const fleetOperations = ["preview", "up", "refresh", "status", "place"] as const;
 export type FleetOperation = (typeof fleetOperations)[number];
 
 export const fleetUsage =
-    "usage: npm run fleet -- preview|up|refresh|status -e <environment> [--changed <git range>] [--parallel <n>]";
+    "usage: npm run fleet -- preview|up|refresh|status|place -e <environment> [--changed <git range>] [--parallel <n>]";
 
 /** What `npm run fleet` was asked to do. */
 export interface FleetRequest {
@@ -55,6 +55,12 @@ export function parseFleetRequest(argv: string[]): ParsedFleetRequest {
         return {
             ok: false,
             message: `--parallel is a whole number of hosts, 1 or more (got "${values.parallel}")`,
+        };
+    }
+    if (operation === "place" && values.changed !== undefined) {
+        return {
+            ok: false,
+            message: `place looks at every tenant of the environment; it takes no --changed`,
         };
     }
     if (values.changed === "") {

@@ -41,3 +41,41 @@ export function doublePlacements(
     }
     return problems;
 }
+
+/**
+ * Tenants that list `environment` itself, not one of its hosts: they run nowhere yet. A
+ * `stacks` entry naming an environment that is also a stack (the single-host `prod`) is that
+ * stack, so such a tenant is placed. A tenant that lists a host as well keeps its host, and the
+ * environment entry is refused as a leftover.
+ */
+export function unplacedTenants(
+    tenants: ReadonlyArray<TenantPlacement>,
+    hosts: ReadonlyArray<HostStack>,
+    environment: string,
+): InputProblem[] {
+    if (hosts.some((h) => h.stack === environment)) {
+        return [];
+    }
+    const environmentHosts = hosts
+        .filter((h) => h.environment === environment)
+        .map((h) => h.stack)
+        .sort();
+    const problems: InputProblem[] = [];
+    for (const tenant of tenants) {
+        const index = tenant.stacks.indexOf(environment);
+        if (index === -1) {
+            continue;
+        }
+        const placedOn = tenant.stacks.filter((s) => environmentHosts.includes(s));
+        problems.push({
+            where: tenant.file,
+            path: `stacks[${index}]`,
+            message:
+                placedOn.length > 0
+                    ? `is the environment "${environment}", and the tenant is already on its host ${placedOn.join(" and ")}; remove "${environment}" from stacks`
+                    : `is the environment "${environment}", and the tenant is on none of its hosts (${environmentHosts.join(", ")}); ` +
+                      `choose one with npm run fleet -- place -e ${environment}, then commit the tenant file`,
+        });
+    }
+    return problems;
+}

@@ -20,3 +20,12 @@ export function readHostStacks(
     }
     return { hosts, errors };
 }
+
+/**
+ * The environments of the project's stacks: names a tenant file may list to wait for placement
+ * (lib/tenants/selectTenants.ts). A stack file that cannot be read adds none; its own preview
+ * says why.
+ */
+export function knownEnvironments(root: string, stacks: ReadonlyArray<string>): string[] {
+    return [...new Set(readHostStacks(root, stacks).hosts.map((h) => h.environment))].sort();
+}

@@ -20,11 +20,14 @@ export interface TenantSelection {
 /**
  * Validates the whole tenant list (every file, whatever its stacks, so that a mistake in a
  * prod-only tenant is caught by the dev preview too) and returns the tenants of one stack.
+ * A `stacks` entry may also name one of `environments` that is not a stack: the tenant waits
+ * there to be placed on one of its hosts (`npm run fleet -- place`, lib/fleet/placeTenants.ts).
  */
 export function selectTenants(
     sources: ReadonlyArray<TenantSource>,
     stack: string,
     knownStacks: ReadonlyArray<string>,
+    environments: ReadonlyArray<string> = [],
 ): TenantSelection {
     const problems: InputProblem[] = [];
     const parsed: { file: string; tenant: TenantFile }[] = [];
@@ -39,7 +42,7 @@ export function selectTenants(
 
     const byName = new Map<string, string>();
     const byUid = new Map<number, { file: string; name: string }>();
-    const known = new Set(knownStacks);
+    const known = new Set([...knownStacks, ...environments]);
     const tenants: Tenant[] = [];
     for (const { file, tenant } of parsed) {
         const other = byName.get(tenant.name);

@@ -2,8 +2,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ServerTypeInfo } from "../../lib/capacity/capacity";
 import { fleetCommand } from "../../scripts/fleet";
 import { runInProcess } from "../support/runInProcess";
+import { serverTypeInfosFixture } from "../support/serverTypes";
 import { tenantYaml } from "../support/tenantFiles";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -13,11 +15,16 @@ const sdkVersion = (require("@pulumi/pulumi/package.json") as { version: string 
 jest.setTimeout(60_000);
 
 const dirs: string[] = [];
-const savedEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+const savedEnv = { PATH: process.env.PATH, HOME: process.env.HOME, HCLOUD_TOKEN: process.env.HCLOUD_TOKEN };
 
 afterEach(() => {
     process.env.PATH = savedEnv.PATH;
     process.env.HOME = savedEnv.HOME;
+    if (savedEnv.HCLOUD_TOKEN === undefined) {
+        delete process.env.HCLOUD_TOKEN;
+    } else {
+        process.env.HCLOUD_TOKEN = savedEnv.HCLOUD_TOKEN;
+    }
 });
 
 afterAll(() => {
@@ -204,5 +211,190 @@ describe("npm run fleet", () => {
         expect(p.calls()).toEqual([["version"]]);
         const pinnedCalls = fs.readFileSync(path.join(p.dir, "pinned/calls.log"), "utf8");
         expect(pinnedCalls).toContain('"preview"');
+    });
+});
+
+/** A new tenant's file as an operator writes it: comments, a flow list, `prod` still to be placed. */
+function waitingTenant(name: string, memoryReservationMb: number): string {
+    return [
+        `# ${name}: placed by npm run fleet -- place`,
+        `name: ${name}`,
+        "stacks: [dev, prod] # dev to try it, prod for real",
+        "zeptoclaw:",
+        "    providers:",
+        "        anthropic:",
+        "            api_key: { secret: anthropicApiKey }",
+        "    channels:",
+        "        telegram:",
+        "            enabled: true",
+        "            token: { secret: telegramBotToken } # set with pulumi config set --secret",
+        "resources:",
+        `    memoryReservationMb: ${memoryReservationMb} # its measured peak`,
+        `    memoryMb: ${memoryReservationMb}`,
+        "",
+    ].join("\n");
+}
+
+/**
+ * A project whose environment prod has a Hetzner host prod-a (cx22: 4096 MB, 512 kept for the
+ * OS, a 10 GB data Volume) running shop-a, and a local engine prod-b of 2048 MB; dev on its own.
+ * `tenants` are more tenant files, by name.
+ */
+function placeProject(tenants: Record<string, string>) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-fleet-place-"));
+    dirs.push(dir);
+    fs.mkdirSync(path.join(dir, "tenants"));
+    fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(
+        path.join(dir, "Pulumi.prod-a.yaml"),
+        [
+            "config:",
+            "    zeptoclaw-fleet:environment: prod",
+            "    zeptoclaw-fleet:hostKind: hetzner",
+            "    zeptoclaw-fleet:hostName: prod-a",
+            "    zeptoclaw-fleet:serverType: cx22",
+            "    zeptoclaw-fleet:dataVolumeGb: 10",
+            "    zeptoclaw-fleet:sshAllowedCidrs: [203.0.113.0/24]",
+            "    zeptoclaw-fleet:sshPublicKeys:",
+            "        - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBqp7Pw1j2mV7qFx0kqmCk2rE1vV9Qm6b0fA8f3o6c1H ops@example.com",
+            "",
+        ].join("\n"),
+    );
+    fs.writeFileSync(
+        path.join(dir, "Pulumi.prod-b.yaml"),
+        "config:\n    zeptoclaw-fleet:environment: prod\n    zeptoclaw-fleet:hostMemoryMb: 2048\n",
+    );
+    fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n    zeptoclaw-fleet:hostKind: local\n");
+    fs.writeFileSync(
+        path.join(dir, "tenants/shop-a.yaml"),
+        tenantYaml("shop-a", { stacks: ["prod-a", "dev"] }),
+    );
+    for (const [name, text] of Object.entries(tenants)) {
+        fs.writeFileSync(path.join(dir, `tenants/${name}.yaml`), text);
+    }
+    const asked: string[] = [];
+    const serverTypes = (): Promise<ServerTypeInfo[]> => {
+        asked.push("server types");
+        return Promise.resolve(serverTypeInfosFixture);
+    };
+    return {
+        dir,
+        asked,
+        read: (name: string) => fs.readFileSync(path.join(dir, `tenants/${name}.yaml`), "utf8"),
+        place: () =>
+            runInProcess(
+                "fleet",
+                (argv, context) => fleetCommand(argv, context, { serverTypes }),
+                ["place", "-e", "prod"],
+                dir,
+            ),
+    };
+}
+
+describe("npm run fleet -- place", () => {
+    test("places each new tenant on the host with the most free memory, rewriting only its stacks entry", async () => {
+        const shopX = waitingTenant("shop-x", 2100);
+        const shopY = waitingTenant("shop-y", 100);
+        // Placed already, on prod-b: the leftover "prod" in its list is preview's to refuse.
+        const shopW = tenantYaml("shop-w", { stacks: ["prod-b", "prod"] });
+        const p = placeProject({ "shop-w": shopW, "shop-x": shopX, "shop-y": shopY });
+        const shopA = p.read("shop-a");
+
+        const result = await p.place();
+        expect(result.stderr).toBe("");
+        expect(result.status).toBe(0);
+        // prod-a: 3584 MB for tenants, shop-a takes 36, so shop-x (2104) goes there and leaves
+        // 1444; prod-b: 1536, shop-w takes 36, so shop-y (104) goes there and leaves 1396.
+        expect(result.stdout.split("\n").slice(0, 2)).toEqual([
+            "shop-x → prod-a (free after: 1444 MB, 8.0 GB disk)",
+            "shop-y → prod-b (free after: 1396 MB)",
+        ]);
+        expect(p.read("shop-x")).toBe(shopX.replace("stacks: [dev, prod] #", "stacks: [dev, prod-a] #"));
+        expect(p.read("shop-y")).toBe(shopY.replace("stacks: [dev, prod] #", "stacks: [dev, prod-b] #"));
+        expect(p.read("shop-a")).toBe(shopA);
+        expect(p.read("shop-w")).toBe(shopW);
+        expect(p.asked).toEqual(["server types"]);
+
+        // Placed tenants stay placed: a second run has nothing to do and writes nothing.
+        const again = await p.place();
+        expect(again).toMatchObject({ status: 0, stdout: "every tenant of prod is on one of its hosts\n" });
+        expect(p.read("shop-x")).toBe(shopX.replace("[dev, prod]", "[dev, prod-a]"));
+    });
+
+    test("when a tenant fits on no host, no file is written and the server type to add is named", async () => {
+        const shopX = waitingTenant("shop-x", 100);
+        const shopZ = waitingTenant("shop-z", 3600);
+        const p = placeProject({ "shop-x": shopX, "shop-z": shopZ });
+        const result = await p.place();
+        expect(result.status).toBe(1);
+        expect(result.stdout).toBe("");
+        expect(result.stderr).toMatch(
+            /^fleet: nothing placed, no file written: 1 tenant fits on no host of prod:\n/,
+        );
+        expect(result.stderr).toContain("tenants/shop-z.yaml needs 3604 MB of memory");
+        expect(result.stderr).toContain("add a host stack with serverType cx32 (8192 MB)");
+        expect(p.read("shop-x")).toBe(shopX);
+        expect(p.read("shop-z")).toBe(shopZ);
+    });
+
+    test("a Hetzner host's memory needs HCLOUD_TOKEN: without it, place says to export it and writes nothing", async () => {
+        const shopX = waitingTenant("shop-x", 100);
+        const p = placeProject({ "shop-x": shopX });
+        delete process.env.HCLOUD_TOKEN;
+        const result = await runInProcess("fleet", fleetCommand, ["place", "-e", "prod"], p.dir);
+        expect(result.status).toBe(2);
+        expect(result.stderr).toMatch(/^fleet: .*export HCLOUD_TOKEN=/);
+        expect(p.read("shop-x")).toBe(shopX);
+    });
+
+    test("a single-host stack named like its environment keeps its tenants as they are", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-fleet-place-"));
+        dirs.push(dir);
+        fs.mkdirSync(path.join(dir, "tenants"));
+        fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        // The shipped prod: a Hetzner server. With nothing to place, Hetzner is not asked.
+        fs.copyFileSync(path.join(repo, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
+        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n    zeptoclaw-fleet:hostKind: local\n");
+        const shopX = waitingTenant("shop-x", 100);
+        fs.writeFileSync(path.join(dir, "tenants/shop-x.yaml"), shopX);
+        const result = await runInProcess(
+            "fleet",
+            (argv, context) =>
+                fleetCommand(argv, context, { serverTypes: () => Promise.reject(new Error("asked")) }),
+            ["place", "-e", "prod"],
+            dir,
+        );
+        expect(result).toEqual({
+            status: 0,
+            stdout: "every tenant of prod is on one of its hosts\n",
+            stderr: "",
+        });
+        expect(fs.readFileSync(path.join(dir, "tenants/shop-x.yaml"), "utf8")).toBe(shopX);
+    });
+
+    test("an environment of local engines is placed by their hostMemoryMb, without asking Hetzner", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-fleet-place-"));
+        dirs.push(dir);
+        fs.mkdirSync(path.join(dir, "tenants"));
+        fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        for (const [stack, memory] of [
+            ["lab-a", 1024],
+            ["lab-b", 2048],
+        ] as const) {
+            fs.writeFileSync(
+                path.join(dir, `Pulumi.${stack}.yaml`),
+                `config:\n    zeptoclaw-fleet:environment: lab\n    zeptoclaw-fleet:hostMemoryMb: ${memory}\n`,
+            );
+        }
+        fs.writeFileSync(path.join(dir, "tenants/shop-x.yaml"), tenantYaml("shop-x", { stacks: ["lab"] }));
+        const result = await runInProcess(
+            "fleet",
+            (argv, context) =>
+                fleetCommand(argv, context, { serverTypes: () => Promise.reject(new Error("asked")) }),
+            ["place", "-e", "lab"],
+            dir,
+        );
+        expect(result.stderr).toBe("");
+        expect(result.stdout.split("\n")[0]).toBe("shop-x → lab-b (free after: 1500 MB)");
     });
 });

@@ -238,6 +238,25 @@ describe("npm run tenant", () => {
         ]);
     });
 
+    test("list takes a tenant waiting in an environment for its host, and lists it under no stack", async () => {
+        const w = workspace();
+        fs.writeFileSync(
+            path.join(w.dir, "Pulumi.eu-a.yaml"),
+            "config:\n    zeptoclaw-fleet:environment: eu\n",
+        );
+        fs.writeFileSync(path.join(w.dir, "tenants/shop-a.yaml"), tenantYaml("shop-a", { stacks: ["prod"] }));
+        fs.writeFileSync(path.join(w.dir, "tenants/shop-b.yaml"), tenantYaml("shop-b", { stacks: ["eu"] }));
+        const result = await w.runHere(["list"]);
+        expect(result.status).toBe(0);
+        expect(
+            result.stdout
+                .trim()
+                .split("\n")
+                .slice(1)
+                .map((l) => l.split(/\s+/).slice(0, 2)),
+        ).toEqual([["prod", "shop-a"]]);
+    });
+
     describe("import", () => {
         /** The seed's layout with three tenants: as add-tenant.sh wrote them, edited, and on OpenRouter. */
         function seed(dir: string, overrides: Record<string, unknown> = {}): string {

@@ -1,3 +1,5 @@
+import { ServerTypeInfo } from "../../lib/capacity/capacity";
+
 /** A fixture of Hetzner's server type list, in the shape of hcloud.getServerTypes(). */
 function serverType(name: string, memoryGb: number, cores: number, architecture = "x86", deprecated = false) {
     return {
@@ -34,3 +36,13 @@ export const serverTypesFixture = [
     serverType("cax21", 8, 4, "arm"),
     serverType("cx11", 2, 1, "x86", true),
 ];
+
+/** The same list as the capacity check sees it (ServerTypeInfo), for commands given it directly. */
+export const serverTypeInfosFixture: ServerTypeInfo[] = serverTypesFixture.map((t) => ({
+    name: t.name,
+    memoryMb: t.memory * 1024,
+    cores: t.cores,
+    architecture: t.architecture,
+    deprecated: t.isDeprecated,
+    locations: t.locations.map((l) => l.name),
+}));

@@ -4,10 +4,10 @@ import * as path from "node:path";
 import { tenantYaml } from "../../support/tenantFiles";
 
 /**
- * A project with two host stacks of environment prod and a tenant listed on both: each host's
- * preview refuses it, naming the tenant file and its key.
+ * Runs loadFleetConfig for `stack` (environment prod) on a project with host stacks prod-a and
+ * prod-b, the tenant files given, and returns the error it throws ("" when none).
  */
-test("a tenant on two hosts of one environment is refused at preview, naming the file and the key", async () => {
+async function previewError(stack: string, tenants: Record<string, string[]>): Promise<string> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "zc-placement-"));
     try {
         fs.mkdirSync(path.join(root, "tenants"));
@@ -18,20 +18,19 @@ test("a tenant on two hosts of one environment is refused at preview, naming the
             );
         }
         fs.writeFileSync(
-            path.join(root, "tenants/shop-a.yaml"),
-            tenantYaml("shop-a", { stacks: ["prod-a", "prod-b"] }),
+            path.join(root, "Pulumi.dev.yaml"),
+            "config:\n    zeptoclaw-fleet:hostKind: local\n",
         );
-        fs.writeFileSync(
-            path.join(root, "tenants/shop-b.yaml"),
-            tenantYaml("shop-b", { stacks: ["prod-b"] }),
-        );
+        for (const [name, stacks] of Object.entries(tenants)) {
+            fs.writeFileSync(path.join(root, `tenants/${name}.yaml`), tenantYaml(name, { stacks }));
+        }
         let message = "";
         await new Promise<void>((resolve) => {
             jest.isolateModules(() => {
                 const pulumi = require("@pulumi/pulumi");
                 pulumi.runtime.setAllConfig(
                     {
-                        "zeptoclaw-fleet:environment": "prod",
+                        ...(stack === "dev" ? {} : { "zeptoclaw-fleet:environment": "prod" }),
                         "zeptoclaw-fleet:tenantsDir": path.join(root, "tenants"),
                     },
                     [],
@@ -40,7 +39,7 @@ test("a tenant on two hosts of one environment is refused at preview, naming the
                     .setMocks(
                         { newResource: () => ({ id: "x", state: {} }), call: () => ({}) },
                         "zeptoclaw-fleet",
-                        "prod-b",
+                        stack,
                         true,
                     )
                     .then(() => {
@@ -54,11 +53,28 @@ test("a tenant on two hosts of one environment is refused at preview, naming the
                     });
             });
         });
-        expect(message).toContain(
-            'tenants/shop-a.yaml: stacks: lists prod-a and prod-b, hosts of the same environment "prod"',
-        );
-        expect(message).not.toContain("tenants/shop-b.yaml: stacks");
+        return message;
     } finally {
         fs.rmSync(root, { recursive: true, force: true });
     }
+}
+
+test("a tenant on two hosts of one environment is refused at preview, naming the file and the key", async () => {
+    const message = await previewError("prod-b", { "shop-a": ["prod-a", "prod-b"], "shop-b": ["prod-b"] });
+    expect(message).toContain(
+        'tenants/shop-a.yaml: stacks: lists prod-a and prod-b, hosts of the same environment "prod"',
+    );
+    expect(message).not.toContain("tenants/shop-b.yaml: stacks");
+});
+
+test("a tenant listing the environment and none of its hosts is refused by its hosts' previews, not by dev's", async () => {
+    const tenants = { "shop-a": ["dev", "prod"], "shop-b": ["prod-b"] };
+    const message = await previewError("prod-a", tenants);
+    expect(message).toContain(
+        'tenants/shop-a.yaml: stacks[1]: is the environment "prod", and the tenant is on none of its hosts (prod-a, prod-b); choose one with npm run fleet -- place -e prod',
+    );
+    expect(message).not.toContain("does not exist");
+    expect(message).not.toContain("tenants/shop-b.yaml: stacks");
+    // dev's preview refuses nothing about it: the tenant's prod entry is prod's business.
+    expect(await previewError("dev", tenants)).not.toMatch(/stacks/);
 });

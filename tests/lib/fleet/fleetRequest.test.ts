@@ -28,7 +28,7 @@ describe("parseFleetRequest", () => {
     });
 
     test.each([
-        [[], /^name one operation: preview, up, refresh, status \(got none\)/],
+        [[], /^name one operation: preview, up, refresh, status, place \(got none\)/],
         [["destroy", "-e", "prod"], /got destroy/],
         [["up", "down", "-e", "prod"], /got up down/],
         [["up"], /^name the environment with -e <environment>/],
@@ -39,6 +39,7 @@ describe("parseFleetRequest", () => {
         [["up", "-e", "prod", "--parallel", "1.5"], /got "1.5"/],
         [["up", "-e", "prod", "--changed", ""], /^--changed needs a git range/],
         [["up", "-e", "prod", "--force"], /Unknown option '--force'/],
+        [["place", "-e", "prod", "--changed", "main...HEAD"], /^place looks at every tenant .* no --changed/],
     ])("%j is refused", (argv, message) => {
         const parsed = parseFleetRequest(argv);
         expect(parsed.ok).toBe(false);
