@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { InputProblem } from "../errors";
 import { parseTenantFile } from "./parseTenantFile";
+import { TenantPlacement } from "../fleet/placement";
 import { Tenant } from "./tenant";
 import { TenantFile } from "./tenantSchema";
 import { derivedTenantUid } from "./tenantUid";
@@ -14,6 +15,8 @@ export interface TenantSource {
 export interface TenantSelection {
     /** The tenants that run in `stack`, sorted by name. */
     tenants: Tenant[];
+    /** Every valid tenant file's stacks, whatever the stack: for the fleet's placement checks. */
+    placements: TenantPlacement[];
     problems: InputProblem[];
 }
 
@@ -98,7 +101,8 @@ export function selectTenants(
         }
     }
     tenants.sort((a, b) => a.name.localeCompare(b.name));
-    return { tenants, problems };
+    const placements = parsed.map(({ file, tenant }) => ({ file, stacks: tenant.stacks }));
+    return { tenants, placements, problems };
 }
 
 /** Why a stack name is refused, with the stacks that do exist. */

@@ -224,7 +224,11 @@ describe("selectTenants", () => {
     test("an environment's name is taken where a stack is expected, and the tenant is of no stack yet", () => {
         const sources = [{ file: "tenants/a.yaml", text: tenantYaml("a", { stacks: ["dev", "prod"] }) }];
         const selection = selectTenants(sources, "prod-a", ["dev", "prod-a", "prod-b"], ["dev", "prod"]);
-        expect(selection).toEqual({ tenants: [], problems: [] });
+        expect(selection).toEqual({
+            tenants: [],
+            placements: [{ file: "tenants/a.yaml", stacks: ["dev", "prod"] }],
+            problems: [],
+        });
         expect(
             selectTenants(sources, "dev", ["dev", "prod-a"], ["dev", "prod"]).tenants.map((t) => t.name),
         ).toEqual(["a"]);
