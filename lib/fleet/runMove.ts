@@ -1,4 +1,5 @@
 import { unreachable } from "../unreachable";
+import { withStacks } from "./tenantFileStacks";
 import { MovePlan, MoveStep, UndoAction, describeStep, moveFailure } from "./moveTenant";
 
 export type Outcome = { ok: true } | { ok: false; reason: string };
@@ -11,8 +12,6 @@ export interface MoveEffects {
     removeSecrets(stack: string, tenant: string): Promise<void>;
     readFile(file: string): string;
     writeFile(file: string, text: string): void;
-    /** The text of `file` with its `stacks` replaced, everything else (comments) kept. */
-    withStacks(file: string, text: string, stacks: string[]): string;
     preview(stack: string): Promise<Outcome>;
     up(stack: string): Promise<Outcome>;
     /** `running`, `stopped` or `absent`. */
@@ -57,10 +56,18 @@ export async function runMove(
                     await effects.writeSecret(step.to, plan.tenant, name, value);
                 }
                 return;
-            case "place":
-                original = effects.readFile(step.file);
-                effects.writeFile(step.file, effects.withStacks(step.file, original, step.stacks));
+            case "place": {
+                const text = effects.readFile(step.file);
+                const placed = withStacks(text, step.stacks);
+                if (placed === undefined) {
+                    throw new StepFailure(
+                        `${step.file} has no stacks list this command can edit; move it by hand`,
+                    );
+                }
+                original = text;
+                effects.writeFile(step.file, placed);
                 return;
+            }
             case "preview":
             case "up": {
                 const outcome = await (step.kind === "up"

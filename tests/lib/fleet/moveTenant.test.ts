@@ -164,7 +164,6 @@ function fakes(fail: string[] = [], state: { volumes?: Record<string, string[]> 
             call(`write file ${file}`);
             files[file] = text;
         },
-        withStacks: (_file, text, stacks) => text.replace(/stacks: \[.*\]/, `stacks: [${stacks.join(", ")}]`),
         preview: (stack) => later(() => outcome(`preview ${stack}`)),
         up: (stack) => later(() => outcome(`up ${stack}`)),
         containerState: (stack, container) => later(() => (call(`state ${stack} ${container}`), "running")),
