@@ -10,6 +10,7 @@
  * key, before anything changes. Exit status: 0 when the tenant runs healthy on the target, 1 when
  * the move stopped (what was undone, or the state it left, is printed), 2 for a usage error.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -78,6 +79,7 @@ function lastError(err: unknown): string {
 
 /** Pulumi (Automation API) and the tenant file: the effects that are not on an engine. */
 function projectEffects(
+    cli: PulumiCommand,
     root: string,
     stacks: ReadonlyMap<string, Stack>,
     context: CommandContext,
@@ -94,8 +96,19 @@ function projectEffects(
     return {
         readSecret: async (name, tenant, secret) =>
             (await stack(name).getConfig(key(tenant, secret), true)).value,
-        writeSecret: (name, tenant, secret, value) =>
-            stack(name).setConfig(key(tenant, secret), { value, secret: true }, true),
+        // On standard input, as npm run tenant does: the Automation API's setConfig puts the value
+        // on pulumi's command line, which every process on the machine can read.
+        writeSecret: (name, tenant, secret, value) => {
+            const args = ["config", "set", "--secret", "--path", key(tenant, secret), "--stack", name];
+            const result = spawnSync(cli.command, args, { cwd: root, input: value, encoding: "utf8" });
+            if (result.status !== 0) {
+                const last = (result.stderr ?? "").trim().split("\n").pop() ?? "";
+                return Promise.reject(
+                    new Error(`pulumi config set --path ${key(tenant, secret)} -s ${name} failed: ${last}`),
+                );
+            }
+            return Promise.resolve();
+        },
         removeSecrets: (name, tenant) => stack(name).removeConfig(`${tenantSecretsKey}.${tenant}`, true),
         readFile: (file) => fs.readFileSync(path.join(root, file), "utf8"),
         writeFile: (file, text) => fs.writeFileSync(path.join(root, file), text),
@@ -144,7 +157,7 @@ export async function moveCommand(argv: string[], root: string, context: Command
             engines.set(name, await engineOf(root, stacks.get(name)!, dirs[i]));
         }
         const effects: MoveEffects = {
-            ...projectEffects(root, stacks, context),
+            ...projectEffects(cli, root, stacks, context),
             ...engineEffects(engines, healthVerdictSeconds * 1000),
         };
         return await runMove(move, effects, (line) => context.stdout.write(`move: ${line}\n`));
