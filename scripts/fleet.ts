@@ -16,6 +16,8 @@
  * when absent
  * (lib/fleet/pulumiCli.ts).
  *
+ * `npm run fleet -- move <tenant> <host-stack>` moves a tenant with its data (scripts/fleetMove.ts).
+ *
  * Exit status: 0 when every host succeeded, 1 when one failed, 3 when status found a host with
  * tenants that need attention, 2 for a usage error.
  */
@@ -41,6 +43,7 @@ import { Git, gitChanges, resolveGitRange } from "../lib/fleet/gitChanges";
 import { HostOutcome, fleetExitStatus, formatChanges, formatOutcomes } from "../lib/fleet/hostOutcome";
 import { readHostStacks } from "../lib/fleet/readHostStacks";
 import { resolvePulumiCli } from "../lib/fleet/resolvePulumiCli";
+import { moveCommand } from "./fleetMove";
 import { PlaceDependencies, defaultPlaceDependencies, placeCommand } from "./fleetPlace";
 import { statusCommand } from "./status";
 
@@ -157,6 +160,9 @@ export async function fleetCommand(
     context: CommandContext,
     placeDependencies: PlaceDependencies = defaultPlaceDependencies,
 ): Promise<number> {
+    if (argv[0] === "move") {
+        return moveCommand(argv.slice(1), projectRoot(context.cwd), context);
+    }
     const parsed = parseFleetRequest(argv);
     if (!parsed.ok) {
         fail(parsed.message, exitUsage);

@@ -17,10 +17,10 @@ import { healthcheckIntervalSeconds } from "../lib/docker/tenantContainers";
 import { describeProblem } from "../lib/errors";
 import { HostStack, environmentStacks } from "../lib/fleet/fleetEnvironments";
 import { hetznerServerTypes } from "../lib/fleet/hetznerServerTypes";
-import { placeInTenantFile } from "../lib/fleet/placeInTenantFile";
 import { PlacementHost, UnplacedTenant, placeTenants } from "../lib/fleet/placeTenants";
 import { readHostStacks } from "../lib/fleet/readHostStacks";
 import { stackFileSettings } from "../lib/fleet/stackFileSettings";
+import { withStacksEntry } from "../lib/fleet/tenantFileStacks";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { TenantSource, selectTenants } from "../lib/tenants/selectTenants";
@@ -172,10 +172,14 @@ export async function placeCommand(
     // Every file is rewritten in memory first: a refusal above leaves them all as they were.
     const written = result.placements.map((p) => {
         const file = path.join(root, p.tenant.file);
-        return {
-            file,
-            text: placeInTenantFile(fs.readFileSync(file, "utf8"), p.index, environment, p.stack),
-        };
+        const text = withStacksEntry(fs.readFileSync(file, "utf8"), p.index, environment, p.stack);
+        if (text === undefined) {
+            fail(
+                `${p.tenant.file}: stacks[${p.index}] is no longer "${environment}"; run place again`,
+                exitFailure,
+            );
+        }
+        return { file, text };
     });
     for (const { file, text } of written) {
         fs.writeFileSync(file, text);

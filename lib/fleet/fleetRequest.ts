@@ -4,7 +4,8 @@ export const fleetOperations = ["preview", "up", "refresh", "status", "place"] a
 export type FleetOperation = (typeof fleetOperations)[number];
 
 export const fleetUsage =
-    "usage: npm run fleet -- preview|up|refresh|status|place -e <environment> [--changed <git range>] [--parallel <n>]";
+    "usage: npm run fleet -- preview|up|refresh|status|place -e <environment> [--changed <git range>] [--parallel <n>]\n" +
+    "       npm run fleet -- move <tenant> <host-stack>";
 
 /** What `npm run fleet` was asked to do. */
 export interface FleetRequest {

@@ -1,0 +1,169 @@
+/**
+ * `npm run fleet -- move <tenant> <host-stack>`: moves a tenant with its data to another host
+ * stack of its environment (lib/fleet/moveTenant.ts has the order and why). Its secrets are
+ * copied into the target stack's config, its file's `stacks` entry changes, the target's preview
+ * must pass; then it stops on the source, its volume is streamed to the target, `pulumi up` runs
+ * on the source (its container goes, its volume stays) and on the target (it starts there on the
+ * copy), and the command waits until it is healthy. The source volume is never deleted.
+ *
+ * Each host's engine is reached from its stack's outputs, over SSH with the stack's pinned host
+ * key, before anything changes. Exit status: 0 when the tenant runs healthy on the target, 1 when
+ * the move stopped (what was undone, or the state it left, is printed), 2 for a usage error.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { CommandContext, errorMessage, fail, knownStacks } from "../lib/cli/command";
+import { stackEngine } from "../lib/cli/stackEngine";
+import { tenantSecretsKey } from "../lib/config/tenantSecrets";
+import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
+import { tenantNames } from "../lib/docker/tenantNames";
+import { engineEffects } from "../lib/fleet/moveEngines";
+import { MoveFacts, MovePlan, planMove } from "../lib/fleet/moveTenant";
+import { readHostStacks } from "../lib/fleet/readHostStacks";
+import { resolvePulumiCli } from "../lib/fleet/resolvePulumiCli";
+import { MoveEffects, Outcome, runMove } from "../lib/fleet/runMove";
+import { VolumeEnd } from "../lib/fleet/volumeStream";
+import { parseTenantFile } from "../lib/tenants/parseTenantFile";
+import { readTenantSources } from "../lib/tenants/readTenantSources";
+import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
+
+export const moveUsage = "usage: npm run fleet -- move <tenant> <host-stack>";
+
+/** The plan, from the project's files: the host stacks and the tenant's file. */
+function plan(root: string, tenant: string, target: string): MovePlan {
+    const { hosts, errors } = readHostStacks(root, knownStacks(root));
+    if (errors.length > 0) {
+        fail(errors.map((e) => e.message).join("\n"));
+    }
+    const tenantsDir = hosts.find((h) => h.stack === target)?.tenantsDir ?? "tenants";
+    const dir = path.resolve(root, tenantsDir);
+    let file: MoveFacts["file"];
+    let secrets: string[] = [];
+    let volume: string | undefined;
+    for (const source of fs.existsSync(dir) ? readTenantSources(dir, root) : []) {
+        const parsed = parseTenantFile(source.file, source.text);
+        if (parsed.ok && parsed.tenant.name === tenant) {
+            file = { path: source.file, stacks: parsed.tenant.stacks };
+            secrets = [...new Set(collectSecretUses(parsed.tenant.zeptoclaw).map((u) => u.name))];
+            volume = parsed.tenant.volume;
+        }
+    }
+    const names = tenantNames(tenant, "", volume);
+    const planned = planMove({
+        tenant,
+        target,
+        hosts,
+        file,
+        secrets,
+        container: names.container,
+        volume: names.volume,
+    });
+    if (!planned.ok) {
+        fail(planned.message);
+    }
+    return planned.plan;
+}
+
+/** What a failed Pulumi operation said last, on one line. */
+function lastError(err: unknown): string {
+    const lines = errorMessage(err)
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== "" && !/^(code|stdout|stderr|err\?):/.test(l));
+    const errors = lines.filter((l) => /error/i.test(l));
+    return (errors.length > 0 ? errors : lines).slice(-2).join(" ").slice(0, 300) || "failed";
+}
+
+/** Pulumi (Automation API) and the tenant file: the effects that are not on an engine. */
+function projectEffects(
+    cli: PulumiCommand,
+    root: string,
+    stacks: ReadonlyMap<string, Stack>,
+    context: CommandContext,
+): Omit<MoveEffects, keyof ReturnType<typeof engineEffects>> {
+    const stack = (name: string) => stacks.get(name)!;
+    const key = (tenant: string, name: string) => `${tenantSecretsKey}.${tenant}.${name}`;
+    const policyPacks = [path.join(root, "policy")];
+    const onOutput = (out: string) => context.stdout.write(out);
+    const outcome = (work: Promise<unknown>): Promise<Outcome> =>
+        work.then(
+            () => ({ ok: true }),
+            (err: unknown) => ({ ok: false, reason: lastError(err) }),
+        );
+    return {
+        readSecret: async (name, tenant, secret) =>
+            (await stack(name).getConfig(key(tenant, secret), true)).value,
+        // On standard input, as npm run tenant does: the Automation API's setConfig puts the value
+        // on pulumi's command line, which every process on the machine can read.
+        writeSecret: (name, tenant, secret, value) => {
+            const args = ["config", "set", "--secret", "--path", key(tenant, secret), "--stack", name];
+            const result = spawnSync(cli.command, args, { cwd: root, input: value, encoding: "utf8" });
+            if (result.status !== 0) {
+                const last = (result.stderr ?? "").trim().split("\n").pop() ?? "";
+                return Promise.reject(
+                    new Error(`pulumi config set --path ${key(tenant, secret)} -s ${name} failed: ${last}`),
+                );
+            }
+            return Promise.resolve();
+        },
+        removeSecrets: (name, tenant) => stack(name).removeConfig(`${tenantSecretsKey}.${tenant}`, true),
+        readFile: (file) => fs.readFileSync(path.join(root, file), "utf8"),
+        writeFile: (file, text) => fs.writeFileSync(path.join(root, file), text),
+        preview: (name) => outcome(stack(name).preview({ policyPacks, onOutput })),
+        up: (name) => outcome(stack(name).up({ policyPacks, onOutput })),
+        now: () => Date.now(),
+    };
+}
+
+/** A stack's engine and the fleet image on it (its `image` output), or why it cannot be reached. */
+async function engineOf(root: string, stack: Stack, dir: string): Promise<VolumeEnd> {
+    const engine = stackEngine(stack.name, root, dir);
+    if (!engine.ok) {
+        fail(`${engine.message}; nothing was changed`, 1);
+    }
+    const image = (await stack.outputs()).image?.value as { id?: unknown } | undefined;
+    if (typeof image?.id !== "string" || image.id === "") {
+        fail(
+            `stack "${stack.name}" has no image output: pulumi up -s ${stack.name} once; nothing was changed`,
+            1,
+        );
+    }
+    return { env: engine.env, image: image.id };
+}
+
+/** `npm run fleet -- move`, callable in-process; `argv` is what follows `move`. */
+export async function moveCommand(argv: string[], root: string, context: CommandContext): Promise<number> {
+    if (argv.length !== 2 || argv.some((a) => a.startsWith("-"))) {
+        fail(`name the tenant and the host stack to move it to\n${moveUsage}`);
+    }
+    const [tenant, target] = argv;
+    const move = plan(root, tenant, target);
+    const cli: PulumiCommand = await resolvePulumiCli((line) => context.stderr.write(`fleet: ${line}\n`));
+    const stacks = new Map<string, Stack>();
+    for (const name of [move.source, move.target]) {
+        stacks.set(
+            name,
+            await LocalWorkspace.selectStack({ stackName: name, workDir: root }, { pulumiCommand: cli }),
+        );
+    }
+    const dirs = [move.source, move.target].map(() => fs.mkdtempSync(path.join(os.tmpdir(), "zc-move-")));
+    try {
+        // Decided before anything changes: both engines answer to their stacks' pinned keys.
+        const engines = new Map<string, VolumeEnd>();
+        for (const [i, name] of [move.source, move.target].entries()) {
+            engines.set(name, await engineOf(root, stacks.get(name)!, dirs[i]));
+        }
+        const effects: MoveEffects = {
+            ...projectEffects(cli, root, stacks, context),
+            ...engineEffects(engines, healthVerdictSeconds * 1000),
+        };
+        return await runMove(move, effects, (line) => context.stdout.write(`move: ${line}\n`));
+    } finally {
+        for (const dir of dirs) {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    }
+}

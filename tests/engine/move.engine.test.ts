@@ -1,0 +1,310 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import Docker from "dockerode";
+import { healthVerdictSeconds } from "../../lib/docker/tenantContainers";
+import { engineEffects } from "../../lib/fleet/moveEngines";
+import { planMove } from "../../lib/fleet/moveTenant";
+import { MoveEffects, Outcome, runMove } from "../../lib/fleet/runMove";
+import { VolumeEnd } from "../../lib/fleet/volumeStream";
+import { derivedTenantUid } from "../../lib/tenants/tenantUid";
+import { ProgramRun, runProgram } from "../support/runProgram";
+import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
+import { execIn } from "./support/engineHelpers";
+import { EngineAdapter, removeLabelled } from "./support/engineAdapter";
+import { standinImage } from "./support/standinVersions";
+
+// Two `pulumi up`s each waiting for a first health probe (30 s), and a second engine to start.
+jest.setTimeout(15 * 60_000);
+
+const repo = path.resolve(__dirname, "..", "..");
+const secondEngine = path.join(repo, "scripts/engine/second-engine.sh");
+/** Fixed, so that a run killed before its cleanup is cleaned up by the next one. */
+const secondDir = "/tmp/zc-second-engine";
+const sockets = { dev: "/var/run/docker.sock", prod: `${secondDir}/docker.sock` };
+/** The two host stacks: dev on this machine's engine, prod on the second one. */
+type Host = keyof typeof sockets;
+
+const tenant = "mv-shop";
+const container = `zc-${tenant}`;
+const volume = `${tenant}-data`;
+const file = `tenants/${tenant}.yaml`;
+const uid = derivedTenantUid(tenant);
+const runId = `move-${process.pid}`;
+const repository = `zeptoclaw-fleet-test/move-${process.pid}`;
+const image = `${repository}:0.9.2`;
+const testStart = Math.floor(Date.now() / 1000);
+
+const first = new Docker({ socketPath: sockets.dev });
+let second: Docker;
+let adapters: Record<Host, EngineAdapter>;
+const configRoots = {
+    dev: fs.mkdtempSync(path.join(os.tmpdir(), "zc-move-a-")),
+    prod: fs.mkdtempSync(path.join(os.tmpdir(), "zc-move-b-")),
+};
+
+/** The tenant file as the command leaves it, and each stack's tenantSecrets. */
+let tenantText = `# moved by the engine test\n${tenantYaml(tenant, { stacks: ["dev"], zeptoclaw: runnableSettings() })}`;
+const stackSecrets: Record<Host, Record<string, Record<string, string>>> = {
+    dev: runnableSecretsFor([tenant]),
+    prod: {},
+};
+
+function program(stack: Host, preview = false): Promise<ProgramRun> {
+    return runProgram({
+        stack,
+        preview,
+        tenantFiles: { [`${tenant}.yaml`]: tenantText },
+        tenantSecrets: stackSecrets[stack],
+        config: {
+            environment: "move-test",
+            hostName: `move-${stack}`,
+            dockerHost: `unix://${sockets[stack]}`,
+            configRoot: configRoots[stack],
+            imageRepository: repository,
+            imageVersion: "0.9.2",
+        },
+    });
+}
+
+/**
+ * The two engines share this machine's network namespace, where a Linux interface name is
+ * taken once; the program names its bridge zc-tenants on every host, each its own machine.
+ */
+function onSecondEngine(run: ProgramRun): ProgramRun {
+    for (const network of run.byType("docker:index/network:Network")) {
+        network.inputs.options = {
+            ...network.inputs.options,
+            "com.docker.network.bridge.name": "zcm-tenants",
+        };
+    }
+    return run;
+}
+
+async function up(stack: Host): Promise<Outcome> {
+    try {
+        const run = await program(stack);
+        await adapters[stack].apply(stack === "prod" ? onSecondEngine(run) : run);
+        return { ok: true };
+    } catch (err) {
+        return { ok: false, reason: (err as Error).message };
+    }
+}
+
+/**
+ * Every entry of a volume (path, type, owner, mode, size, link target) and the SHA-256 of each
+ * file, from a throwaway container with the volume mounted read-only.
+ */
+function manifest(stack: Host): string {
+    const script =
+        "cd /v && find . -printf '%p|%y|%U:%G|%m|%s|%l\\n' | LC_ALL=C sort && " +
+        "find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum";
+    return execFileSync(
+        "docker",
+        [
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--user",
+            "0:0",
+            "--entrypoint",
+            "sh",
+            "--mount",
+            `type=volume,source=${volume},target=/v,readonly`,
+            image,
+            "-c",
+            script,
+        ],
+        {
+            env: { ...process.env, DOCKER_HOST: `unix://${sockets[stack]}` },
+            encoding: "utf8",
+            maxBuffer: 64 << 20,
+        },
+    );
+}
+
+interface SeenEvent {
+    host: Host;
+    action: string;
+    ms: number;
+}
+
+/** The tenant container's events on both engines since the test started. */
+async function events(): Promise<SeenEvent[]> {
+    const until = Math.ceil(Date.now() / 1000) + 1;
+    const seen: SeenEvent[] = [];
+    for (const [host, docker] of [
+        ["dev", first],
+        ["prod", second],
+    ] as const) {
+        const stream = await docker.getEvents({
+            since: testStart,
+            until,
+            filters: { type: ["container"], container: [container] },
+        });
+        let text = "";
+        for await (const chunk of stream) {
+            text += chunk.toString();
+        }
+        for (const line of text.split("\n").filter((l) => l.trim() !== "")) {
+            const e = JSON.parse(line) as { Action: string; timeNano: number };
+            seen.push({ host, action: e.Action, ms: e.timeNano / 1e6 });
+        }
+    }
+    return seen.sort((a, b) => a.ms - b.ms);
+}
+
+beforeAll(async () => {
+    await removeLabelled(first);
+    spawnSync(secondEngine, ["stop", secondDir], { stdio: "inherit" });
+    execFileSync(secondEngine, ["start", secondDir], { stdio: "inherit" });
+    second = new Docker({ socketPath: sockets.prod });
+    adapters = { dev: new EngineAdapter(first, runId), prod: new EngineAdapter(second, runId) };
+    // The stand-in under a published name, on both engines; no registry is reachable.
+    await first.getImage(standinImage).tag({ repo: repository, tag: "0.9.2" });
+    execFileSync("bash", ["-c", `docker save ${image} | docker -H unix://${sockets.prod} load -q`], {
+        stdio: "inherit",
+    });
+});
+
+afterAll(async () => {
+    await adapters?.dev.removeEverything();
+    await first
+        .getImage(image)
+        .remove()
+        .catch(() => undefined);
+    spawnSync(secondEngine, ["stop", secondDir], { stdio: "inherit" });
+    for (const dir of Object.values(configRoots)) {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+});
+
+test("a tenant moves to another engine with its data byte-identical, never running on both", async () => {
+    expect(await up("dev")).toEqual({ ok: true });
+    expect(await up("prod")).toEqual({ ok: true });
+    // Its data: a few MB that do not compress, a nested tree, several modes, a link, an empty file.
+    const write = await execIn(
+        first,
+        container,
+        [
+            "sh",
+            "-c",
+            "set -e; mkdir -p /data/move/a/b/c && head -c 8388608 /dev/urandom > /data/move/a/b/c/blob && " +
+                "for i in $(seq 1 200); do echo $i > /data/move/a/f$i; done && " +
+                "echo secret > '/data/move/with space' && chmod 600 '/data/move/with space' && " +
+                "printf '#!/bin/sh\\n' > /data/move/a/run.sh && chmod 750 /data/move/a/run.sh && " +
+                "mkdir -m 700 /data/move/private && : > /data/move/private/empty && ln -s a/b/c/blob /data/move/link",
+        ],
+        // Its uid and its group: /data is root's, open to the tenant's group only.
+        `${uid}:${uid}`,
+    );
+    expect(write).toEqual({ code: 0, output: "" });
+    const dataBytes = 8388608;
+
+    let stopped = "";
+    let copied = "";
+    let copyMs = 0;
+    /** The test's own reading of both volumes inside the downtime window. */
+    let manifestMs = 0;
+    const engines = new Map<string, VolumeEnd>(
+        (["dev", "prod"] as const).map((h) => [
+            h,
+            { env: { ...process.env, DOCKER_HOST: `unix://${sockets[h]}` }, image },
+        ]),
+    );
+    const onEngines = engineEffects(engines, healthVerdictSeconds * 1000);
+    const effects: MoveEffects = {
+        ...onEngines,
+        copyVolume: async (from, to, name, who) => {
+            // What the copy read: the source after the stop.
+            const before = Date.now();
+            stopped = manifest("dev");
+            const started = Date.now();
+            await onEngines.copyVolume(from, to, name, who);
+            copyMs = Date.now() - started;
+            copied = manifest("prod");
+            manifestMs = Date.now() - before - copyMs;
+        },
+        readSecret: (stack, t, name) => Promise.resolve(stackSecrets[stack as Host][t][name]),
+        writeSecret: (stack, t, name, value) => {
+            const secrets = stackSecrets[stack as Host];
+            secrets[t] = { ...secrets[t], [name]: value };
+            return Promise.resolve();
+        },
+        removeSecrets: (stack, t) => {
+            delete stackSecrets[stack as Host][t];
+            return Promise.resolve();
+        },
+        readFile: () => tenantText,
+        writeFile: (_file, text) => {
+            tenantText = text;
+        },
+        preview: (stack) =>
+            program(stack as Host, true).then(
+                () => ({ ok: true }),
+                (err: Error) => ({ ok: false, reason: err.message }),
+            ),
+        up: (stack) => up(stack as Host),
+        now: () => Date.now(),
+    };
+    const planned = planMove({
+        tenant,
+        target: "prod",
+        hosts: [
+            { stack: "dev", environment: "move-test", tenantsDir: "tenants" },
+            { stack: "prod", environment: "move-test", tenantsDir: "tenants" },
+        ],
+        file: { path: file, stacks: ["dev"] },
+        secrets: Object.keys(stackSecrets.dev[tenant]),
+        container,
+        volume,
+    });
+    if (!planned.ok) {
+        throw new Error(planned.message);
+    }
+    const lines: string[] = [];
+    const status = await runMove(planned.plan, effects, (line) => lines.push(line));
+    console.log(lines.join("\n"));
+    expect(status).toBe(0);
+
+    // Byte-identical: every path, type, owner, mode, size, link target and file hash.
+    expect(stopped).toMatch(/\.\/move\/a\/b\/c\/blob\|f\|\d+:\d+\|644\|8388608\|/);
+    expect(stopped).toContain(`./move/with space|f|${uid}:${uid}|600|7|`);
+    expect(stopped).toContain("./move/link|l|");
+    expect(copied).toBe(stopped);
+    // The tenant's data is still so once it runs on the target.
+    const moved = manifest("prod");
+    const ours = (m: string) => m.split("\n").filter((l) => l.includes("./move"));
+    expect(ours(moved)).toEqual(ours(stopped));
+
+    const target = await second.getContainer(container).inspect();
+    expect(target.State.Health?.Status).toBe("healthy");
+    await expect(first.getContainer(container).inspect()).rejects.toThrow(/no such container/i);
+    // The source volume stays, with the data it had.
+    expect(manifest("dev")).toBe(stopped);
+    expect(tenantText).toMatch(/^# moved by the engine test\n/);
+    expect(tenantText).toMatch(/\nstacks:\n {2}- prod\n/);
+    expect(stackSecrets.prod[tenant]).toEqual(stackSecrets.dev[tenant]);
+
+    // Never on both: the source's last stop precedes the target's first start, and the source
+    // never started again.
+    const seen = await events();
+    const sourceDies = seen.filter((e) => e.host === "dev" && e.action === "die");
+    const sourceDie = sourceDies[sourceDies.length - 1];
+    const targetStart = seen.find((e) => e.host === "prod" && e.action === "start");
+    const targetHealthy = seen.find((e) => e.host === "prod" && e.action === "health_status: healthy");
+    expect(sourceDie).toBeDefined();
+    expect(targetStart).toBeDefined();
+    expect(targetHealthy).toBeDefined();
+    expect(sourceDie.ms).toBeLessThan(targetStart!.ms);
+    expect(seen.filter((e) => e.host === "dev" && e.action === "start" && e.ms > sourceDie.ms)).toEqual([]);
+    console.log(
+        `move measured: ${(dataBytes / 1048576).toFixed(0)} MiB of random data plus 203 small files; ` +
+            `copy ${(copyMs / 1000).toFixed(2)} s; down ${((targetHealthy!.ms - sourceDie.ms) / 1000).toFixed(1)} s ` +
+            `(source die -> target healthy), of which ${(manifestMs / 1000).toFixed(2)} s this test's ` +
+            `reading of both volumes, and the target's first health probe ` +
+            `${((targetHealthy!.ms - targetStart!.ms) / 1000).toFixed(1)} s after its start`,
+    );
+});
