@@ -138,7 +138,7 @@ test("host a dies; host b restores a's tenant from a's snapshots, byte-identical
             "set -e; for d in 1 2 3 4; do for s in a b c; do mkdir -p /data/memory/$d/$s; " +
                 "for f in 1 2 3 4; do head -c $((d * 500000 + f * 7001)) /dev/urandom > /data/memory/$d/$s/part$f.bin; done; done; done; " +
                 "echo 'a note' > /data/memory/notes.txt; chmod 0600 /data/memory/notes.txt; " +
-                "chmod 0750 /data/memory/2; chmod 0640 /data/memory/3/b/part1.bin; ln -s memory/notes.txt /data/latest",
+                "chmod 0770 /data/memory/2; chmod 0660 /data/memory/3/b/part1.bin; ln -s memory/notes.txt /data/latest",
         ],
         `${uid}:${uid}`,
     );
@@ -146,7 +146,7 @@ test("host a dies; host b restores a's tenant from a's snapshots, byte-identical
     const dataA = await dataDir("hl-a");
     const before = manifest(dataA);
     expect(before["memory/notes.txt"]).toMatch(new RegExp(`^${uid}:${uid} 600 `));
-    expect(before["memory/2/"]).toBe(`${uid}:${uid} 750`);
+    expect(before["memory/2/"]).toBe(`${uid}:${uid} 770`);
     const bytes = totalBytes(before, dataA);
     const files = Object.keys(before).filter((rel) => !rel.endsWith("/")).length;
     expect(succeeded(backupTool("a", "backup", "hl-a")).output).toMatch(/hl-a: snapshot [0-9a-f]{8}/);
