@@ -1,7 +1,9 @@
 /**
  * `npm run backup -- -s <stack> [tenant...]`           back up now (every tenant, or the named ones)
- * `npm run restore -- -s <stack> <tenant> [snapshot]`   restore one tenant to its latest or a chosen backup
- * `npm run snapshots -- -s <stack> <tenant>`            list one tenant's backups
+ * `npm run restore -- -s <stack> <tenant> [--from-host <host>] [snapshot]`
+ *                                                       restore one tenant to its latest or a chosen backup
+ * `npm run snapshots -- -s <stack> <tenant> [--from-host <host>]`   list one tenant's backups
+ * `--from-host` takes another host's snapshots in the same repository: a dead host's tenants.
  *
  * Each runs the host's own backup tool (lib/host/backup.ts) over SSH, verifying the host against
  * the stack's `knownHostsLine` output and nothing else. The restore first backs up what it is
@@ -11,51 +13,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { backupUsage, parseBackupArgs } from "../lib/cli/backupArgs";
 import { CommandContext, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
 import { stackConnection } from "../lib/cli/stackConnection";
 import { backupPaths } from "../lib/host/backup";
 import { pinnedSshOptions } from "../lib/status/dockerConnection";
-import { tenantNamePattern } from "../lib/tenants/tenantSchema";
-
-const verbs = ["backup", "restore", "snapshots"] as const;
-type Verb = (typeof verbs)[number];
-
-const usage = `usage: npm run backup -- -s <stack> [tenant...]
-       npm run restore -- -s <stack> <tenant> [snapshot-id]
-       npm run snapshots -- -s <stack> <tenant>`;
-
-function parseArgs(argv: string[], root: string): { verb: Verb; stack: string; rest: string[] } {
-    const [verb, ...args] = argv;
-    if (!verbs.includes(verb as Verb)) {
-        fail(usage);
-    }
-    let stack: string | undefined;
-    const rest: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-        if (args[i] === "-s" || args[i] === "--stack") {
-            stack = args[++i];
-        } else {
-            rest.push(args[i]);
-        }
-    }
-    stack = requireStack(stack, root, usage);
-    // The arguments reach a remote shell: only names and ids of a known shape get there.
-    for (const tenant of verb === "restore" ? rest.slice(0, 1) : rest) {
-        if (!tenantNamePattern.test(tenant)) {
-            fail(`"${tenant}" is not a tenant name (lowercase letters, digits and '-')\n${usage}`);
-        }
-    }
-    if (verb === "restore" && (rest.length < 1 || rest.length > 2)) {
-        fail(`restore takes one tenant and, optionally, one snapshot id\n${usage}`);
-    }
-    if (verb === "restore" && rest[1] !== undefined && !/^[0-9a-f]{8,64}$/.test(rest[1])) {
-        fail(`"${rest[1]}" is not a snapshot id (8 to 64 hex digits, from npm run snapshots)\n${usage}`);
-    }
-    if (verb === "snapshots" && rest.length !== 1) {
-        fail(`snapshots takes one tenant\n${usage}`);
-    }
-    return { verb: verb as Verb, stack, rest };
-}
 
 /**
  * `npm run backup|restore|snapshots`, callable in-process: the host tool's exit status. The verb
@@ -63,7 +25,12 @@ function parseArgs(argv: string[], root: string): { verb: Verb; stack: string; r
  */
 export function backupCommand(argv: string[], context: CommandContext): Promise<number> {
     const root = projectRoot(context.cwd);
-    const { verb, stack, rest } = parseArgs(argv, root);
+    const parsed = parseBackupArgs(argv);
+    if (!parsed.ok) {
+        fail(parsed.message);
+    }
+    const { verb, remote } = parsed.args;
+    const stack = requireStack(parsed.args.stack, root, backupUsage);
     const plan = stackConnection(stack, root);
     if (!plan.ok) {
         fail(plan.message);
@@ -88,7 +55,7 @@ export function backupCommand(argv: string[], context: CommandContext): Promise<
                 `${url.username || "root"}@${url.hostname}`,
                 backupPaths.script,
                 verb,
-                ...rest,
+                ...remote,
             ],
             { stdio: "inherit" },
         );

@@ -98,7 +98,9 @@ export function renderBackupEnv(input: BackupEnvInput): string {
 
 /**
  * The host's backup tool: `backup [tenant...]` (what the nightly timer runs), `restore <tenant>
- * [snapshot]`, `snapshots <tenant>`. Consistency: each tenant is paused (cgroup freezer) only
+ * [--from-host <host>] [snapshot]`, `snapshots <tenant> [--from-host <host>]`. `--from-host` reads
+ * the snapshots another host recorded in the same repository: a dead host's tenants restored onto
+ * this one. Consistency: each tenant is paused (cgroup freezer) only
  * while its volume is copied to a staging folder on the host disk, then unpaused before restic
  * uploads the copy. A paused gateway keeps its connections and loses no messages, unlike a stop;
  * the copy is what a power cut would have left, which is what ZeptoClaw's state files are
@@ -116,8 +118,11 @@ RECORD=${backupRecordFile}
 usage() {
     cat <<'EOF'
 usage: zeptoclaw-fleet-backup backup [tenant...]     back up every tenant (or the named ones)
-       zeptoclaw-fleet-backup restore <tenant> [id]   restore one tenant to its latest backup or snapshot id
-       zeptoclaw-fleet-backup snapshots <tenant>      list one tenant's snapshots
+       zeptoclaw-fleet-backup restore <tenant> [--from-host <host>] [id]
+                                  restore one tenant to its latest backup or snapshot id
+       zeptoclaw-fleet-backup snapshots <tenant> [--from-host <host>]
+                                  list one tenant's snapshots
+--from-host: the snapshots another host (a dead one) made in this host's repository.
 EOF
 }
 
@@ -244,10 +249,35 @@ cmd_backup() {
     log "\${#tenants[@]} tenants backed up"
 }
 
-# The newest nightly snapshot of a tenant, or the given id after checking it is that tenant's.
+# Sets TENANT, WANTED (an id, else latest) and FROM (the snapshots' host, else this one) from
+# "<tenant> [--from-host <host>] [id]", with at most $1 positional arguments.
+read_args() {
+    local max=$1 positional=()
+    shift
+    FROM=$BACKUP_HOST
+    while (($# > 0)); do
+        if [[ $1 == --from-host ]]; then
+            [[ \${2:-} =~ ^[a-z0-9][a-z0-9-]*$ ]] || die "--from-host takes a host name"
+            FROM=$2
+            shift 2
+        else
+            positional+=("$1")
+            shift
+        fi
+    done
+    if ((\${#positional[@]} < 1 || \${#positional[@]} > max)); then
+        usage >&2
+        exit 2
+    fi
+    TENANT=\${positional[0]}
+    WANTED=\${positional[1]:-latest}
+}
+
+# The newest nightly snapshot of a tenant from a host, or the given id after checking it is that
+# tenant's from that host.
 snapshot_of() {
-    local tenant=$1 wanted=$2
-    r snapshots --json --host "$BACKUP_HOST" --tag "tenant=$tenant" |
+    local tenant=$1 wanted=$2 from=$3
+    r snapshots --json --host "$from" --tag "tenant=$tenant" |
         jq -r --arg wanted "$wanted" '
             map(select(if $wanted == "latest" then ((.tags // []) | index("pre-restore") | not)
                        else (.id | startswith($wanted)) or .short_id == $wanted end))
@@ -255,12 +285,17 @@ snapshot_of() {
 }
 
 cmd_restore() {
-    local tenant=\${1:?usage: restore <tenant> [snapshot]} wanted=\${2:-latest}
-    local container data found id path work
+    local TENANT WANTED FROM
+    read_args 2 "$@"
+    local tenant=$TENANT container data found id path work
     container=$(container_of "$tenant")
+    # A tenant moved here from a dead host is restored into the volume and container this host's
+    # stack made for it, so that Pulumi keeps owning both.
+    docker container inspect "$container" >/dev/null 2>&1 ||
+        die "$tenant is not on this host yet: add this host's stack to its tenant file's stacks, set its secrets in that stack and pulumi up, then restore"
     data=$(data_dir_of "$container")
-    found=$(snapshot_of "$tenant" "$wanted")
-    [[ -n $found ]] || die "no snapshot '$wanted' of tenant $tenant (list them: zeptoclaw-fleet-backup snapshots $tenant)"
+    found=$(snapshot_of "$tenant" "$WANTED" "$FROM")
+    [[ -n $found ]] || die "no snapshot '$WANTED' of tenant $tenant from host $FROM in $RESTIC_REPOSITORY; nothing was changed (list them: zeptoclaw-fleet-backup snapshots $tenant --from-host $FROM)"
     read -r id path <<<"$found"
 
     # What is there now is kept as a snapshot too, so a restore can itself be undone.
@@ -289,7 +324,7 @@ cmd_restore() {
     mv "$work$path" "$data"
     rm -rf --one-file-system "$data.replaced" "$work"
     docker start "$container" >/dev/null
-    log "$tenant: restored snapshot \${id:0:8} and started again, $(($(date +%s) - stopped)) s after it stopped; waiting for it to turn healthy"
+    log "$tenant: restored snapshot \${id:0:8} of host $FROM and started again, $(($(date +%s) - stopped)) s after it stopped; waiting for it to turn healthy"
     local health
     for _ in $(seq 1 120); do
         health=$(docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$container")
@@ -303,8 +338,9 @@ cmd_restore() {
 }
 
 cmd_snapshots() {
-    local tenant=\${1:?usage: snapshots <tenant>}
-    r snapshots --host "$BACKUP_HOST" --tag "tenant=$tenant"
+    local TENANT WANTED FROM
+    read_args 1 "$@"
+    r snapshots --host "$FROM" --tag "tenant=$TENANT"
 }
 
 case \${1:-} in

@@ -84,6 +84,21 @@ describe("npm run backup / restore / snapshots", () => {
         ]);
     });
 
+    test("restore --from-host runs the host tool with the dead host's name after the tenant", () => {
+        const r = run(["restore", "-s", "prod", "--from-host", "fsn1-a", "shop-a"], prodOutputs);
+        expect(r.status).toBe(0);
+        expect(r.sshArgs?.slice(-5)).toEqual([
+            "/usr/local/sbin/zeptoclaw-fleet-backup",
+            "restore",
+            "shop-a",
+            "--from-host",
+            "fsn1-a",
+        ]);
+        expect(
+            run(["restore", "-s", "prod", "shop-a", "--from-host", "a;reboot"], prodOutputs).sshArgs,
+        ).toBeUndefined();
+    });
+
     test("what reaches the remote shell is only a tenant name or a snapshot id", async () => {
         const badTenant = await runHere(["restore", "-s", "prod", "shop-a;reboot"]);
         expect(badTenant.status).toBe(2);

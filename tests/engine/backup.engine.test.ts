@@ -1,15 +1,16 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
-import { backupRecordFile, renderBackupEnv, renderBackupScript } from "../../lib/host/backup";
+import { backupRecordFile, renderBackupScript } from "../../lib/host/backup";
 import { derivedTenantUid } from "../../lib/tenants/tenantUid";
 import { runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
-import { EngineAdapter, removeLabelled, testLabel, waitHealthy } from "./support/engineAdapter";
+import { EngineAdapter, removeLabelled, waitHealthy } from "./support/engineAdapter";
 import { execIn } from "./support/engineHelpers";
+import { sftpBackupEnv, startSftpRepository } from "./support/sftpRepository";
 
 jest.setTimeout(15 * 60_000);
 
@@ -19,8 +20,6 @@ const adapter = new EngineAdapter(docker, runId);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "zc-backup-"));
 const script = path.join(work, "zeptoclaw-fleet-backup");
 const envFile = path.join(work, "backup.env");
-const sftpName = `zc-test-sftp-${process.pid}`;
-const networkName = `zc-test-backup-${process.pid}`;
 
 /** Runs the rendered script as the systemd unit would, with the suite's settings file. */
 function backupTool(...args: string[]): { output: string; seconds: number } {
@@ -83,66 +82,18 @@ async function pauseEvents(container: string, since: number): Promise<string[]> 
         .map((line) => (JSON.parse(line) as { Action: string }).Action);
 }
 
-let sftpAddress = "";
+let sftpName = "";
 
 beforeAll(async () => {
     // Also what an aborted earlier run left (the engine suites run one at a time).
     await removeLabelled(docker);
     fs.writeFileSync(script, renderBackupScript(), { mode: 0o755 });
 
-    // The repository server: sshd from the suite's own base image, on a network of the suite's
-    // own, with a host key and a client key made here, so the host key is pinned, not trusted.
-    const keys = path.join(work, "keys");
-    fs.mkdirSync(keys, { mode: 0o700 });
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(keys, "host")]);
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(work, "client")]);
-    fs.copyFileSync(path.join(work, "client.pub"), path.join(keys, "authorized_keys"));
-    await docker.createNetwork({ Name: networkName, Labels: { [testLabel]: runId } });
-    const sftp = await docker.createContainer({
-        name: sftpName,
-        Image: "zeptoclaw-fleet/debian-base:bookworm",
-        Labels: { [testLabel]: runId },
-        Cmd: [
-            "sh",
-            "-c",
-            "mkdir -p /run/sshd /srv/repo && exec /usr/sbin/sshd -D -e -p 2222 -h /keys/host " +
-                "-o AuthorizedKeysFile=/keys/authorized_keys -o PasswordAuthentication=no " +
-                "-o PermitRootLogin=prohibit-password",
-        ],
-        HostConfig: { Binds: [`${keys}:/keys:ro`], NetworkMode: networkName },
+    const repository = await startSftpRepository(docker, runId, work);
+    sftpName = repository.container;
+    fs.writeFileSync(envFile, sftpBackupEnv(repository, "test-host", path.join(work, "staging")), {
+        mode: 0o600,
     });
-    await sftp.start();
-    sftpAddress = (await sftp.inspect()).NetworkSettings.Networks[networkName].IPAddress;
-    const hostKey = fs
-        .readFileSync(path.join(keys, "host.pub"), "utf8")
-        .trim()
-        .split(" ")
-        .slice(0, 2)
-        .join(" ");
-    fs.writeFileSync(path.join(work, "known_hosts"), `[${sftpAddress}]:2222 ${hostKey}\n`);
-    fs.writeFileSync(path.join(work, "password"), "correct horse battery staple\n", { mode: 0o600 });
-    fs.writeFileSync(
-        envFile,
-        renderBackupEnv({
-            target: {
-                kind: "sftp",
-                user: "root",
-                host: sftpAddress,
-                port: 2222,
-                path: "/srv/repo",
-                hostKeyChecking: "yes",
-            },
-            hostName: "test-host",
-            retention: { daily: 7, weekly: 4, monthly: 6 },
-            paths: {
-                passwordFile: path.join(work, "password"),
-                sshKey: path.join(work, "client"),
-                knownHosts: path.join(work, "known_hosts"),
-                staging: path.join(work, "staging"),
-            },
-        }),
-        { mode: 0o600 },
-    );
 });
 
 afterAll(async () => {
