@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { backupCommand } from "../../scripts/backup";
 import { runInProcess } from "../support/runInProcess";
+import { runScript } from "../support/runScript";
 
 const repo = path.resolve(__dirname, "..", "..");
 const knownHostsLine = "198.51.100.7 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey";
@@ -30,16 +30,7 @@ function run(args: string[], outputs: Record<string, unknown>) {
             `echo "restored on the host"\n`,
         { mode: 0o755 },
     );
-    const result = spawnSync(
-        process.execPath,
-        [
-            "-r",
-            require.resolve("ts-node/register/transpile-only"),
-            path.join(repo, "scripts/backup.ts"),
-            ...args,
-        ],
-        { cwd: repo, encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } },
-    );
+    const result = runScript("backup.ts", args, { cwd: repo, fakeBin: dir });
     const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : undefined);
     return { ...result, sshArgs: read(log)?.trimEnd().split("\n"), knownHosts: read(`${log}.known`) };
 }
