@@ -41,6 +41,7 @@ import { HostStack, environmentStacks } from "../lib/fleet/fleetEnvironments";
 import { FleetOperation, FleetRequest, parseFleetRequest } from "../lib/fleet/fleetRequest";
 import { Git, gitChanges, resolveGitRange } from "../lib/fleet/gitChanges";
 import { HostOutcome, fleetExitStatus, formatChanges, formatOutcomes } from "../lib/fleet/hostOutcome";
+import { pulumiFailure } from "../lib/fleet/pulumiFailure";
 import { readHostStacks } from "../lib/fleet/readHostStacks";
 import { resolvePulumiCli } from "../lib/fleet/resolvePulumiCli";
 import { moveCommand } from "./fleetMove";
@@ -103,16 +104,6 @@ async function runPulumi(
         case "refresh":
             return (await workspace.refresh()).summary.resourceChanges;
     }
-}
-
-/** What a failed Pulumi run said last: its final error lines, not its whole log. */
-function failure(err: unknown): string {
-    const lines = errorMessage(err)
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l !== "" && !/^(code|stdout|stderr|err\?):/.test(l));
-    const errors = lines.filter((l) => /error/i.test(l));
-    return (errors.length > 0 ? errors : lines).slice(-2).join(" ").slice(0, 300) || "failed";
 }
 
 /** `npm run status` for one host, in this process: its summary line and what its exit status says. */
@@ -193,7 +184,10 @@ export async function fleetCommand(
                 timed(stack, () =>
                     runPulumi(cli, root, stack, operation).then(
                         (changes) => ({ result: "ok" as const, detail: formatChanges(changes ?? {}) }),
-                        (err: unknown) => ({ result: "failed" as const, detail: failure(err) }),
+                        (err: unknown) => ({
+                            result: "failed" as const,
+                            detail: pulumiFailure(errorMessage(err)),
+                        }),
                     ),
                 ),
             );

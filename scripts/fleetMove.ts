@@ -22,6 +22,7 @@ import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
 import { tenantNames } from "../lib/docker/tenantNames";
 import { engineEffects } from "../lib/fleet/moveEngines";
 import { MoveFacts, MovePlan, planMove } from "../lib/fleet/moveTenant";
+import { pulumiFailure } from "../lib/fleet/pulumiFailure";
 import { readHostStacks } from "../lib/fleet/readHostStacks";
 import { resolvePulumiCli } from "../lib/fleet/resolvePulumiCli";
 import { MoveEffects, Outcome, runMove } from "../lib/fleet/runMove";
@@ -67,16 +68,6 @@ function plan(root: string, tenant: string, target: string): MovePlan {
     return planned.plan;
 }
 
-/** What a failed Pulumi operation said last, on one line. */
-function lastError(err: unknown): string {
-    const lines = errorMessage(err)
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l !== "" && !/^(code|stdout|stderr|err\?):/.test(l));
-    const errors = lines.filter((l) => /error/i.test(l));
-    return (errors.length > 0 ? errors : lines).slice(-2).join(" ").slice(0, 300) || "failed";
-}
-
 /** Pulumi (Automation API) and the tenant file: the effects that are not on an engine. */
 function projectEffects(
     cli: PulumiCommand,
@@ -91,7 +82,7 @@ function projectEffects(
     const outcome = (work: Promise<unknown>): Promise<Outcome> =>
         work.then(
             () => ({ ok: true }),
-            (err: unknown) => ({ ok: false, reason: lastError(err) }),
+            (err: unknown) => ({ ok: false, reason: pulumiFailure(errorMessage(err)) }),
         );
     return {
         readSecret: async (name, tenant, secret) =>
