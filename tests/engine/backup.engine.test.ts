@@ -1,5 +1,4 @@
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -9,6 +8,7 @@ import { derivedTenantUid } from "../../lib/tenants/tenantUid";
 import { runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, waitHealthy } from "./support/engineAdapter";
+import { dataDir, dataManifest } from "./support/dataManifest";
 import { execIn } from "./support/engineHelpers";
 import { sftpBackupEnv, startSftpRepository } from "./support/sftpRepository";
 
@@ -35,34 +35,6 @@ function backupTool(...args: string[]): { output: string; seconds: number } {
         );
     }
     return { output: `${result.stdout}${result.stderr}`, seconds };
-}
-
-async function dataDir(tenant: string): Promise<string> {
-    return (await docker.getVolume(`${tenant}-data`).inspect()).Mountpoint;
-}
-
-/** Every file under a folder: relative path → owner and SHA-256 of its bytes. */
-function manifest(root: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    const walk = (dir: string) => {
-        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-            const full = path.join(dir, entry.name);
-            const rel = path.relative(root, full);
-            // The stand-in counts its own starts there: it changes at every start, restores included.
-            if (rel === backupRecordFile || rel === ".zeptoclaw/state/boots") {
-                continue;
-            }
-            if (entry.isDirectory()) {
-                walk(full);
-            } else if (entry.isFile()) {
-                const stat = fs.statSync(full);
-                const hash = createHash("sha256").update(fs.readFileSync(full)).digest("hex");
-                out[rel] = `${stat.uid}:${stat.gid} ${hash}`;
-            }
-        }
-    };
-    walk(root);
-    return out;
 }
 
 /** The pause and unpause events of a container since a time (seconds), oldest first. */
@@ -135,8 +107,8 @@ test("a tenant's 100 MB are backed up to SFTP, destroyed, restored byte-identica
         `${uidA}:${uidA}`,
     );
     expect(write.code).toBe(0);
-    const dataA = await dataDir("bk-a");
-    const before = manifest(dataA);
+    const dataA = await dataDir(docker, "bk-a");
+    const before = dataManifest(dataA);
     expect(Object.keys(before)).toEqual(expect.arrayContaining(["memory/history.bin", "memory/notes.txt"]));
 
     const backupStarted = Math.floor(Date.now() / 1000);
@@ -160,7 +132,7 @@ test("a tenant's 100 MB are backed up to SFTP, destroyed, restored byte-identica
     const bStarted = (await docker.getContainer("zc-bk-b").inspect()).State.StartedAt;
     const uidB = derivedTenantUid("bk-b");
     await execIn(docker, "zc-bk-b", ["sh", "-c", "echo after-backup > /data/later.txt"], `${uidB}:${uidB}`);
-    const bAfter = manifest(await dataDir("bk-b"));
+    const bAfter = dataManifest(await dataDir(docker, "bk-b"));
 
     // A second backup after a change, to restore a chosen snapshot later.
     await execIn(
@@ -170,7 +142,7 @@ test("a tenant's 100 MB are backed up to SFTP, destroyed, restored byte-identica
         `${uidA}:${uidA}`,
     );
     const second = backupTool("backup", "bk-a");
-    const secondManifest = manifest(dataA);
+    const secondManifest = dataManifest(dataA);
 
     // Disaster: the tenant's data is gone.
     // (as the tenant: a bad skill or a bug in the agent, say)
@@ -181,11 +153,11 @@ test("a tenant's 100 MB are backed up to SFTP, destroyed, restored byte-identica
         `${uidA}:${uidA}`,
     );
     expect(wipe.code).toBe(0);
-    const disaster = manifest(dataA);
+    const disaster = dataManifest(dataA);
 
     const restore = backupTool("restore", "bk-a");
-    expect(manifest(dataA)).toEqual(secondManifest);
-    expect(manifest(dataA)).not.toEqual(before);
+    expect(dataManifest(dataA)).toEqual(secondManifest);
+    expect(dataManifest(dataA)).not.toEqual(before);
     await waitHealthy(docker.getContainer("zc-bk-a"), 120_000);
 
     // Retention keeps one snapshot per day (keep-daily): the second backup replaced the first.
@@ -197,12 +169,12 @@ test("a tenant's 100 MB are backed up to SFTP, destroyed, restored byte-identica
     const preRestore = /^([0-9a-f]{8}) .*pre-restore/m.exec(listed)?.[1] ?? "";
     expect(preRestore).not.toBe("");
     const chosen = backupTool("restore", "bk-a", preRestore);
-    expect(manifest(dataA)).toEqual(disaster);
+    expect(dataManifest(dataA)).toEqual(disaster);
     await waitHealthy(docker.getContainer("zc-bk-a"), 120_000);
     expect((await docker.getContainer("zc-bk-a").inspect()).State.Running).toBe(true);
 
     expect((await docker.getContainer("zc-bk-b").inspect()).State.StartedAt).toBe(bStarted);
-    expect(manifest(await dataDir("bk-b"))).toEqual(bAfter);
+    expect(dataManifest(await dataDir(docker, "bk-b"))).toEqual(bAfter);
 
     const frozen = /bk-a: frozen for (\d+) ms/.exec(backup.output)?.[1];
     const downFor = /started again, (\d+) s after it stopped/.exec(restore.output)?.[1];

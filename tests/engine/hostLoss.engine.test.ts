@@ -1,14 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
-import { backupRecordFile, renderBackupScript } from "../../lib/host/backup";
+import { renderBackupScript } from "../../lib/host/backup";
 import { derivedTenantUid } from "../../lib/tenants/tenantUid";
 import { runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, waitHealthy } from "./support/engineAdapter";
+import { dataDir, dataManifest } from "./support/dataManifest";
 import { execIn } from "./support/engineHelpers";
 import { sftpBackupEnv, startSftpRepository } from "./support/sftpRepository";
 
@@ -42,39 +42,6 @@ function succeeded(run: ReturnType<typeof backupTool>): ReturnType<typeof backup
         throw new Error(`backup tool exited ${run.status}:\n${run.output}`);
     }
     return run;
-}
-
-async function dataDir(tenant: string): Promise<string> {
-    return (await docker.getVolume(`${tenant}-data`).inspect()).Mountpoint;
-}
-
-/** Every file and folder under a folder, itself included: owner, mode, and SHA-256 of files. */
-function manifest(root: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    const walk = (dir: string) => {
-        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-            const full = path.join(dir, entry.name);
-            const rel = path.relative(root, full);
-            // The stand-in counts its own starts there: it changes at every start, restores included.
-            if (rel === backupRecordFile || rel === ".zeptoclaw/state/boots") {
-                continue;
-            }
-            const stat = fs.lstatSync(full);
-            const owner = `${stat.uid}:${stat.gid} ${(stat.mode & 0o7777).toString(8)}`;
-            if (entry.isDirectory()) {
-                out[`${rel}/`] = owner;
-                walk(full);
-            } else {
-                out[rel] = entry.isFile()
-                    ? `${owner} ${createHash("sha256").update(fs.readFileSync(full)).digest("hex")}`
-                    : `${owner} ${entry.isSymbolicLink() ? fs.readlinkSync(full) : "special"}`;
-            }
-        }
-    };
-    const top = fs.statSync(root);
-    out["./"] = `${top.uid}:${top.gid} ${(top.mode & 0o7777).toString(8)}`;
-    walk(root);
-    return out;
 }
 
 function totalBytes(files: Record<string, string>, root: string): number {
@@ -143,8 +110,8 @@ test("host a dies; host b restores a's tenant from a's snapshots, byte-identical
         `${uid}:${uid}`,
     );
     expect(write).toEqual({ code: 0, output: "" });
-    const dataA = await dataDir("hl-a");
-    const before = manifest(dataA);
+    const dataA = await dataDir(docker, "hl-a");
+    const before = dataManifest(dataA);
     expect(before["memory/notes.txt"]).toMatch(new RegExp(`^${uid}:${uid} 600 `));
     expect(before["memory/2/"]).toBe(`${uid}:${uid} 770`);
     const bytes = totalBytes(before, dataA);
@@ -183,7 +150,7 @@ test("host a dies; host b restores a's tenant from a's snapshots, byte-identical
 
     const restore = succeeded(backupTool("b", "restore", "hl-a", "--from-host", "a"));
     expect(restore.output).toMatch(/hl-a: restored snapshot [0-9a-f]{8} of host a and started again/);
-    expect(manifest(await dataDir("hl-a"))).toEqual(before);
+    expect(dataManifest(await dataDir(docker, "hl-a"))).toEqual(before);
     await waitHealthy(docker.getContainer("zc-hl-a"), 120_000);
     expect((await docker.getContainer("zc-hl-a").inspect()).Config.Labels?.["com.zeptoclaw.host"]).toBe("b");
     // b backs up its new tenant under its own name from now on.
