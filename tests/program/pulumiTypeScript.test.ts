@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { create } from "ts-node";
 import { pulumiTsNodeOptions } from "../../bench/pulumiTsNode";
@@ -8,14 +9,34 @@ describe("the program as the Pulumi CLI runs it", () => {
     // A type error the CLI would refuse if it type-checked: `npm run typecheck` catches it in CI.
     const withTypeError = 'const n: number = "not a number";\nexport = n;\n';
 
-    test("is transpiled, not type-checked, with the project's tsconfig", () => {
+    test("is transpiled by swc, not type-checked, with the project's tsconfig", () => {
         const service = create(pulumiTsNodeOptions(repo, {}));
         expect(service.options.transpileOnly).toBe(true);
+        expect(service.options.swc).toBe(true);
         expect(() => service.compile(withTypeError, path.join(repo, "typeError.ts"))).not.toThrow();
     });
 
-    test("is type-checked when the operator asks with PULUMI_NODEJS_TRANSPILE_ONLY=false", () => {
-        const service = create(pulumiTsNodeOptions(repo, { PULUMI_NODEJS_TRANSPILE_ONLY: "false" }));
-        expect(() => service.compile(withTypeError, path.join(repo, "typeError.ts"))).toThrow(/TS2322/);
+    test("PULUMI_NODEJS_TRANSPILE_ONLY=false is refused by ts-node, naming swc", () => {
+        expect(() => create(pulumiTsNodeOptions(repo, { PULUMI_NODEJS_TRANSPILE_ONLY: "false" }))).toThrow(
+            /'swc' implies 'transpileOnly'/,
+        );
+    });
+
+    test("evaluates the whole program when registered as the CLI registers it", () => {
+        // bench/evaluateProgram.ts runs index.ts under mocks with 3 tenant files, 2 on this stack.
+        const run = spawnSync(
+            process.execPath,
+            [
+                "-r",
+                path.join(repo, "bench", "registerPulumiTsNode.js"),
+                path.join(repo, "bench", "evaluateProgram.ts"),
+                "3",
+                "2",
+            ],
+            { cwd: repo, encoding: "utf8" },
+        );
+        expect(run.stderr).toBe("");
+        expect(run.status).toBe(0);
+        expect(JSON.parse(run.stdout)).toMatchObject({ tenants: 2, tenantFiles: 3 });
     });
 });
