@@ -278,14 +278,15 @@ ensure_host_tools() {
   log "restic: $(restic version | cut -d' ' -f2), $(shellcheck --version | sed -n 's/^version: /shellcheck /p'), $(cloud-init --version 2>&1)"
 }
 
-# --- step 6: the storage suite's virtual machine -----------------------------------------------
+# --- step 6: the virtual machine of the storage and slice suites --------------------------------
 # The storage suite sets XFS user quotas and must see a kernel enforce them. This machine kind's
 # kernel is built without XFS quota support, and a user-mode Linux kernel passes the host's FPU
 # state through ptrace, which fails on some CPUs. So the suite boots Debian's kernel (XFS quotas
 # built in) in qemu's emulated CPU (no KVM needed), with this machine's root shared read-only over
 # 9p. The kernel package is unpacked into the cache, never installed: this machine boots its own.
+# The slice suite boots the same kernel with this machine's systemd as PID 1, on cgroup v2.
 QUOTA_VM_RECIPE=1 # bump when the kernel choice or the initramfs below changes
-QUOTA_VM_DIR=$CACHE_DIR/quota-vm # vmlinuz and initramfs.cpio; the storage suite reads them here
+QUOTA_VM_DIR=$CACHE_DIR/quota-vm # vmlinuz and initramfs.cpio; the storage and slice suites read them here
 # What the initramfs loads, with their dependencies: virtio disks and 9p, and XFS.
 QUOTA_VM_MODULES=(virtio_pci virtio_blk 9pnet_virtio 9p crc32c_generic xfs)
 
@@ -360,6 +361,8 @@ ensure_quota_vm() {
     missing+=(xfsprogs)
   fi
   command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
+  # The slice suite boots this machine's systemd in it, as PID 1 (this machine runs none).
+  [[ -x /lib/systemd/systemd ]] || missing+=(systemd)
   # The initramfs runs busybox with no libraries: the static build.
   [[ $(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null) == "install ok installed" ]] ||
     missing+=(busybox-static)

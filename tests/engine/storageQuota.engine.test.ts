@@ -8,6 +8,7 @@ import { derivedTenantUid } from "../../lib/tenants/tenantUid";
 import { runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, testLabel } from "./support/engineAdapter";
+import { bootDebianVm, vmResults } from "./support/debianVm";
 import { eventually, execIn } from "./support/engineHelpers";
 
 /*
@@ -30,8 +31,6 @@ import { eventually, execIn } from "./support/engineHelpers";
 jest.setTimeout(10 * 60_000);
 
 const MiB = 1024 * 1024;
-/** Debian's kernel and an initramfs that boots this machine's root read-only; setup.sh makes them. */
-const quotaVm = "/var/cache/zeptoclaw-fleet/quota-vm";
 const workPrefix = path.join(os.tmpdir(), "zc-quota-");
 
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
@@ -319,53 +318,9 @@ describe("bounded storage", () => {
         const init = path.join(dir, "init.sh");
         fs.writeFileSync(init, vmScenario(dir), { mode: 0o755 });
 
-        for (const file of ["vmlinuz", "initramfs.cpio"]) {
-            if (!fs.existsSync(path.join(quotaVm, file))) {
-                throw new Error(
-                    `${quotaVm}/${file} is missing: run \`npm run engine:setup\` (as root) first`,
-                );
-            }
-        }
-        // TCG translates every guest instruction: the guest runs on qemu's CPU model, whatever
-        // this machine's CPU is, and needs no KVM.
         const consoleLog = path.join(work, "vm-console.log");
-        const share = (tag: string, folder: string, readonly: boolean) =>
-            `local,path=${folder},mount_tag=${tag},security_model=passthrough,multidevs=remap` +
-            (readonly ? ",readonly=on" : "");
-        const boot = spawnSync(
-            "timeout",
-            [
-                "--kill-after=10",
-                "300",
-                "qemu-system-x86_64",
-                ...["-accel", "tcg", "-machine", "q35", "-cpu", "qemu64", "-m", "512"],
-                ...["-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"],
-                ...["-serial", `file:${consoleLog}`],
-                ...[
-                    "-kernel",
-                    path.join(quotaVm, "vmlinuz"),
-                    "-initrd",
-                    path.join(quotaVm, "initramfs.cpio"),
-                ],
-                ...["-append", `console=ttyS0 panic=-1 fleet.init=${init}`],
-                ...["-virtfs", share("host", "/", true), "-virtfs", share("out", out, false)],
-                ...["-drive", `file=${image},format=raw,if=virtio`],
-            ],
-            { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-        );
-        if (!fs.existsSync(path.join(out, "results"))) {
-            throw new Error(
-                `the virtual machine recorded no results (exit ${boot.status}): ${boot.stderr}\n` +
-                    `its console:\n${fs.existsSync(consoleLog) ? fs.readFileSync(consoleLog, "utf8") : "(none)"}`,
-            );
-        }
-        const results = Object.fromEntries(
-            fs
-                .readFileSync(path.join(out, "results"), "utf8")
-                .trim()
-                .split("\n")
-                .map((l) => l.split("=", 2) as [string, string]),
-        );
+        const boot = bootDebianVm({ init, out, consoleLog, disks: [image] });
+        const results = vmResults(path.join(out, "results"), boot, consoleLog);
         const read = (name: string) => fs.readFileSync(path.join(out, name), "utf8");
         expect({ boot: boot.status, done: results.done }).toEqual({ boot: 0, done: "1" });
 

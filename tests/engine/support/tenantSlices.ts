@@ -23,6 +23,7 @@ function hierarchies(): string[] {
  * What systemd does for a fleet host's slice units, on this machine, which has no systemd: the
  * slice's cgroup, with `pids.max` from the unit's TasksMax, before Docker puts a container in it.
  * The limit comes from the rendered unit, so the test holds the program's file to its effect.
+ * tests/engine/tenantSliceSystemd.engine.test.ts shows a real systemd doing the same.
  */
 export function realizeTenantSlices(tenants: ReadonlyArray<SliceTenant>): void {
     if (!fs.existsSync(path.join(pidsRoot, "pids.max")) && !fs.existsSync(path.join(pidsRoot, "tasks"))) {
