@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { AlertsEnvInput, renderAlertsEnv, renderAlertsScript } from "../../../lib/host/alerts";
 import { AlertReceiver, runAlerts, telegramTexts, webhookEvents } from "../../support/alertReceiver";
+import { shellcheck } from "../../support/shellcheck";
 
 /*
  * The alert script's bookkeeping, on this machine with stand-ins for docker (no containers) and
@@ -90,7 +91,7 @@ async function check(): Promise<{ code: number; webhook: string[]; telegram: str
 
 describe("alert script", () => {
     test("passes shellcheck, and its settings survive the shell that sources them", () => {
-        execFileSync("shellcheck", [script]);
+        shellcheck(fs.readFileSync(script, "utf8"));
         const env = renderAlertsEnv({
             hostName: "fsn1-a",
             channels: { webhookUrl: "https://example.com/h?a=1&b='$(reboot)'" },

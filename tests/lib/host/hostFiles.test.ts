@@ -9,6 +9,7 @@ import { renderCloudInit } from "../../../lib/host/cloudInit";
 import { renderConfigureScript } from "../../../lib/host/configureHost";
 import { dataVolumeDevice } from "../../../lib/host/dataVolume";
 import { hostPaths, renderHostFiles } from "../../../lib/host/hostFiles";
+import { shellcheck } from "../../support/shellcheck";
 
 const keys = ["ssh-ed25519 AAAAC3Nza-alice alice@example.com", "ssh-ed25519 AAAAC3Nza-bob bob@example.com"];
 const backup = {
@@ -28,13 +29,6 @@ const backup = {
     sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nK\n-----END OPENSSH PRIVATE KEY-----\n",
     schedule: "*-*-* 03:00:00",
 };
-
-function shellcheck(name: string, text: string): void {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zc-sc-")), name);
-    fs.writeFileSync(file, text);
-    // shellcheck exits non-zero on any finding; see tests/support/unitTestTools.ts.
-    execFileSync("shellcheck", [file]);
-}
 
 describe("host files", () => {
     test("root's authorized_keys is exactly the configured keys, so removing a key revokes it", () => {
@@ -118,7 +112,7 @@ describe("host files", () => {
             /^command -v curl >\/dev\/null \|\| \{ apt-get update -q && .*apt-get install -y -q curl; \}$/m,
         );
         expect(script).not.toMatch(/disable --now zeptoclaw-fleet-alerts/);
-        shellcheck("configure-alerts.sh", script);
+        shellcheck(script);
     });
 
     test("the backup settings quote every value for the shell that sources them", () => {
@@ -141,13 +135,10 @@ describe("host files", () => {
     });
 
     test("the backup script and the configure script pass shellcheck", () => {
-        shellcheck("backup.sh", renderBackupScript());
+        shellcheck(renderBackupScript());
         const files = renderHostFiles({ sshPublicKeys: keys, dataVolume: true, backup });
-        shellcheck(
-            "configure.sh",
-            renderConfigureScript({ files, dataVolumeId: 4242, backup: true, finally: "true\n" }),
-        );
-        shellcheck("configure-nobackup.sh", renderConfigureScript({ files, backup: false }));
+        shellcheck(renderConfigureScript({ files, dataVolumeId: 4242, backup: true, finally: "true\n" }));
+        shellcheck(renderConfigureScript({ files, backup: false }));
     });
 
     test("the configure script mounts the Volume without ever formatting it, and reloads sshd only after sshd -t", () => {

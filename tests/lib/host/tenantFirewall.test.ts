@@ -1,20 +1,14 @@
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { renderConfigureScript } from "../../../lib/host/configureHost";
 import { renderHostFiles } from "../../../lib/host/hostFiles";
 import { renderTenantFirewallScript } from "../../../lib/host/tenantFirewall";
+import { shellcheck } from "../../support/shellcheck";
 
 describe("host firewall", () => {
     test("drops tenants' traffic to link-local addresses and to the host, and passes shellcheck", () => {
         const script = renderTenantFirewallScript();
         expect(script).toMatch(/add_rule DOCKER-USER -i zc-tenants -d 169\.254\.0\.0\/16 -j DROP/);
         expect(script).toMatch(/add_rule INPUT -i zc-tenants -j DROP/);
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zc-sc-")), "firewall.sh");
-        fs.writeFileSync(file, script);
-        // shellcheck exits non-zero on any finding; see tests/support/unitTestTools.ts.
-        execFileSync("shellcheck", [file]);
+        shellcheck(script);
     });
 
     test("the configure step installs it as a unit that runs after Docker, and enables it", () => {

@@ -1,10 +1,7 @@
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { renderConfigureScript } from "../../../lib/host/configureHost";
 import { renderHostFiles } from "../../../lib/host/hostFiles";
 import { renderWatchdogScript } from "../../../lib/host/watchdog";
+import { shellcheck } from "../../support/shellcheck";
 
 describe("watchdog", () => {
     test("restarts only unhealthy tenant gateways, passes shellcheck, and runs every 30 s once the host is configured", () => {
@@ -13,9 +10,7 @@ describe("watchdog", () => {
             /docker ps --quiet --filter "label=com\.zeptoclaw\.role=gateway" --filter health=unhealthy/,
         );
         expect(script).toMatch(/docker restart --time 10 "\$id"/);
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zc-sc-")), "watchdog.sh");
-        fs.writeFileSync(file, script);
-        execFileSync("shellcheck", [file]);
+        shellcheck(script);
         const files = renderHostFiles({ sshPublicKeys: ["ssh-ed25519 A"], dataVolume: true });
         const timer = files.find((f) => f.path === "/etc/systemd/system/zeptoclaw-fleet-watchdog.timer");
         expect(timer?.content).toMatch(/OnUnitActiveSec=30s/);

@@ -6,6 +6,7 @@ import { renderCaddyfile, webhookProxyScript, webhookRoutes } from "../../../lib
 import { webhookHostPort } from "../../../lib/docker/webhookListener";
 import { Tenant } from "../../../lib/tenants/tenant";
 import { tenantOf, whatsappCloudChannel } from "../../support/tenantFiles";
+import { shellcheck } from "../../support/shellcheck";
 
 function whatsappTenant(name: string, uid: number): Tenant {
     const tenant = tenantOf(name, {
@@ -97,13 +98,8 @@ describe("the webhook proxy's Caddyfile", () => {
         expect(script).toMatch(/apt-get install -y -qq caddy/);
         expect(script.indexOf("caddy validate")).toBeLessThan(script.indexOf("mv -f"));
         expect(webhookProxyScript(undefined)).toMatch(/systemctl disable --now caddy\.service/);
-        for (const [name, text] of [
-            ["proxy.sh", script],
-            ["no-proxy.sh", webhookProxyScript(undefined)],
-        ]) {
-            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zc-sc-")), name);
-            fs.writeFileSync(file, `#!/bin/bash\nset -euo pipefail\n${text}`);
-            execFileSync("shellcheck", [file]);
+        for (const text of [script, webhookProxyScript(undefined)]) {
+            shellcheck(`#!/bin/bash\nset -euo pipefail\n${text}`);
         }
     });
 });
