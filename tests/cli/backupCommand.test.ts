@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { backupCommand } from "../../scripts/backup";
 import { runInProcess } from "../support/runInProcess";
 import { runScript } from "../support/runScript";
+import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
 const knownHostsLine = "198.51.100.7 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey";
@@ -17,7 +17,7 @@ afterAll(() => {
 
 /** Runs scripts/backup.ts with a fake `pulumi` printing `outputs` and a fake `ssh` that records its call. */
 function run(args: string[], outputs: Record<string, unknown>) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-backup-cli-"));
+    const dir = tempDir("zc-backup-cli-");
     dirs.push(dir);
     const log = path.join(dir, "calls.log");
     fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/sh\necho '${JSON.stringify(outputs)}'\n`, {

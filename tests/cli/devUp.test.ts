@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
 
@@ -42,7 +42,7 @@ function devUp(dir: string) {
 }
 
 test("dev:up deploys the dev stack on a local backend, giving missing secrets placeholders through stdin", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-devup-"));
+    const dir = tempDir("zc-devup-");
     const log = path.join(dir, "calls.log");
     fakePulumi(path.join(dir, "bin"), log, `v${sdkVersion}`);
     const result = devUp(dir);
@@ -64,7 +64,7 @@ test("dev:up deploys the dev stack on a local backend, giving missing secrets pl
 });
 
 test("dev:up drives the pinned Pulumi CLI from ~/.pulumi/versions when the one on PATH is too old", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-devup-"));
+    const dir = tempDir("zc-devup-");
     const oldLog = path.join(dir, "old.log");
     const pinnedLog = path.join(dir, "pinned.log");
     fakePulumi(path.join(dir, "bin"), oldLog, "v3.200.0");

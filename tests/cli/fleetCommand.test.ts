@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ServerTypeInfo } from "../../lib/capacity/capacity";
 import { fleetCommand } from "../../scripts/fleet";
 import { runInProcess } from "../support/runInProcess";
 import { serverTypeInfosFixture } from "../support/serverTypes";
 import { tenantYaml } from "../support/tenantFiles";
+import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
 const fakePulumi = path.join(repo, "tests/fixtures/fake-pulumi/pulumi.js");
@@ -56,7 +56,7 @@ function installFake(
 function project(
     settings: { version: string; fail?: string[]; lastKind?: string } = { version: `v${sdkVersion}` },
 ) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-fleet-cli-"));
+    const dir = tempDir("zc-fleet-cli-");
     dirs.push(dir);
     const root = path.join(dir, "project");
     fs.mkdirSync(path.join(root, "tenants"), { recursive: true });
@@ -241,7 +241,7 @@ function waitingTenant(name: string, memoryReservationMb: number): string {
  * `tenants` are more tenant files, by name.
  */
 function placeProject(tenants: Record<string, string>) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-fleet-place-"));
+    const dir = tempDir("zc-fleet-place-");
     dirs.push(dir);
     fs.mkdirSync(path.join(dir, "tenants"));
     fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
@@ -348,7 +348,7 @@ describe("npm run fleet -- place", () => {
     });
 
     test("a single-host stack named like its environment keeps its tenants as they are", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-fleet-place-"));
+        const dir = tempDir("zc-fleet-place-");
         dirs.push(dir);
         fs.mkdirSync(path.join(dir, "tenants"));
         fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
@@ -373,7 +373,7 @@ describe("npm run fleet -- place", () => {
     });
 
     test("an environment of local engines is placed by their hostMemoryMb, without asking Hetzner", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-fleet-place-"));
+        const dir = tempDir("zc-fleet-place-");
         dirs.push(dir);
         fs.mkdirSync(path.join(dir, "tenants"));
         fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));

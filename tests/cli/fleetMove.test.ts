@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { fleetCommand } from "../../scripts/fleet";
 import { runInProcess } from "../support/runInProcess";
 import { tenantYaml } from "../support/tenantFiles";
+import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
 const dirs: string[] = [];
@@ -16,7 +16,7 @@ afterAll(() => {
 
 /** prod-a and prod-b in environment prod, dev on its own; shop-a on prod-a and dev. */
 function project() {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "zc-move-cli-"));
+    const root = tempDir("zc-move-cli-");
     dirs.push(root);
     fs.mkdirSync(path.join(root, "tenants"));
     fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { logsCommand } from "../../scripts/logs";
 import { runInProcess } from "../support/runInProcess";
+import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
 const dirs: string[] = [];
@@ -15,7 +15,7 @@ afterAll(() => {
 
 /** A folder with the project's stack files, or with none. */
 function folder(withProject: boolean): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-logs-cli-"));
+    const dir = tempDir("zc-logs-cli-");
     dirs.push(dir);
     if (withProject) {
         for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { statusCommand } from "../../scripts/status";
 import { runInProcess } from "../support/runInProcess";
 import { runScript } from "../support/runScript";
 import { tenantYaml } from "../support/tenantFiles";
+import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
 const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey";
@@ -23,7 +23,7 @@ afterAll(() => {
 });
 
 function workspace(outputs: Record<string, unknown> | undefined) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-status-cli-"));
+    const dir = tempDir("zc-status-cli-");
     workspaces.push(dir);
     for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
         fs.copyFileSync(path.join(repo, f), path.join(dir, f));

@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parseTenantFile } from "../../lib/tenants/parseTenantFile";
 import { tenantCommand } from "../../scripts/tenant";
@@ -7,6 +6,7 @@ import { runInProcess } from "../support/runInProcess";
 import { runScript } from "../support/runScript";
 import { seedConfig, writeSeedTenants } from "../support/seedTenants";
 import { tenantYaml } from "../support/tenantFiles";
+import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
 
@@ -23,7 +23,7 @@ const sshHostOutputs = {
  * `ssh` first on its PATH with the known_hosts file that ssh is pinned to.
  */
 function workspace(outputs: Record<string, unknown> = sshHostOutputs) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-cli-"));
+    const dir = tempDir("zc-cli-");
     for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
         fs.copyFileSync(path.join(repo, f), path.join(dir, f));
     }
@@ -95,7 +95,7 @@ describe("npm run tenant", () => {
             status: 1,
             stderr: expect.stringMatching(/^tenant: Unknown option '--force'/),
         });
-        const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "zc-cli-elsewhere-"));
+        const elsewhere = tempDir("zc-cli-elsewhere-");
         expect(await runInProcess("tenant", tenantCommand, ["list"], elsewhere)).toMatchObject({
             status: 2,
             stderr: "tenant: run this from the zeptoclaw-fleet project folder (where Pulumi.yaml is)\n",

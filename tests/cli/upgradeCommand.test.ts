@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { upgradeCommand } from "../../scripts/upgrade";
 import { runInProcess } from "../support/runInProcess";
 import { runScript } from "../support/runScript";
 import { tenantYaml } from "../support/tenantFiles";
+import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
 const workspaces: string[] = [];
@@ -91,7 +91,7 @@ function workspace(
     tenants: Record<string, string | undefined>,
     outputs: Record<string, unknown> = { hostName: "local", dockerHost: "unix:///var/run/zc-fake.sock" },
 ) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-upgrade-cli-"));
+    const dir = tempDir("zc-upgrade-cli-");
     workspaces.push(dir);
     for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
         fs.copyFileSync(path.join(repo, f), path.join(dir, f));

@@ -10,6 +10,7 @@ import {
     exitUsage,
 } from "../../../lib/cli/command";
 import { runInProcess } from "../../support/runInProcess";
+import { tempDir } from "../../support/tempDir";
 
 const dirs: string[] = [];
 
@@ -29,7 +30,7 @@ function thrown(f: () => unknown): unknown {
 }
 
 function project(files: string[]): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-command-"));
+    const dir = tempDir("zc-command-");
     dirs.push(dir);
     for (const f of files) {
         fs.writeFileSync(path.join(dir, f), "");

@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { tenantYaml } from "../../support/tenantFiles";
+import { tempDir } from "../../support/tempDir";
 
 /**
  * Runs loadFleetConfig for `stack` (environment prod) on a project with host stacks prod-a and
  * prod-b, the tenant files given, and returns the error it throws ("" when none).
  */
 async function previewError(stack: string, tenants: Record<string, string[]>): Promise<string> {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "zc-placement-"));
+    const root = tempDir("zc-placement-");
     try {
         fs.mkdirSync(path.join(root, "tenants"));
         for (const host of ["prod-a", "prod-b"]) {

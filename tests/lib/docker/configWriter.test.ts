@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { configWriterArgs, managedMarker } from "../../../lib/docker/configWriter";
+import { tempDir } from "../../support/tempDir";
 
 describe("config writer", () => {
     test("uploads each config read-only, with a marker, into a folder only root can open", () => {
@@ -33,7 +33,7 @@ describe("config writer", () => {
     });
 
     test("its prune step deletes removed tenants' folders, and only folders it wrote", () => {
-        const root = fs.mkdtempSync(path.join(os.tmpdir(), "zc-prune-"));
+        const root = tempDir("zc-prune-");
         for (const d of ["kept", "removed", "foreign"]) {
             fs.mkdirSync(path.join(root, d));
             fs.writeFileSync(path.join(root, d, "config.json"), "{}");

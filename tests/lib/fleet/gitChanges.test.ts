@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { Git, gitChanges, parseGitRange, resolveGitRange } from "../../../lib/fleet/gitChanges";
 import { tenantYaml } from "../../support/tenantFiles";
+import { tempDir } from "../../support/tempDir";
 
 describe("parseGitRange", () => {
     test("three dots from the merge base, two dots directly, one revision against HEAD", () => {
@@ -39,7 +39,7 @@ describe("gitChanges on a repository", () => {
     };
 
     beforeAll(() => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-git-changes-"));
+        dir = tempDir("zc-git-changes-");
         run(["init", "-q", "-b", "main"]);
         run(["config", "user.email", "t@example.invalid"]);
         run(["config", "user.name", "t"]);

@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { AlertsEnvInput, renderAlertsEnv, renderAlertsScript } from "../../../lib/host/alerts";
 import { AlertReceiver, runAlerts, telegramTexts, webhookEvents } from "../../support/alertReceiver";
 import { shellcheck } from "../../support/shellcheck";
+import { tempDir } from "../../support/tempDir";
 
 /*
  * The alert script's bookkeeping, on this machine with stand-ins for docker (no containers) and
@@ -15,7 +15,7 @@ import { shellcheck } from "../../support/shellcheck";
 
 const receiver = new AlertReceiver();
 let base = "";
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "zc-alerts-"));
+const work = tempDir("zc-alerts-");
 const bin = path.join(work, "bin");
 const script = path.join(work, "alerts.sh");
 const envFile = path.join(work, "alerts.env");

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { renderBackupEnv, renderBackupScript } from "../../../lib/host/backup";
+import { tempDir } from "../../support/tempDir";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-backup-args-"));
+const dir = tempDir("zc-backup-args-");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /**

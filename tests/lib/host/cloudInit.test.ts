@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { renderCloudInit } from "../../../lib/host/cloudInit";
+import { tempDir } from "../../support/tempDir";
 
 describe("renderCloudInit", () => {
     test("cloud-init installs Docker, pins the host key, and allows keys only", () => {
@@ -35,7 +35,7 @@ describe("renderCloudInit", () => {
     });
 
     test("the rendered cloud-init passes `cloud-init schema`, which catches a bad file", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-ci-"));
+        const dir = tempDir("zc-ci-");
         const good = path.join(dir, "user-data.yaml");
         fs.writeFileSync(
             good,

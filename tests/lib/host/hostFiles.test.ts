@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { alertsPaths } from "../../../lib/host/alerts";
@@ -10,6 +9,7 @@ import { renderConfigureScript } from "../../../lib/host/configureHost";
 import { dataVolumeDevice } from "../../../lib/host/dataVolume";
 import { hostPaths, renderHostFiles } from "../../../lib/host/hostFiles";
 import { shellcheck } from "../../support/shellcheck";
+import { tempDir } from "../../support/tempDir";
 
 const keys = ["ssh-ed25519 AAAAC3Nza-alice alice@example.com", "ssh-ed25519 AAAAC3Nza-bob bob@example.com"];
 const backup = {
@@ -122,7 +122,7 @@ describe("host files", () => {
             retention: { daily: 7, weekly: 4, monthly: 6 },
             s3Credentials: { accessKeyId: "AKIA", secretAccessKey: "it's$(reboot)" },
         });
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-env-"));
+        const dir = tempDir("zc-env-");
         fs.writeFileSync(path.join(dir, "env"), env);
         const echoed = execFileSync(
             "bash",

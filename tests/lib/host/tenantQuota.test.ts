@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import {
     renderTenantQuotaScript,
@@ -10,13 +9,14 @@ import {
 } from "../../../lib/host/tenantQuota";
 import { tenantOf } from "../../support/tenantFiles";
 import { shellcheck } from "../../support/shellcheck";
+import { tempDir } from "../../support/tempDir";
 
 const shopA: TenantQuota = { tenant: "shop-a", uid: 10_000_001, diskMb: 1024 };
 const shopB: TenantQuota = { tenant: "shop-b", uid: 10_000_002, diskMb: 2048 };
 
 /** Writes the script to a file of its own and runs it with `sh`, as the host would. */
 function runScript(script: string): { status: number | null; stdout: string; stderr: string } {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zc-quota-unit-")), "quota.sh");
+    const file = path.join(tempDir("zc-quota-unit-"), "quota.sh");
     fs.writeFileSync(file, script);
     const result = spawnSync("sh", [file], { encoding: "utf8" });
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
@@ -49,7 +49,7 @@ describe("tenant quota script", () => {
     });
 
     test("refuses, sets nothing and exits 1 where no file system is mounted", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-quota-unit-"));
+        const dir = tempDir("zc-quota-unit-");
         const result = runScript(renderTenantQuotaScript(dir, [shopA]));
         fs.rmSync(dir, { recursive: true, force: true });
         expect(result.status).toBe(1);

@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { renderCaddyfile, webhookProxyScript, webhookRoutes } from "../../../lib/host/webhookProxy";
 import { webhookHostPort } from "../../../lib/docker/webhookListener";
 import { Tenant } from "../../../lib/tenants/tenant";
 import { tenantOf, whatsappCloudChannel } from "../../support/tenantFiles";
 import { shellcheck } from "../../support/shellcheck";
+import { tempDir } from "../../support/tempDir";
 
 function whatsappTenant(name: string, uid: number): Tenant {
     const tenant = tenantOf(name, {
@@ -22,7 +22,7 @@ function whatsappTenant(name: string, uid: number): Tenant {
 
 /** caddy's JSON config for a Caddyfile, as Caddy itself adapts it (tests/support/unitTestTools.ts). */
 function adapt(caddyfile: string): any {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-caddy-"));
+    const dir = tempDir("zc-caddy-");
     const file = path.join(dir, "Caddyfile");
     fs.writeFileSync(file, caddyfile);
     const env = { ...process.env, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir, HOME: dir };

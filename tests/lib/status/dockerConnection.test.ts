@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { shellQuote } from "../../../lib/shellQuote";
 import { dockerConnection, sshWrapperScript } from "../../../lib/status/dockerConnection";
+import { tempDir } from "../../support/tempDir";
 
 const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockHostKey";
 
@@ -66,7 +66,7 @@ describe("dockerConnection", () => {
 
 describe("sshWrapperScript", () => {
     test("runs the real ssh with the pinned options first, then the Docker CLI's arguments", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-status-ssh-"));
+        const dir = tempDir("zc-status-ssh-");
         const log = path.join(dir, "args");
         const fakeSsh = path.join(dir, "real ssh");
         fs.writeFileSync(fakeSsh, `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done > '${log}'\n`, {
