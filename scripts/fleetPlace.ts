@@ -21,9 +21,8 @@ import { PlacementHost, UnplacedTenant, placeTenants } from "../lib/fleet/placeT
 import { readHostStacks } from "../lib/fleet/readHostStacks";
 import { stackFileSettings } from "../lib/fleet/stackFileSettings";
 import { withStacksEntry } from "../lib/fleet/tenantFileStacks";
-import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
-import { TenantSource, selectTenants } from "../lib/tenants/selectTenants";
+import { selectTenantsOfStacks } from "../lib/tenants/selectTenants";
 
 /** What `place` asks of the outside world; tests pass their own. */
 export interface PlaceDependencies {
@@ -123,24 +122,22 @@ export async function placeCommand(
     const settings = hostSettings(root, stacks);
     const environments = [...new Set(hosts.map((h: HostStack) => h.environment))];
 
-    const sourcesOf = new Map<string, TenantSource[]>();
+    // Each tenants folder is read and validated once, for the environment and all of its hosts.
+    const selectionOf = new Map<string, ReturnType<typeof selectTenantsOfStacks>>();
     for (const dir of new Set([...settings.values()].map((s) => s.tenantsDir))) {
-        sourcesOf.set(dir, readTenantSources(path.resolve(root, dir), root));
-    }
-    const selected = (dir: string, stack: string) => {
-        const selection = selectTenants(sourcesOf.get(dir)!, stack, known, environments);
+        const sources = readTenantSources(path.resolve(root, dir), root);
+        const selection = selectTenantsOfStacks(sources, [environment, ...stacks], known, environments);
         if (selection.problems.length > 0) {
             fail(`fix the tenant files first:\n${selection.problems.map(describeProblem).join("\n")}`);
         }
-        return selection.tenants;
-    };
+        selectionOf.set(dir, selection);
+    }
     const unplaced: UnplacedTenant[] = [];
     if (!known.includes(environment)) {
-        for (const [dir, sources] of sourcesOf) {
-            const texts = new Map(sources.map((s) => [s.file, s.text]));
-            for (const tenant of selected(dir, environment)) {
-                const parsed = parseTenantFile(tenant.file, texts.get(tenant.file)!);
-                const listed = parsed.ok ? parsed.tenant.stacks : [];
+        for (const [dir, selection] of selectionOf) {
+            const stacksOf = new Map(selection.placements.map((p) => [p.file, p.stacks]));
+            for (const tenant of selection.byStack.get(environment)!) {
+                const listed = stacksOf.get(tenant.file)!;
                 if (!listed.some((s) => stacks.includes(s))) {
                     unplaced.push({ tenant, tenantsDir: dir, index: listed.indexOf(environment) });
                 }
@@ -156,7 +153,7 @@ export async function placeCommand(
         : undefined;
     const placementHosts = stacks.map((stack) => {
         const s = settings.get(stack)!;
-        return sized(stack, s, selected(s.tenantsDir, stack), types);
+        return sized(stack, s, selectionOf.get(s.tenantsDir)!.byStack.get(stack)!, types);
     });
 
     const result = placeTenants({

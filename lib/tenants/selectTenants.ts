@@ -32,6 +32,22 @@ export function selectTenants(
     knownStacks: ReadonlyArray<string>,
     environments: ReadonlyArray<string> = [],
 ): TenantSelection {
+    const { byStack, placements, problems } = selectTenantsOfStacks(
+        sources,
+        [stack],
+        knownStacks,
+        environments,
+    );
+    return { tenants: byStack.get(stack)!, placements, problems };
+}
+
+/** selectTenants for several stacks from one reading of the files: the tenants of each, by stack. */
+export function selectTenantsOfStacks(
+    sources: ReadonlyArray<TenantSource>,
+    stacks: ReadonlyArray<string>,
+    knownStacks: ReadonlyArray<string>,
+    environments: ReadonlyArray<string> = [],
+): { byStack: Map<string, Tenant[]>; placements: TenantPlacement[]; problems: InputProblem[] } {
     const problems: InputProblem[] = [];
     const parsed: { file: string; tenant: TenantFile }[] = [];
     for (const source of sources) {
@@ -46,7 +62,7 @@ export function selectTenants(
     const byName = new Map<string, string>();
     const byUid = new Map<number, { file: string; name: string }>();
     const known = new Set([...knownStacks, ...environments]);
-    const tenants: Tenant[] = [];
+    const byStack = new Map(stacks.map((s) => [s, [] as Tenant[]]));
     for (const { file, tenant } of parsed) {
         const other = byName.get(tenant.name);
         if (other !== undefined) {
@@ -87,22 +103,25 @@ export function selectTenants(
         }
         byUid.set(uid, { file, name: tenant.name });
 
-        if (tenant.stacks.includes(stack)) {
-            tenants.push({
-                name: tenant.name,
-                file,
-                uid,
-                zeptoclaw: tenant.zeptoclaw,
-                resources: tenant.resources,
-                labels: tenant.labels,
-                volume: tenant.volume,
-                ring: tenant.ring,
-            });
+        const selected: Tenant = {
+            name: tenant.name,
+            file,
+            uid,
+            zeptoclaw: tenant.zeptoclaw,
+            resources: tenant.resources,
+            labels: tenant.labels,
+            volume: tenant.volume,
+            ring: tenant.ring,
+        };
+        for (const stack of new Set(tenant.stacks)) {
+            byStack.get(stack)?.push(selected);
         }
     }
-    tenants.sort((a, b) => a.name.localeCompare(b.name));
+    for (const tenants of byStack.values()) {
+        tenants.sort((a, b) => a.name.localeCompare(b.name));
+    }
     const placements = parsed.map(({ file, tenant }) => ({ file, stacks: tenant.stacks }));
-    return { tenants, placements, problems };
+    return { byStack, placements, problems };
 }
 
 /** Why a stack name is refused, with the stacks that do exist. */

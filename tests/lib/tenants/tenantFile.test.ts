@@ -1,5 +1,9 @@
 import { parseTenantFile } from "../../../lib/tenants/parseTenantFile";
-import { selectTenants, stacksFromFileNames } from "../../../lib/tenants/selectTenants";
+import {
+    selectTenants,
+    selectTenantsOfStacks,
+    stacksFromFileNames,
+} from "../../../lib/tenants/selectTenants";
 import { tenantUidRange } from "../../../lib/tenants/tenantSchema";
 import { derivedTenantUid } from "../../../lib/tenants/tenantUid";
 import { tenantYaml } from "../../support/tenantFiles";
@@ -179,6 +183,22 @@ describe("selectTenants", () => {
             stacks,
         );
         expect(broken.problems).toHaveLength(1);
+    });
+
+    test("several stacks from one reading: each stack's tenants as selectTenants gives them, each once", () => {
+        const sources = [
+            { file: "tenants/b.yaml", text: tenantYaml("b", { stacks: ["dev"] }) },
+            { file: "tenants/a.yaml", text: tenantYaml("a", { stacks: ["dev", "prod"] }) },
+            { file: "tenants/p.yaml", text: tenantYaml("p", { stacks: ["prod", "prod"] }) },
+        ];
+        const { byStack, problems } = selectTenantsOfStacks(sources, stacks, stacks);
+        for (const stack of stacks) {
+            expect(byStack.get(stack)).toEqual(selectTenants(sources, stack, stacks).tenants);
+        }
+        expect(byStack.get("prod")!.map((t) => t.name)).toEqual(["a", "p"]);
+        expect(problems).toEqual([
+            { where: "tenants/p.yaml", path: "stacks[1]", message: 'stack "prod" is listed twice' },
+        ]);
     });
 
     test("a duplicate name across files is refused", () => {
