@@ -56,6 +56,14 @@ export const mcpDiscoveryPaths = {
 /** The upstream image's entrypoint; the gateway still starts through it. */
 export const upstreamEntrypoint = "docker-entrypoint.sh";
 
+/**
+ * Docker's init (tini), mounted from the host read-only where Docker's own `--init` would put
+ * it. On the hosts' pinned Debian docker.io it is /usr/bin/docker-init, a link to the static
+ * tini that docker.io depends on (`dpkg -L docker.io tini`); static, so it runs in any image.
+ */
+export const hostInitBinary = "/usr/bin/docker-init";
+export const initInContainer = "/sbin/docker-init";
+
 export interface TenantContainerContext {
     /** Immutable image id or digest: an unchanged image restarts nobody. */
     image: pulumi.Input<string>;
@@ -82,9 +90,13 @@ export interface TenantContainerContext {
  *
  * The drop is util-linux's setpriv (Debian's, in the upstream image's debian:trixie-slim base as in
  * the stand-in's bookworm), not the upstream image's gosu: besides the uids and groups it empties
- * the bounding and inheritable sets and sets no_new_privs, so ZeptoClaw and everything it starts
- * hold no capability and can never gain one. HOME stays the container's (`envs`): setpriv, unlike
- * gosu, does not reset it from /etc/passwd, where the tenant's uid has no entry.
+ * the bounding and inheritable sets and sets no_new_privs. HOME stays the container's (`envs`):
+ * setpriv, unlike gosu, does not reset it from /etc/passwd, where the tenant's uid has no entry.
+ *
+ * What setpriv starts is Docker's init, as PID 1 under the tenant's uid, and the init starts the
+ * upstream entrypoint: every process of the running tenant, its PID 1 included, holds no
+ * capability and can never gain one. With Docker's own `init: true` the init would be PID 1 as
+ * root, keeping the preamble's capabilities for the container's whole life.
  */
 export function gatewayEntrypointScript(): string {
     const stateDir = `${dataDir}/.zeptoclaw`;
@@ -95,7 +107,7 @@ export function gatewayEntrypointScript(): string {
         `chown "0:$uid" ${dataDir} ${stateDir}`,
         `chmod 1770 ${dataDir} ${stateDir}`,
         `find ${dataDir} -mindepth 1 ! -path ${stateDir} ! -path ${configPathInContainer} ! -path ${mcpDiscoveryPaths.globalDir} ! -path ${mcpDiscoveryPaths.workspaceFile} \\( ! -user "$uid" -o ! -group "$uid" \\) -exec chown -h "$uid:$uid" {} +`,
-        `exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs ${upstreamEntrypoint} "$@"`,
+        `exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs ${initInContainer} -- ${upstreamEntrypoint} "$@"`,
     ].join("\n");
 }
 
@@ -139,11 +151,11 @@ export function gatewayContainerArgs(
         command: ["zeptoclaw", "gateway"],
         restart: "unless-stopped",
         user: "0:0",
-        // Docker's init (tini) as PID 1 reaps orphans and passes signals on to the exec chain,
-        // which keeps one pid from the preamble to ZeptoClaw. ZeptoClaw 0.9.2 stops on Ctrl-C
-        // only (`tokio::signal::ctrl_c`, src/cli/gateway.rs) and has no SIGTERM handler: as
-        // PID 1 it would ignore Docker's SIGTERM and be killed after stopTimeout.
-        init: true,
+        // Docker's init (tini) as PID 1 reaps orphans and passes signals on to ZeptoClaw, which
+        // stops on Ctrl-C only (`tokio::signal::ctrl_c`, src/cli/gateway.rs) and has no SIGTERM
+        // handler: as PID 1 it would ignore Docker's SIGTERM and be killed after stopTimeout.
+        // The preamble starts the init itself, after dropping root (gatewayEntrypointScript).
+        init: false,
         stopSignal: "SIGINT",
         // The log format is the config's `logging` section (src/utils/logging.rs); RUST_LOG,
         // read by tracing's EnvFilter there, overrides its level.
@@ -155,6 +167,7 @@ export function gatewayContainerArgs(
             { type: "volume", source: ctx.volume, target: dataDir },
             { type: "bind", source: ctx.names.configFile, target: configPathInContainer, readOnly: true },
             { type: "bind", source: "/dev/null", target: mcpDiscoveryPaths.workspaceFile, readOnly: true },
+            { type: "bind", source: hostInitBinary, target: initInContainer, readOnly: true },
         ],
         readOnly: true,
         tmpfs: {
@@ -191,18 +204,18 @@ export function gatewayContainerArgs(
                 ? undefined
                 : tenantCgroupParent(tenant.name, ctx.runtime.cgroupDriver),
         // RLIMIT_NPROC counts processes per uid; every tenant has its own uid, so this bounds
-        // this tenant alone, also on an engine that keeps no slices.
+        // this tenant alone, also on an engine that keeps no slices. Every process of the tenant
+        // is its uid's, so both limits count the same tasks; one more here leaves the refusal to
+        // the slice's pids controller where there is one.
         ulimits: [
-            { name: "nproc", soft: r.pids, hard: r.pids },
+            { name: "nproc", soft: r.pids + 1, hard: r.pids + 1 },
             { name: "nofile", soft: 4096, hard: 4096 },
         ],
-        // What the preamble needs (chown, read any folder, switch uid, empty the bounding set),
-        // and what the init, which stays root, needs to pass the stop signal to ZeptoClaw under
-        // another uid (kill). ZeptoClaw's bounding set is empty (gatewayEntrypointScript); the
-        // init holds these as root but runs nothing else, and the tenant's uid cannot reach it.
+        // What the preamble needs, for its first moment only (chown, read any folder, switch
+        // uid, empty the bounding set): it drops them all before the init starts.
         capabilities: {
             drops: ["ALL"],
-            adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID", "SETPCAP", "KILL"],
+            adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID", "SETPCAP"],
         },
         securityOpts: ["no-new-privileges:true", ...appArmorOpts(ctx.runtime)],
         // The webhook listener, published on the host's loopback only, for the host's proxy

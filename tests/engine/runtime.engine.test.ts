@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
+import { initInContainer } from "../../lib/docker/tenantContainers";
 import { runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, testLabel, waitHealthy } from "./support/engineAdapter";
@@ -39,12 +40,16 @@ beforeAll(async () => {
         Labels: { [testLabel]: runId },
     });
     const { Init, Mounts, ...hostConfig } = current.HostConfig as Docker.HostConfig & { Init?: boolean };
-    expect(Init).toBe(true);
+    // Docker's init is not Docker's to start: the preamble execs it (gatewayEntrypointScript).
+    expect(Init).toBeFalsy();
     const healthcheck = current.Config.Healthcheck as { Test: string[] };
     const old = await docker.createContainer({
         name: oldContainer,
         Image: current.Image,
-        Entrypoint: current.Config.Entrypoint,
+        // The preamble as it was: straight to the upstream entrypoint, with no init.
+        Entrypoint: (current.Config.Entrypoint as string[]).map((e) =>
+            e.replace(`${initInContainer} -- `, ""),
+        ),
         Cmd: current.Config.Cmd,
         User: current.Config.User,
         Env: current.Config.Env,
@@ -57,7 +62,7 @@ beforeAll(async () => {
             Tmpfs: { "/tmp": hostConfig.Tmpfs?.["/tmp"] ?? "" },
             // Without the MCP shields: its data volume and its config.
             Mounts: (Mounts ?? [])
-                .filter((m) => m.Source !== "/dev/null")
+                .filter((m) => m.Source !== "/dev/null" && m.Target !== initInContainer)
                 .map((m) =>
                     m.Target === "/data" ? { ...m, Source: (volume as unknown as { Name: string }).Name } : m,
                 ),
