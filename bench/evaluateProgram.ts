@@ -1,45 +1,24 @@
 /**
- * Evaluates the program under Pulumi's mocks for a fleet of N tenant files, of which the first M
- * run on the evaluated stack (dev) and the rest on another (prod), and prints the time, the
- * resource counts and the memory it took. M < N is one host stack of a fleet of several: every
- * tenant file is read and validated, only the host's tenants are declared. One fleet size per
- * process, so sizes do not share a warmed-up heap.
- * Usage: ts-node bench/evaluateProgram.ts <tenant files> [<tenants on this stack>, default all]
+ * Evaluates the program under Pulumi's mocks on the tenant files of a folder (bench/benchTenants.ts
+ * writes them), of which the first M run on the evaluated stack (dev) and the rest on another
+ * (prod), and prints the time, the resource counts and the memory it took. M below the number of
+ * files is one host stack of a fleet of several: every tenant file is read and validated, only the
+ * host's tenants are declared. One fleet size per process, so sizes do not share a warmed-up heap.
+ * Usage: ts-node bench/evaluateProgram.ts <tenants folder> <tenants on this stack>
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { stringify } from "yaml";
+import { benchStack, benchTenantSecrets } from "./benchTenants";
 
 async function main(): Promise<void> {
-    const files = Number(process.argv[2] ?? "100");
-    const count = Number(process.argv[3] ?? files);
-    const tenantsDir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-bench-"));
-    const secrets: Record<string, Record<string, string>> = {};
-    for (let i = 0; i < files; i++) {
-        const name = `tenant-${String(i).padStart(4, "0")}`;
-        fs.writeFileSync(
-            path.join(tenantsDir, `${name}.yaml`),
-            stringify({
-                name,
-                stacks: [i < count ? "dev" : "prod"],
-                zeptoclaw: {
-                    providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
-                    channels: { telegram: { enabled: true, token: { secret: "telegramBotToken" } } },
-                },
-                resources: { memoryReservationMb: 8 },
-            }),
-        );
-        if (i < count) {
-            secrets[name] = { anthropicApiKey: `sk-ant-${i}`, telegramBotToken: `${i}:TOKEN` };
-        }
-    }
+    const [tenantsDir, onStack] = process.argv.slice(2);
+    const count = Number(onStack);
+    const files = fs.readdirSync(tenantsDir).length;
     pulumi.runtime.setAllConfig(
         {
             "zeptoclaw-fleet:tenantsDir": tenantsDir,
             "zeptoclaw-fleet:hostMemoryMb": String(64 * 1024),
-            "zeptoclaw-fleet:tenantSecrets": JSON.stringify(secrets),
+            "zeptoclaw-fleet:tenantSecrets": JSON.stringify(benchTenantSecrets(count)),
         },
         ["zeptoclaw-fleet:tenantSecrets"],
     );
@@ -57,7 +36,7 @@ async function main(): Promise<void> {
             call: () => ({}),
         },
         "zeptoclaw-fleet",
-        "dev",
+        benchStack,
         true,
     );
     const rssBefore = process.memoryUsage().rss;
@@ -68,7 +47,6 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => pulumi.output(outputs).apply(() => resolve()));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const rssMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
-    fs.rmSync(tenantsDir, { recursive: true, force: true });
 
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     // Components register through the same monitor call, so `total` includes them.

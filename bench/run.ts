@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: evaluates the program under mocks, each case in its own process, and prints one
- * JSON line per case (time, resources, memory).
+ * JSON line per case (time, resources, memory). Tenant files are written before any process is
+ * timed (bench/benchTenants.ts).
  *
  * - One host with 100 and with 1000 tenants (`npm run bench -- 100 1000` picks sizes).
  * - The fleet case, 1000 tenants on 4 hosts of 250: one host stack evaluated alone (what a
  *   one-tenant change previews), then the 4 host stacks evaluated in parallel; each reads and
- *   validates every tenant file and declares its 250. With `ZEPTOCLAW_GIT=<zeptoclaw git dir>`
+ *   validates every tenant file and declares its 250. The same two runs of
+ *   bench/sdkRegistrations.ts show the Pulumi SDK's share. With `ZEPTOCLAW_GIT=<zeptoclaw git dir>`
  *   (a clone or the bare mirror of github.com/qhkm/zeptoclaw), the seed's
  *   `scripts/generate-compose.sh` at v0.9.2 runs for the same 1000 tenants in the same run, and
  *   the ratios are printed; it is read from that repository, never copied into this one.
@@ -15,26 +17,59 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { writeBenchTenants } from "./benchTenants";
 
 const root = path.join(__dirname, "..");
-const evaluate = path.join(__dirname, "evaluateProgram.ts");
 const fleetTenants = 1000;
 const fleetHosts = 4;
 
 interface Evaluation {
-    tenants: number;
-    tenantFiles: number;
     seconds: number;
     maxRssMb: number;
 }
 
-/** Each evaluation runs its TypeScript as `pulumi preview` would (bench/pulumiTsNode.js). */
-function evaluateArgs(files: number, declared: number): string[] {
-    return ["-r", path.join(__dirname, "registerPulumiTsNode.js"), evaluate, String(files), String(declared)];
+/** A TypeScript script of bench/, run as `pulumi preview` runs the program (bench/pulumiTsNode.js). */
+function scriptArgs(script: string, args: ReadonlyArray<string | number>): string[] {
+    return [
+        "-r",
+        path.join(__dirname, "registerPulumiTsNode.js"),
+        path.join(__dirname, script),
+        ...args.map(String),
+    ];
 }
 
-function evaluateOnce(files: number, declared: number): string {
-    return execFileSync(process.execPath, evaluateArgs(files, declared), { encoding: "utf8", cwd: root });
+/** One process, timed from start to exit, as the seed's generator is timed. */
+async function timedProcess(args: string[]): Promise<{ stdout: string; seconds: number }> {
+    const started = process.hrtime.bigint();
+    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root });
+    return { stdout, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+/** `count` copies of one process at once: the wall time until the last exits, and each one's output. */
+async function parallelProcesses(
+    count: number,
+    args: string[],
+): Promise<{ outputs: Evaluation[]; seconds: number }> {
+    const started = process.hrtime.bigint();
+    const runs = await Promise.all(Array.from({ length: count }, () => timedProcess(args)));
+    return {
+        outputs: runs.map((r) => JSON.parse(r.stdout) as Evaluation),
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    };
+}
+
+async function withBenchTenants<T>(
+    files: number,
+    onStack: number,
+    use: (dir: string) => Promise<T>,
+): Promise<T> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-bench-"));
+    try {
+        writeBenchTenants(dir, files, onStack);
+        return await use(dir);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 /** The seed's generator for `tenants` tenants (one folder with a config.json each), in seconds. */
@@ -65,41 +100,54 @@ function seedGenerator(tenants: number): number | undefined {
     }
 }
 
+const twoDecimals = (n: number) => Number(n.toFixed(2));
+
 async function fleetCase(): Promise<void> {
     const perHost = fleetTenants / fleetHosts;
     const seed = seedGenerator(fleetTenants);
-    // Process wall time, start to exit, as the seed's generator is timed.
-    const oneHostStarted = process.hrtime.bigint();
-    const oneHost = JSON.parse(evaluateOnce(fleetTenants, perHost)) as Evaluation;
-    const oneHostSeconds = Number(process.hrtime.bigint() - oneHostStarted) / 1e9;
-    const started = process.hrtime.bigint();
-    const hosts = await Promise.all(
-        Array.from({ length: fleetHosts }, () =>
-            promisify(execFile)(process.execPath, evaluateArgs(fleetTenants, perHost), { cwd: root }),
-        ),
-    );
-    const parallelSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const each = hosts.map((h) => JSON.parse(h.stdout) as Evaluation);
-    const ratio = (a: number | undefined, b: number) => (a === undefined ? null : Number((a / b).toFixed(2)));
+    const { oneHost, oneHostRun, allHosts } = await withBenchTenants(fleetTenants, perHost, async (dir) => {
+        const evaluate = scriptArgs("evaluateProgram.ts", [dir, perHost]);
+        const run = await timedProcess(evaluate);
+        return {
+            oneHost: JSON.parse(run.stdout) as Evaluation,
+            oneHostRun: run,
+            allHosts: await parallelProcesses(fleetHosts, evaluate),
+        };
+    });
+    const registrations = scriptArgs("sdkRegistrations.ts", [perHost]);
+    const sdkOneHost = await timedProcess(registrations);
+    const sdkAllHosts = await parallelProcesses(fleetHosts, registrations);
+    const ratio = (a: number | undefined, b: number) => (a === undefined ? null : twoDecimals(a / b));
     console.log(
         JSON.stringify({
             case: `fleet: ${fleetTenants} tenants on ${fleetHosts} hosts`,
             cores: os.cpus().length,
-            seedGeneratorSeconds: seed === undefined ? null : Number(seed.toFixed(2)),
-            oneHostSeconds: Number(oneHostSeconds.toFixed(2)),
+            seedGeneratorSeconds: seed === undefined ? null : twoDecimals(seed),
+            oneHostSeconds: twoDecimals(oneHostRun.seconds),
             oneHostEvaluationSeconds: oneHost.seconds,
             oneHostMaxRssMb: oneHost.maxRssMb,
-            allHostsParallelSeconds: Number(parallelSeconds.toFixed(2)),
-            allHostsMaxRssMb: Math.max(...each.map((e) => e.maxRssMb)),
-            seedOverOneHost: ratio(seed, oneHostSeconds),
-            seedOverAllHostsParallel: ratio(seed, parallelSeconds),
+            allHostsParallelSeconds: twoDecimals(allHosts.seconds),
+            allHostsMaxRssMb: Math.max(...allHosts.outputs.map((e) => e.maxRssMb)),
+            seedOverOneHost: ratio(seed, oneHostRun.seconds),
+            seedOverOneHostEvaluation: ratio(seed, oneHost.seconds),
+            seedOverAllHostsParallel: ratio(seed, allHosts.seconds),
+            sdkRegistrationsOnly: {
+                oneHostSeconds: twoDecimals(sdkOneHost.seconds),
+                oneHostEvaluationSeconds: (JSON.parse(sdkOneHost.stdout) as Evaluation).seconds,
+                allHostsParallelSeconds: twoDecimals(sdkAllHosts.seconds),
+                maxRssMb: Math.max(...sdkAllHosts.outputs.map((e) => e.maxRssMb)),
+            },
         }),
     );
 }
 
 async function main(): Promise<void> {
     for (const tenants of process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["100", "1000"]) {
-        process.stdout.write(evaluateOnce(Number(tenants), Number(tenants)));
+        const size = Number(tenants);
+        const { stdout } = await withBenchTenants(size, size, (dir) =>
+            timedProcess(scriptArgs("evaluateProgram.ts", [dir, size])),
+        );
+        process.stdout.write(stdout);
     }
     await fleetCase();
 }

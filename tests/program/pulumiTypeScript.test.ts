@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { create } from "ts-node";
+import { writeBenchTenants } from "../../bench/benchTenants";
 import { pulumiTsNodeOptions } from "../../bench/pulumiTsNode";
+import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
 
@@ -24,13 +26,15 @@ describe("the program as the Pulumi CLI runs it", () => {
 
     test("evaluates the whole program when registered as the CLI registers it", () => {
         // bench/evaluateProgram.ts runs index.ts under mocks with 3 tenant files, 2 on this stack.
+        const tenants = tempDir("zc-ts-node-");
+        writeBenchTenants(tenants, 3, 2);
         const run = spawnSync(
             process.execPath,
             [
                 "-r",
                 path.join(repo, "bench", "registerPulumiTsNode.js"),
                 path.join(repo, "bench", "evaluateProgram.ts"),
-                "3",
+                tenants,
                 "2",
             ],
             { cwd: repo, encoding: "utf8" },
