@@ -110,46 +110,50 @@ export = async () => {
     // Tenants: their config files, then one component each, named after the tenant, never after
     // its place in the list.
     const runtime = tenantHostRuntime(settings);
-    const tenants = withoutStackTraces(() => {
-        const configs = config.tenants.map((tenant) => ({
-            tenant,
-            ...tenantConfigOutput(tenant, config.secrets[tenant.name], config.policy),
-        }));
-        const configFiles = new TenantConfigFiles(
-            `${host.hostName}/configs`,
-            {
-                configs: configs.map((c) => ({
-                    tenant: c.tenant.name,
-                    uid: c.tenant.uid,
-                    configJson: c.json,
-                    sha256: c.sha256,
-                })),
-                image: image.id,
-                configRoot: settings.configRoot,
-                hostName: host.hostName,
-            },
-            onHost,
-        );
-        return configs.map(({ tenant, sha256 }) => {
-            const plan = ringImage.get(tenant.ring)!;
-            return new ZeptoClawTenant(
-                tenant.name,
+    const tenants = withoutStackTraces(
+        () => {
+            const configs = config.tenants.map((tenant) => ({
+                tenant,
+                ...tenantConfigOutput(tenant, config.secrets[tenant.name], config.policy),
+            }));
+            const configFiles = new TenantConfigFiles(
+                `${host.hostName}/configs`,
                 {
-                    tenant,
-                    configSha256: sha256,
-                    configFiles: configFiles.writer,
-                    image: images.get(plan.version)!.id,
-                    version: plan.version,
-                    environment: config.environment,
-                    hostName: host.hostName,
-                    network: network.networkName,
+                    configs: configs.map((c) => ({
+                        tenant: c.tenant.name,
+                        uid: c.tenant.uid,
+                        configJson: c.json,
+                        sha256: c.sha256,
+                    })),
+                    image: image.id,
                     configRoot: settings.configRoot,
-                    runtime,
+                    hostName: host.hostName,
                 },
                 onHost,
             );
-        });
-    });
+            return configs.map(({ tenant, sha256 }) => {
+                const plan = ringImage.get(tenant.ring)!;
+                return new ZeptoClawTenant(
+                    tenant.name,
+                    {
+                        tenant,
+                        configSha256: sha256,
+                        configFiles: configFiles.writer,
+                        image: images.get(plan.version)!.id,
+                        version: plan.version,
+                        environment: config.environment,
+                        hostName: host.hostName,
+                        network: network.networkName,
+                        configRoot: settings.configRoot,
+                        runtime,
+                    },
+                    onHost,
+                );
+            });
+        },
+        // Names resolve once the volume and the container are registered.
+        (declared) => declared.flatMap((t) => [t.containerName, t.volumeName]),
+    );
 
     // Outputs
     return fleetOutputs(host, image, tenants, webhookCallbackUrls(config.tenants, webhookDomainOf(settings)));
