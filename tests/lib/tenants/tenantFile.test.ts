@@ -58,6 +58,25 @@ describe("parseTenantFile", () => {
         expect(problem).toMatch(/^tenants\/shop-a\.yaml: : is not valid YAML: .*line \d+/);
     });
 
+    test("malformed YAML names the line and column, without a source excerpt", () => {
+        const [problem] = problemsOf("tenants/shop-a.yaml", "name: shop-a\nstacks: [dev\nzeptoclaw: {}\n");
+        expect(problem).toMatch(/ at line 3, column \d+$/);
+    });
+
+    test("values read as YAML 1.2's core schema: a date stays text, `<<` is an ordinary key", () => {
+        const dated = parseTenantFile(
+            "tenants/shop-a.yaml",
+            `${tenantYaml("shop-a")}labels:\n  customer-since: 2024-01-31\n`,
+        );
+        expect(dated.ok && dated.tenant.labels).toEqual({ "customer-since": "2024-01-31" });
+        expect(
+            problemsOf(
+                "tenants/shop-a.yaml",
+                `${tenantYaml("shop-a")}base: &base\n  cpus: 1\nresources:\n  <<: *base\n`,
+            ),
+        ).toContainEqual(expect.stringMatching(/^tenants\/shop-a\.yaml: resources\.<<: unknown key "<<"/));
+    });
+
     test("malformed JSON names the file", () => {
         const [problem] = problemsOf("tenants/shop-a.json", '{"name": "shop-a",, }');
         expect(problem).toMatch(/^tenants\/shop-a\.json: : is not valid JSON/);
