@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { writeBenchTenants } from "./benchTenants";
+import { benchTenantName, writeBenchTenants } from "./benchTenants";
 
 const root = path.join(__dirname, "..");
 const fleetTenants = 1000;
@@ -88,7 +88,7 @@ function seedGenerator(tenants: number): number | undefined {
         ]);
         fs.writeFileSync(path.join(dir, "generate-compose.sh"), script);
         for (let i = 0; i < tenants; i++) {
-            const tenant = path.join(dir, "tenants", `tenant-${String(i).padStart(4, "0")}`);
+            const tenant = path.join(dir, "tenants", benchTenantName(i));
             fs.mkdirSync(tenant, { recursive: true });
             fs.writeFileSync(path.join(tenant, "config.json"), "{}\n");
         }
@@ -105,15 +105,14 @@ const twoDecimals = (n: number) => Number(n.toFixed(2));
 async function fleetCase(): Promise<void> {
     const perHost = fleetTenants / fleetHosts;
     const seed = seedGenerator(fleetTenants);
-    const { oneHost, oneHostRun, allHosts } = await withBenchTenants(fleetTenants, perHost, async (dir) => {
+    const { oneHostRun, allHosts } = await withBenchTenants(fleetTenants, perHost, async (dir) => {
         const evaluate = scriptArgs("evaluateProgram.ts", [dir, perHost]);
-        const run = await timedProcess(evaluate);
         return {
-            oneHost: JSON.parse(run.stdout) as Evaluation,
-            oneHostRun: run,
+            oneHostRun: await timedProcess(evaluate),
             allHosts: await parallelProcesses(fleetHosts, evaluate),
         };
     });
+    const oneHost = JSON.parse(oneHostRun.stdout) as Evaluation;
     const registrations = scriptArgs("sdkRegistrations.ts", [perHost]);
     const sdkOneHost = await timedProcess(registrations);
     const sdkAllHosts = await parallelProcesses(fleetHosts, registrations);
