@@ -13,22 +13,23 @@ export function benchTenantName(i: number): string {
     return `tenant-${String(i).padStart(4, "0")}`;
 }
 
+/** The file of the bench's `i`th tenant, on benchStack or on another. */
+export function benchTenantYaml(i: number, onBenchStack: boolean): string {
+    return stringify({
+        name: benchTenantName(i),
+        stacks: [onBenchStack ? benchStack : "prod"],
+        zeptoclaw: {
+            providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
+            channels: { telegram: { enabled: true, token: { secret: "telegramBotToken" } } },
+        },
+        resources: { memoryReservationMb: 8 },
+    });
+}
+
 /** Writes `files` tenant files into `dir`, the first `onStack` of them placed on benchStack. */
 export function writeBenchTenants(dir: string, files: number, onStack: number): void {
     for (let i = 0; i < files; i++) {
-        const name = benchTenantName(i);
-        fs.writeFileSync(
-            path.join(dir, `${name}.yaml`),
-            stringify({
-                name,
-                stacks: [i < onStack ? benchStack : "prod"],
-                zeptoclaw: {
-                    providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
-                    channels: { telegram: { enabled: true, token: { secret: "telegramBotToken" } } },
-                },
-                resources: { memoryReservationMb: 8 },
-            }),
-        );
+        fs.writeFileSync(path.join(dir, `${benchTenantName(i)}.yaml`), benchTenantYaml(i, i < onStack));
     }
 }
 

@@ -7,7 +7,9 @@
  * - The fleet case, 1000 tenants on 4 hosts of 250: one host stack evaluated alone (what a
  *   one-tenant change previews), then the 4 host stacks evaluated in parallel; each reads and
  *   validates every tenant file and declares its 250. The same two runs of
- *   bench/sdkRegistrations.ts show the Pulumi SDK's share. With `ZEPTOCLAW_GIT=<zeptoclaw git dir>`
+ *   bench/tenantRegistrations.ts give the floor: the tenants' own registrations and nothing else.
+ *   The one-host program and the floor run once more compiled ahead of time, in plain Node
+ *   (bench/transpiledProject.ts). With `ZEPTOCLAW_GIT=<zeptoclaw git dir>`
  *   (a clone or the bare mirror of github.com/qhkm/zeptoclaw), the seed's
  *   `scripts/generate-compose.sh` at v0.9.2 runs for the same 1000 tenants in the same run, and
  *   the ratios are printed; it is read from that repository, never copied into this one.
@@ -18,6 +20,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { benchTenantName, writeBenchTenants } from "./benchTenants";
+import { withTranspiledProject } from "./transpiledProject";
 
 const root = path.join(__dirname, "..");
 const fleetTenants = 1000;
@@ -39,10 +42,18 @@ function scriptArgs(script: string, args: ReadonlyArray<string | number>): strin
 }
 
 /** One process, timed from start to exit, as the seed's generator is timed. */
-async function timedProcess(args: string[]): Promise<{ stdout: string; seconds: number }> {
+async function timedProcess(args: string[], cwd = root): Promise<{ stdout: string; seconds: number }> {
     const started = process.hrtime.bigint();
-    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root });
+    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd });
     return { stdout, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+/** A script of bench/ in the transpiled project, in plain Node, timed as timedProcess times. */
+function timedPlainNode(jsProject: string, script: string, args: ReadonlyArray<string | number>) {
+    return timedProcess(
+        [path.join(jsProject, "bench", script.replace(/\.ts$/, ".js")), ...args.map(String)],
+        jsProject,
+    );
 }
 
 /** `count` copies of one process at once: the wall time until the last exits, and each one's output. */
@@ -102,39 +113,60 @@ function seedGenerator(tenants: number): number | undefined {
 
 const twoDecimals = (n: number) => Number(n.toFixed(2));
 
+/** A timed one-host process's figures. */
+function oneHostFigures(run: { stdout: string; seconds: number }) {
+    const evaluation = JSON.parse(run.stdout) as Evaluation;
+    return {
+        oneHostSeconds: twoDecimals(run.seconds),
+        oneHostEvaluationSeconds: evaluation.seconds,
+        oneHostMaxRssMb: evaluation.maxRssMb,
+    };
+}
+
+/** The host stacks' processes at once: the wall time until the last exits, the largest peak. */
+function allHostsFigures(runs: { outputs: Evaluation[]; seconds: number }) {
+    return {
+        allHostsParallelSeconds: twoDecimals(runs.seconds),
+        allHostsMaxRssMb: Math.max(...runs.outputs.map((e) => e.maxRssMb)),
+    };
+}
+
 async function fleetCase(): Promise<void> {
     const perHost = fleetTenants / fleetHosts;
     const seed = seedGenerator(fleetTenants);
-    const { oneHostRun, allHosts } = await withBenchTenants(fleetTenants, perHost, async (dir) => {
+    const floor = scriptArgs("tenantRegistrations.ts", [perHost]);
+    const runs = await withBenchTenants(fleetTenants, perHost, async (dir) => {
         const evaluate = scriptArgs("evaluateProgram.ts", [dir, perHost]);
         return {
-            oneHostRun: await timedProcess(evaluate),
+            oneHost: await timedProcess(evaluate),
             allHosts: await parallelProcesses(fleetHosts, evaluate),
+            floorOneHost: await timedProcess(floor),
+            floorAllHosts: await parallelProcesses(fleetHosts, floor),
+            ...(await withTranspiledProject(async (js) => ({
+                compiledOneHost: await timedPlainNode(js, "evaluateProgram.ts", [dir, perHost]),
+                compiledFloorOneHost: await timedPlainNode(js, "tenantRegistrations.ts", [perHost]),
+            }))),
         };
     });
-    const oneHost = JSON.parse(oneHostRun.stdout) as Evaluation;
-    const registrations = scriptArgs("sdkRegistrations.ts", [perHost]);
-    const sdkOneHost = await timedProcess(registrations);
-    const sdkAllHosts = await parallelProcesses(fleetHosts, registrations);
+    const oneHost = oneHostFigures(runs.oneHost);
     const ratio = (a: number | undefined, b: number) => (a === undefined ? null : twoDecimals(a / b));
     console.log(
         JSON.stringify({
             case: `fleet: ${fleetTenants} tenants on ${fleetHosts} hosts`,
             cores: os.cpus().length,
             seedGeneratorSeconds: seed === undefined ? null : twoDecimals(seed),
-            oneHostSeconds: twoDecimals(oneHostRun.seconds),
-            oneHostEvaluationSeconds: oneHost.seconds,
-            oneHostMaxRssMb: oneHost.maxRssMb,
-            allHostsParallelSeconds: twoDecimals(allHosts.seconds),
-            allHostsMaxRssMb: Math.max(...allHosts.outputs.map((e) => e.maxRssMb)),
-            seedOverOneHost: ratio(seed, oneHostRun.seconds),
-            seedOverOneHostEvaluation: ratio(seed, oneHost.seconds),
-            seedOverAllHostsParallel: ratio(seed, allHosts.seconds),
-            sdkRegistrationsOnly: {
-                oneHostSeconds: twoDecimals(sdkOneHost.seconds),
-                oneHostEvaluationSeconds: (JSON.parse(sdkOneHost.stdout) as Evaluation).seconds,
-                allHostsParallelSeconds: twoDecimals(sdkAllHosts.seconds),
-                maxRssMb: Math.max(...sdkAllHosts.outputs.map((e) => e.maxRssMb)),
+            ...oneHost,
+            ...allHostsFigures(runs.allHosts),
+            seedOverOneHost: ratio(seed, oneHost.oneHostSeconds),
+            seedOverOneHostEvaluation: ratio(seed, oneHost.oneHostEvaluationSeconds),
+            seedOverAllHostsParallel: ratio(seed, runs.allHosts.seconds),
+            tenantRegistrationsOnly: {
+                ...oneHostFigures(runs.floorOneHost),
+                ...allHostsFigures(runs.floorAllHosts),
+            },
+            compiledAheadOfTime: {
+                ...oneHostFigures(runs.compiledOneHost),
+                tenantRegistrationsOnly: oneHostFigures(runs.compiledFloorOneHost),
             },
         }),
     );

@@ -1,0 +1,56 @@
+/**
+ * The program and the bench as JavaScript, the way `tsc` builds a Pulumi program that Pulumi.yaml
+ * runs without TypeScript (`runtime.options.typescript: false`, main pointing at the build):
+ * every TypeScript file the program and the bench load, transpiled with this project's compiler
+ * options into a temporary folder beside the stack files, with this project's node_modules. The
+ * bench times such a program in plain Node, so that what the TypeScript registration costs is
+ * measured, not guessed.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as ts from "typescript";
+
+const root = path.join(__dirname, "..");
+/** What the program and the bench are made of; tests/ and scripts/ are neither. */
+const sources = ["index.ts", "components", "lib", "bench"];
+
+function typeScriptFiles(entry: string): string[] {
+    const full = path.join(root, entry);
+    if (!fs.statSync(full).isDirectory()) {
+        return [entry];
+    }
+    return (
+        fs
+            .readdirSync(full, { recursive: true, encoding: "utf8" })
+            // Declaration files (bench/pulumiTsNode.d.ts) type what is JavaScript already.
+            .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+            .map((f) => path.join(entry, f))
+    );
+}
+
+/** Runs `use` with the transpiled project's folder, removed afterwards. */
+export async function withTranspiledProject<T>(use: (dir: string) => Promise<T>): Promise<T> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-bench-js-"));
+    try {
+        const tsconfig = ts.readConfigFile(path.join(root, "tsconfig.json"), (f) => ts.sys.readFile(f));
+        const { options } = ts.parseJsonConfigFileContent(tsconfig.config, ts.sys, root);
+        for (const file of sources.flatMap(typeScriptFiles)) {
+            const { outputText } = ts.transpileModule(fs.readFileSync(path.join(root, file), "utf8"), {
+                compilerOptions: { ...options, sourceMap: false },
+                fileName: file,
+            });
+            const out = path.join(dir, file.replace(/\.ts$/, ".js"));
+            fs.mkdirSync(path.dirname(out), { recursive: true });
+            fs.writeFileSync(out, outputText);
+        }
+        // The program finds its stacks' files next to itself (lib/config/loadFleetConfig.ts).
+        for (const file of fs.readdirSync(root).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f))) {
+            fs.copyFileSync(path.join(root, file), path.join(dir, file));
+        }
+        fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
+        return await use(dir);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
