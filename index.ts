@@ -24,6 +24,7 @@ import {
 import { failOnProblems } from "./lib/errors";
 import { runTenantQuotas } from "./lib/host/tenantQuota";
 import { webhookProxyFor } from "./lib/host/webhookProxy";
+import { declareInWindow, tenantsAtOnce } from "./lib/runtime/registrationWindow";
 import { withoutStackTraces } from "./lib/runtime/withoutStackTraces";
 import { unreachable } from "./lib/unreachable";
 import { tenantConfigOutput } from "./lib/zeptoclaw/tenantConfigOutput";
@@ -108,30 +109,32 @@ export = async () => {
     );
 
     // Tenants: their config files, then one component each, named after the tenant, never after
-    // its place in the list.
+    // its place in the list; a preview registers a few at a time.
     const runtime = tenantHostRuntime(settings);
-    const tenants = withoutStackTraces(
-        () => {
-            const configs = config.tenants.map((tenant) => ({
-                tenant,
-                ...tenantConfigOutput(tenant, config.secrets[tenant.name], config.policy),
-            }));
-            const configFiles = new TenantConfigFiles(
-                `${host.hostName}/configs`,
-                {
-                    configs: configs.map((c) => ({
-                        tenant: c.tenant.name,
-                        uid: c.tenant.uid,
-                        configJson: c.json,
-                        sha256: c.sha256,
-                    })),
-                    image: image.id,
-                    configRoot: settings.configRoot,
-                    hostName: host.hostName,
-                },
-                onHost,
-            );
-            return configs.map(({ tenant, sha256 }) => {
+    const tenants = await withoutStackTraces(() => {
+        const configs = config.tenants.map((tenant) => ({
+            tenant,
+            ...tenantConfigOutput(tenant, config.secrets[tenant.name], config.policy),
+        }));
+        const configFiles = new TenantConfigFiles(
+            `${host.hostName}/configs`,
+            {
+                configs: configs.map((c) => ({
+                    tenant: c.tenant.name,
+                    uid: c.tenant.uid,
+                    configJson: c.json,
+                    sha256: c.sha256,
+                })),
+                image: image.id,
+                configRoot: settings.configRoot,
+                hostName: host.hostName,
+            },
+            onHost,
+        );
+        return declareInWindow(
+            configs,
+            tenantsAtOnce(pulumi.runtime.isDryRun(), configs.length),
+            ({ tenant, sha256 }) => {
                 const plan = ringImage.get(tenant.ring)!;
                 return new ZeptoClawTenant(
                     tenant.name,
@@ -149,11 +152,10 @@ export = async () => {
                     },
                     onHost,
                 );
-            });
-        },
-        // Names resolve once the volume and the container are registered.
-        (declared) => declared.flatMap((t) => [t.containerName, t.volumeName]),
-    );
+            },
+            (declared) => [declared.registered],
+        );
+    });
 
     // Outputs
     return fleetOutputs(host, image, tenants, webhookCallbackUrls(config.tenants, webhookDomainOf(settings)));

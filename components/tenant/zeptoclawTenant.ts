@@ -38,6 +38,12 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
     public readonly containerName: pulumi.Output<string>;
     /** The data volume's name, `<tenant>-data`; it outlives the tenant's removal from the list. */
     public readonly volumeName: pulumi.Output<string>;
+    /**
+     * The URNs of its volume and container, known once both are registered with the engine (in a
+     * preview too: a URN is never unknown). It says when, not what, so it is not an output of the
+     * component: lib/runtime/registrationWindow.ts waits on it.
+     */
+    public readonly registered: pulumi.Output<string[]>;
 
     constructor(name: string, args: ZeptoClawTenantArgs, opts?: pulumi.ComponentResourceOptions) {
         super("zeptoclaw-fleet:tenant:ZeptoClawTenant", name, {}, opts);
@@ -84,6 +90,7 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
 
         this.containerName = gateway.name;
         this.volumeName = volume.name;
+        this.registered = pulumi.all([volume.urn, gateway.urn]);
         this.registerOutputs({ containerName: this.containerName, volumeName: this.volumeName });
     }
 }

@@ -1,14 +1,17 @@
-import * as pulumi from "@pulumi/pulumi";
 import { withoutStackTraces } from "../../../lib/runtime/withoutStackTraces";
 
-/** An output that resolves when the test says so, as a resource's does once it is registered. */
-function pendingOutput(): { output: pulumi.Output<string>; resolve: () => void } {
+/** A promise that settles when the test says so, as a window of registrations does. */
+function pending(): { promise: Promise<string>; resolve: () => void; reject: (err: Error) => void } {
     let resolve!: (value: string) => void;
-    const output = pulumi.output(new Promise<string>((r) => (resolve = r)));
-    return { output, resolve: () => resolve("registered") };
+    let reject!: (err: Error) => void;
+    const promise = new Promise<string>((res, rej) => {
+        resolve = res;
+        reject = rej;
+    });
+    return { promise, resolve: () => resolve("registered"), reject };
 }
 
-/** Lets the apply callbacks of resolved outputs run. */
+/** Lets pending callbacks run. */
 const settle = () => new Promise<void>((r) => setTimeout(r, 10));
 
 describe("withoutStackTraces", () => {
@@ -23,52 +26,46 @@ describe("withoutStackTraces", () => {
         }
     });
 
-    test("keeps stacks off after declaring, until every registered output resolves", async () => {
+    test("keeps stacks off until the declaration settles, then restores them", async () => {
         delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
-        const first = pendingOutput();
-        const second = pendingOutput();
+        const registration = pending();
         let limitWhileDeclaring: number | undefined;
-        const declared = withoutStackTraces(
-            () => {
-                limitWhileDeclaring = Error.stackTraceLimit;
-                return [first.output, second.output];
-            },
-            (outputs) => outputs,
-        );
-        expect(declared).toEqual([first.output, second.output]);
+        const declared = withoutStackTraces(() => {
+            limitWhileDeclaring = Error.stackTraceLimit;
+            return registration.promise;
+        });
         expect(limitWhileDeclaring).toBe(0);
-
-        first.resolve();
         await settle();
         expect(Error.stackTraceLimit).toBe(0);
 
-        second.resolve();
-        await settle();
+        registration.resolve();
+        await expect(declared).resolves.toBe("registered");
         expect(Error.stackTraceLimit).toBe(limit);
     });
 
-    test("restores stacks at once when declaring throws", () => {
+    test("restores stacks when the declaration fails, early or late", async () => {
         delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
-        expect(() =>
-            withoutStackTraces(
-                () => {
-                    throw new Error("no such image");
-                },
-                () => [],
-            ),
-        ).toThrow("no such image");
+        await expect(
+            withoutStackTraces(() => {
+                throw new Error("no such image");
+            }),
+        ).rejects.toThrow("no such image");
+        expect(Error.stackTraceLimit).toBe(limit);
+
+        const registration = pending();
+        const declared = withoutStackTraces(() => registration.promise);
+        registration.reject(new Error("engine refused"));
+        await expect(declared).rejects.toThrow("engine refused");
         expect(Error.stackTraceLimit).toBe(limit);
     });
 
-    test("leaves stacks on while PULUMI_DEBUG_PROMISE_LEAKS asks for them", () => {
+    test("leaves stacks on while PULUMI_DEBUG_PROMISE_LEAKS asks for them", async () => {
         process.env.PULUMI_DEBUG_PROMISE_LEAKS = "true";
         let limitWhileDeclaring: number | undefined;
-        withoutStackTraces(
-            () => {
-                limitWhileDeclaring = Error.stackTraceLimit;
-            },
-            () => [pendingOutput().output],
-        );
+        await withoutStackTraces(() => {
+            limitWhileDeclaring = Error.stackTraceLimit;
+            return Promise.resolve();
+        });
         expect(limitWhileDeclaring).toBe(limit);
         expect(Error.stackTraceLimit).toBe(limit);
     });
