@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { benchStack, benchTenantSecrets } from "./benchTenants";
+import { processUsage } from "./processUsage";
 
 async function main(): Promise<void> {
     const [tenantsDir, onStack] = process.argv.slice(2);
@@ -71,8 +72,7 @@ async function main(): Promise<void> {
             components,
             resourcesPerTenant: Number((perTenant / count).toFixed(2)),
             rssGrowthMb: Math.round(rssMb),
-            // The process's peak resident memory, in kB on Linux.
-            maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+            ...processUsage(),
         }),
     );
 }

@@ -29,6 +29,8 @@ const fleetHosts = 4;
 interface Evaluation {
     seconds: number;
     maxRssMb: number;
+    /** User and system CPU time of the whole process. */
+    cpuSeconds: number;
 }
 
 /** A TypeScript script of bench/, run as `pulumi preview` runs the program (bench/pulumiTsNode.js). */
@@ -48,21 +50,30 @@ async function timedProcess(args: string[], cwd = root): Promise<{ stdout: strin
     return { stdout, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-/** A script of bench/ in the transpiled project, in plain Node, timed as timedProcess times. */
-function timedPlainNode(jsProject: string, script: string, args: ReadonlyArray<string | number>) {
-    return timedProcess(
-        [path.join(jsProject, "bench", script.replace(/\.ts$/, ".js")), ...args.map(String)],
-        jsProject,
-    );
+/**
+ * A script of bench/ in the transpiled project, run by Node without TypeScript, source maps
+ * registered first as @pulumi/pulumi's runner registers them (cmd/run/index.js).
+ */
+function plainNodeArgs(jsProject: string, script: string, args: ReadonlyArray<string | number>): string[] {
+    return [
+        "-r",
+        // The copy the SDK's runner loads.
+        require.resolve("source-map-support/register", {
+            paths: [path.dirname(require.resolve("@pulumi/pulumi"))],
+        }),
+        path.join(jsProject, "bench", script.replace(/\.ts$/, ".js")),
+        ...args.map(String),
+    ];
 }
 
 /** `count` copies of one process at once: the wall time until the last exits, and each one's output. */
 async function parallelProcesses(
     count: number,
     args: string[],
+    cwd = root,
 ): Promise<{ outputs: Evaluation[]; seconds: number }> {
     const started = process.hrtime.bigint();
-    const runs = await Promise.all(Array.from({ length: count }, () => timedProcess(args)));
+    const runs = await Promise.all(Array.from({ length: count }, () => timedProcess(args, cwd)));
     return {
         outputs: runs.map((r) => JSON.parse(r.stdout) as Evaluation),
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
@@ -119,14 +130,19 @@ function oneHostFigures(run: { stdout: string; seconds: number }) {
     return {
         oneHostSeconds: twoDecimals(run.seconds),
         oneHostEvaluationSeconds: evaluation.seconds,
+        oneHostCpuSeconds: evaluation.cpuSeconds,
         oneHostMaxRssMb: evaluation.maxRssMb,
     };
 }
 
-/** The host stacks' processes at once: the wall time until the last exits, the largest peak. */
+/**
+ * The host stacks' processes at once: the wall time until the last exits, their CPU time in all
+ * (on this machine's cores, the least wall time they could take), the largest peak.
+ */
 function allHostsFigures(runs: { outputs: Evaluation[]; seconds: number }) {
     return {
         allHostsParallelSeconds: twoDecimals(runs.seconds),
+        allHostsCpuSeconds: twoDecimals(runs.outputs.reduce((sum, e) => sum + e.cpuSeconds, 0)),
         allHostsMaxRssMb: Math.max(...runs.outputs.map((e) => e.maxRssMb)),
     };
 }
@@ -142,10 +158,17 @@ async function fleetCase(): Promise<void> {
             allHosts: await parallelProcesses(fleetHosts, evaluate),
             floorOneHost: await timedProcess(floor),
             floorAllHosts: await parallelProcesses(fleetHosts, floor),
-            ...(await withTranspiledProject(async (js) => ({
-                compiledOneHost: await timedPlainNode(js, "evaluateProgram.ts", [dir, perHost]),
-                compiledFloorOneHost: await timedPlainNode(js, "tenantRegistrations.ts", [perHost]),
-            }))),
+            ...(await withTranspiledProject(async (js) => {
+                const compiledFloor = plainNodeArgs(js, "tenantRegistrations.ts", [perHost]);
+                return {
+                    compiledOneHost: await timedProcess(
+                        plainNodeArgs(js, "evaluateProgram.ts", [dir, perHost]),
+                        js,
+                    ),
+                    compiledFloorOneHost: await timedProcess(compiledFloor, js),
+                    compiledFloorAllHosts: await parallelProcesses(fleetHosts, compiledFloor, js),
+                };
+            })),
         };
     });
     const oneHost = oneHostFigures(runs.oneHost);
@@ -166,7 +189,10 @@ async function fleetCase(): Promise<void> {
             },
             compiledAheadOfTime: {
                 ...oneHostFigures(runs.compiledOneHost),
-                tenantRegistrationsOnly: oneHostFigures(runs.compiledFloorOneHost),
+                tenantRegistrationsOnly: {
+                    ...oneHostFigures(runs.compiledFloorOneHost),
+                    ...allHostsFigures(runs.compiledFloorAllHosts),
+                },
             },
         }),
     );

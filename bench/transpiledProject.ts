@@ -15,17 +15,18 @@ const root = path.join(__dirname, "..");
 /** What the program and the bench are made of; tests/ and scripts/ are neither. */
 const sources = ["index.ts", "components", "lib", "bench"];
 
+/** The TypeScript files at `entry` (a file or a folder, relative to the project), folders walked. */
 function typeScriptFiles(entry: string): string[] {
-    const full = path.join(root, entry);
-    if (!fs.statSync(full).isDirectory()) {
+    if (!fs.statSync(path.join(root, entry)).isDirectory()) {
         return [entry];
     }
-    return (
-        fs
-            .readdirSync(full, { recursive: true, encoding: "utf8" })
-            // Declaration files (bench/pulumiTsNode.d.ts) type what is JavaScript already.
-            .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
-            .map((f) => path.join(entry, f))
+    return fs.readdirSync(path.join(root, entry), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+            ? typeScriptFiles(path.join(entry, e.name))
+            : // Declaration files (bench/pulumiTsNode.d.ts) type what is JavaScript already.
+              e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")
+              ? [path.join(entry, e.name)]
+              : [],
     );
 }
 
@@ -36,13 +37,18 @@ export async function withTranspiledProject<T>(use: (dir: string) => Promise<T>)
         const tsconfig = ts.readConfigFile(path.join(root, "tsconfig.json"), (f) => ts.sys.readFile(f));
         const { options } = ts.parseJsonConfigFileContent(tsconfig.config, ts.sys, root);
         for (const file of sources.flatMap(typeScriptFiles)) {
-            const { outputText } = ts.transpileModule(fs.readFileSync(path.join(root, file), "utf8"), {
-                compilerOptions: { ...options, sourceMap: false },
-                fileName: file,
-            });
+            // With its source map, as tsc writes it (tsconfig.json's sourceMap): the CLI's runner
+            // loads source-map-support, which maps every stack the SDK captures through it.
+            const { outputText, sourceMapText } = ts.transpileModule(
+                fs.readFileSync(path.join(root, file), "utf8"),
+                { compilerOptions: options, fileName: path.basename(file) },
+            );
             const out = path.join(dir, file.replace(/\.ts$/, ".js"));
             fs.mkdirSync(path.dirname(out), { recursive: true });
             fs.writeFileSync(out, outputText);
+            if (sourceMapText !== undefined) {
+                fs.writeFileSync(`${out}.map`, sourceMapText);
+            }
         }
         // The program finds its stacks' files next to itself (lib/config/loadFleetConfig.ts).
         for (const file of fs.readdirSync(root).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f))) {
