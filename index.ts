@@ -153,7 +153,7 @@ export = async () => {
                     onHost,
                 );
             },
-            (declared) => [declared.registered],
+            (declared) => declared.registeredUrns,
         );
     });
 

@@ -85,7 +85,7 @@ async function main(): Promise<void> {
                 },
                 onHost,
             ),
-        (declared) => [declared.registered],
+        (declared) => declared.registeredUrns,
     );
     console.log(
         JSON.stringify({

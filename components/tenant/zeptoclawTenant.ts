@@ -43,7 +43,7 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
      * preview too: a URN is never unknown). It says when, not what, so it is not an output of the
      * component: lib/runtime/registrationWindow.ts waits on it.
      */
-    public readonly registered: pulumi.Output<string[]>;
+    public readonly registeredUrns: pulumi.Output<string[]>;
 
     constructor(name: string, args: ZeptoClawTenantArgs, opts?: pulumi.ComponentResourceOptions) {
         super("zeptoclaw-fleet:tenant:ZeptoClawTenant", name, {}, opts);
@@ -90,7 +90,7 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
 
         this.containerName = gateway.name;
         this.volumeName = volume.name;
-        this.registered = pulumi.all([volume.urn, gateway.urn]);
+        this.registeredUrns = pulumi.all([volume.urn, gateway.urn]);
         this.registerOutputs({ containerName: this.containerName, volumeName: this.volumeName });
     }
 }

@@ -6,7 +6,9 @@
  * declared, while the SDK serializes and registers it, and with source maps on (ts-node) each
  * capture maps every frame. Errors thrown meanwhile lose their stack trace, never their message.
  * The SDK's own record of where each resource was declared is unaffected: it lifts the limit for
- * that capture (Resource.callsites in @pulumi/pulumi resource.js).
+ * that capture (Resource.callsites in @pulumi/pulumi resource.js). The limit is the process's:
+ * two programs run in one process (the Automation API's inline programs) would share it; the
+ * fleet command runs each host stack's program in a process of its own.
  */
 export async function withoutStackTraces<T>(declare: () => Promise<T>): Promise<T> {
     if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) {

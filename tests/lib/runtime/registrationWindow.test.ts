@@ -34,7 +34,7 @@ describe("declareInWindow", () => {
                 declared.push(item);
                 return item;
             },
-            (item) => [registrations.get(item)!.output],
+            (item) => registrations.get(item)!.output,
         );
         let done = false;
         void all.then(() => (done = true));
@@ -67,10 +67,33 @@ describe("declareInWindow", () => {
                 declared.push(item);
                 return item;
             },
-            (item) => [registrations[items.indexOf(item)].output],
+            (item) => registrations[items.indexOf(item)].output,
         );
         expect(declared).toEqual(items);
         registrations.forEach((r) => r.resolve());
         await expect(all).resolves.toEqual(items);
+    });
+
+    test.each([
+        ["a window", 2],
+        ["every item at once", 5],
+    ])("stops declaring at an item that throws, with %s", async (_, atOnce) => {
+        const items = ["a", "b", "c", "d", "e"];
+        const declared: string[] = [];
+        const all = declareInWindow(
+            items,
+            atOnce,
+            (item) => {
+                if (item === "b") {
+                    throw new Error("no image for ring canary");
+                }
+                declared.push(item);
+                return item;
+            },
+            () => pulumi.output("urn"),
+        );
+        await expect(all).rejects.toThrow("no image for ring canary");
+        await settle();
+        expect(declared).toEqual(["a"]);
     });
 });
