@@ -1,16 +1,17 @@
 /**
  * The floor under a host stack of this program: its tenants' own registrations and nothing else.
  * Per tenant, the program's ZeptoClawTenant (its component, data volume and gateway container,
- * with the inputs the program gives them, under a host with its Docker provider), declared as a
- * preview declares them, a window at a time (lib/runtime/registrationWindow.ts). The bench tenants are parsed and validated from
- * their YAML in memory before the clock starts; the image, the network and the config's hash are
- * plain strings where the program passes Outputs, and one empty component stands for the config
- * writer the containers wait for. Nothing is read from disk, no config rendered, no secret
- * handled, no host or image declared: what is left is what the Pulumi SDK costs to register the
- * properties each tenant's isolation and limits need (an Output per property, runtime/rpc.js
- * transferProperties). Runs under the same mocks as bench/evaluateProgram.ts, with or without the
- * TypeScript registration (bench/run.ts runs both), and prints the seconds from the first
- * registration until the last resolved, and the peak memory.
+ * with the inputs the program gives them), under a host component with its Docker provider,
+ * declared as a preview declares them, a window at a time (lib/runtime/registrationWindow.ts).
+ * The bench tenants are parsed and validated from their YAML in memory before the clock starts;
+ * the image, the network and the config's hash are plain strings where the program passes
+ * Outputs, and one empty component stands for the config writer the containers wait for. Nothing
+ * is read from disk, no config rendered, no secret handled, no image or network declared: what is
+ * left is what the Pulumi SDK costs to register the properties each tenant's isolation and limits
+ * need (an Output per property, runtime/rpc.js transferProperties). Runs under the same mocks as
+ * bench/evaluateProgram.ts, with or without the TypeScript registration (bench/run.ts runs both),
+ * and prints the seconds from the first registration until the last resolved, the peak memory
+ * and the process's CPU time.
  * Usage: bench/tenantRegistrations.ts <tenants>
  */
 import * as docker from "@pulumi/docker";

@@ -2,7 +2,7 @@
  * The program and the bench as JavaScript, the way `tsc` builds a Pulumi program that Pulumi.yaml
  * runs without TypeScript (`runtime.options.typescript: false`, main pointing at the build):
  * every TypeScript file the program and the bench load, transpiled with this project's compiler
- * options into a temporary folder beside the stack files, with this project's node_modules. The
+ * options into a temporary copy of the project, with its stack files and node_modules. The
  * bench times such a program in plain Node, so that what the TypeScript registration costs is
  * measured, not guessed.
  */
