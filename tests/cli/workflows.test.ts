@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as semver from "semver";
 import { parse } from "yaml";
 import { stacksFromFileNames } from "../../lib/tenants/selectTenants";
 import { baseCommands, unitTestTools } from "../support/unitTestTools";
@@ -9,13 +10,12 @@ const workflowsDir = path.join(repo, ".github/workflows");
 const load = (file: string) =>
     parse(fs.readFileSync(path.join(workflowsDir, file), "utf8")) as Record<string, any>;
 const stacks = stacksFromFileNames(fs.readdirSync(repo));
-const scripts = Object.keys(
-    (
-        JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as {
-            scripts: Record<string, string>;
-        }
-    ).scripts,
-);
+const packageJson = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+    engines: { node: string };
+    devDependencies: Record<string, string>;
+};
+const scripts = Object.keys(packageJson.scripts);
 
 /** Every `npm run <script>` of a workflow names a script of package.json. */
 function npmScripts(workflow: Record<string, any>): string[] {
@@ -52,6 +52,22 @@ function pulumiSteps(workflow: Record<string, any>) {
 }
 
 describe("GitHub workflows", () => {
+    test("every workflow runs the Node major the npm scripts run: the pinned node devDependency", () => {
+        const pinned = packageJson.devDependencies.node;
+        expect(semver.satisfies(pinned, packageJson.engines.node)).toBe(true);
+        const files = fs.readdirSync(workflowsDir).filter((f) => f.endsWith(".yml"));
+        expect(files.length).toBeGreaterThan(0);
+        for (const file of files) {
+            const setups = Object.values(load(file).jobs as Record<string, any>)
+                .flatMap((job) => (job.steps ?? []) as { uses?: string; with?: Record<string, unknown> }[])
+                .filter((step) => step.uses?.startsWith("actions/setup-node@"));
+            expect({ file, versions: setups.map((s) => String(s.with?.["node-version"])) }).toEqual({
+                file,
+                versions: setups.map(() => String(semver.major(pinned))),
+            });
+        }
+    });
+
     test("checks run install, typecheck, lint and the tests with the project's own scripts", () => {
         const checks = load("checks.yml");
         expect(npmScripts(checks)).toEqual(["typecheck", "lint", "test:unit"]);
