@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# A second Docker engine on this machine, for the suites that need two hosts (the move suite):
+# A second Docker engine on this machine, for the suites that need two hosts (the move suite): this
+# machine's own dockerd, Debian 12's Docker 20.10, the engine of debian-12 fleet hosts (setup.sh runs
+# Debian 13's Docker 26 as the first engine).
 #   second-engine.sh start <dir>   start dockerd with everything of its own under <dir>
 #   second-engine.sh stop <dir>    stop it and remove <dir>, its bridge and its mounts
 # Its own socket (<dir>/docker.sock), data root, exec root, pid file, containerd namespace and

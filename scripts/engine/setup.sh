@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prepares a local Docker engine and the images the real-engine tests use:
-#   1. reuse a Docker engine that answers `docker info`, or
-#   2. install docker.io (Debian's apt) if needed and start dockerd in the background,
+#   1. reuse a Docker engine that answers `docker info` with API 1.44 or newer, or
+#   2. start Debian 13's Docker 26 (a debootstrapped trixie tree, see ensure_engine) in the
+#      background, after installing Debian 12's docker.io (the client, and the 20.10 daemon the
+#      move suite runs as a debian-12 host),
 #   3. build the base image zeptoclaw-fleet/debian-base:bookworm with debootstrap
 #      (no registry is reachable, so nothing can be pulled),
 #   4. build the stand-in image zeptoclaw-fleet/zeptoclaw-standin:test,
@@ -84,22 +86,84 @@ running_dockerd() {
   return 1
 }
 
-# --- steps 1+2: a Docker engine that answers ------------------------------------------
-ensure_engine() {
-  if docker_answers; then
-    log "docker info answers: using the running engine"
+# --- steps 1+2: a Docker 26 engine that answers ------------------------------------------
+# Fleet hosts run Debian 13's docker.io (26.1), so the engine suites do too. This machine is
+# Debian 12, whose docker.io is 20.10 and cannot be upgraded in place, so the engine is trixie's:
+# a debootstrapped trixie tree whose /usr (and /etc/alternatives, where its iptables points)
+# dockerd sees in a mount namespace of its own, over this machine's. Everything else is this
+# machine's, at the same paths: bind mounts, volumes, /run, cgroups and network namespaces work
+# as with a packaged engine. Bookworm's docker.io stays installed: its client, and its 20.10
+# daemon as the old host of the move suite (second-engine.sh), while debian-12 hosts exist.
+ENGINE_SUITE=trixie
+ENGINE_PACKAGES=(docker.io iptables ca-certificates)
+ENGINE_RECIPE=1 # bump when the engine tree's recipe changes
+# start_interval (the healthcheck's probe rate while a tenant starts) came with API 1.44 (Docker 25).
+ENGINE_MIN_API=1.44
+
+api_at_least() { [[ $(printf '%s\n' "$2" "$1" | sort -V | head -n 1) == "$2" ]]; }
+
+engine_key() {
+  printf '%s\n' "recipe=$ENGINE_RECIPE" "suite=$ENGINE_SUITE" "arch=$(dpkg --print-architecture)" \
+    "packages=${ENGINE_PACKAGES[*]}" | sha256sum | cut -c1-16
+}
+
+# Prints the tree's path, building it first if it is not there.
+ensure_engine_tree() {
+  local tree work mirror include
+  tree="$CACHE_DIR/engine-$ENGINE_SUITE-$(engine_key)"
+  if [[ -f $tree/.complete ]]; then
+    echo "$tree"
     return 0
   fi
-  if ! command -v dockerd >/dev/null || ! command -v docker >/dev/null; then
+  mirror=$(apt_mirror)
+  [[ -n $mirror ]] || die "no apt source serves Debian $SUITE over http(s): the $ENGINE_SUITE engine is bootstrapped from the same archive (add a 'deb <uri> $SUITE' source, then run this again)"
+  mirror=${mirror%/}
+  work=$(mktemp -d "$CACHE_DIR/engine.XXXXXX")
+  include=$(IFS=,; echo "${ENGINE_PACKAGES[*]}")
+  log "debootstrap --variant=minbase $ENGINE_SUITE from $mirror with: ${ENGINE_PACKAGES[*]}"
+  if ! debootstrap --variant=minbase --include="$include" "$ENGINE_SUITE" "$work" "$mirror" \
+    >"$CACHE_DIR/engine-debootstrap.log" 2>&1; then
+    tail -n 30 "$CACHE_DIR/engine-debootstrap.log" >&2 || true
+    rm -rf --one-file-system "$work"
+    die "debootstrap of the $ENGINE_SUITE engine failed (full log: $CACHE_DIR/engine-debootstrap.log)"
+  fi
+  # The mount point this machine's kernel modules are seen at, for dockerd's modprobe calls.
+  mkdir -p "$work/usr/lib/modules"
+  touch "$work/.complete"
+  rm -rf --one-file-system "$tree"
+  mv "$work" "$tree"
+  echo "$tree"
+}
+
+# Stops the engine that answers when this script may: a dockerd not run by systemd.
+stop_old_engine() {
+  local pid
+  [[ -d /run/systemd/system ]] && return 1
+  pid=$(running_dockerd) || return 1
+  log "stopping dockerd (pid $pid, $(docker version --format 'Docker {{.Server.Version}}, API {{.Server.APIVersion}}'))"
+  kill "$pid"
+  for _ in $(seq 1 30); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 1
+  done
+  die "dockerd (pid $pid) did not stop within 30 s"
+}
+
+ensure_engine() {
+  local api pid tree args=()
+  if ! command -v dockerd >/dev/null || ! command -v docker >/dev/null || ! command -v debootstrap >/dev/null; then
     apt_install docker.io debootstrap
-    # A systemd host starts the packaged service on install: use it if it answers.
-    if docker_answers; then
-      log "the packaged docker service answers: using it"
+  fi
+  if docker_answers; then
+    api=$(docker version --format '{{.Server.APIVersion}}')
+    if api_at_least "$api" "$ENGINE_MIN_API"; then
+      log "docker info answers: using the running engine (API $api)"
       return 0
     fi
+    stop_old_engine || die "the engine at /var/run/docker.sock speaks API $api; the engine suites need API $ENGINE_MIN_API or newer (Docker 25+; fleet hosts run 26.1): stop it (systemctl disable --now docker.socket docker.service), then run this again"
   fi
+  tree=$(ensure_engine_tree)
 
-  local pid args=()
   if pid=$(running_dockerd); then
     log "dockerd is already running (pid $pid), waiting for it to answer"
   else
@@ -111,11 +175,24 @@ ensure_engine() {
       [[ -f $FLEET_DAEMON_CONFIG ]] || die "FLEET_DAEMON_CONFIG=$FLEET_DAEMON_CONFIG is not a file"
       args+=(--config-file "$FLEET_DAEMON_CONFIG")
     fi
+    # As systemd makes it at boot on a Debian host: what is mounted here later (a test's loop
+    # mount) must propagate into the daemon's namespace, which only a shared root gives.
+    mount --make-rshared /
     mkdir -p "$(dirname "$DOCKERD_LOG")"
-    log "starting dockerd${args[*]:+ ${args[*]}} (log: $DOCKERD_LOG)"
+    log "starting $ENGINE_SUITE's dockerd${args[*]:+ ${args[*]}} (tree: $tree, log: $DOCKERD_LOG)"
     # nohup + background: the daemon outlives this script and the terminal.
-    # 9>&- : it must not inherit (and hold forever) this script's lock.
-    nohup dockerd "${args[@]}" >>"$DOCKERD_LOG" 2>&1 </dev/null 9>&- &
+    # 9>&- : it must not inherit (and hold forever) this script's lock. Mounts this machine makes
+    # later (slave propagation) reach the daemon; the daemon's own never leave its namespace.
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    nohup unshare --mount --propagation slave -- bash -c '
+      set -e
+      tree=$1
+      shift
+      if [[ -d /usr/lib/modules ]]; then mount --rbind /usr/lib/modules "$tree/usr/lib/modules"; fi
+      mount --rbind "$tree/usr" /usr
+      mount --bind "$tree/etc/alternatives" /etc/alternatives
+      exec dockerd "$@"
+    ' engine "$tree" "${args[@]}" >>"$DOCKERD_LOG" 2>&1 </dev/null 9>&- &
     pid=$!
   fi
 
@@ -132,7 +209,9 @@ ensure_engine() {
     fi
     sleep 1
   done
-  log "engine up: $(docker version --format 'server {{.Server.Version}}, client {{.Client.Version}}')"
+  api=$(docker version --format '{{.Server.APIVersion}}')
+  api_at_least "$api" "$ENGINE_MIN_API" || die "the engine that answers speaks API $api, older than $ENGINE_MIN_API"
+  log "engine up: $(docker version --format 'server {{.Server.Version}} (API {{.Server.APIVersion}}), client {{.Client.Version}}')"
 }
 
 # --- step 3: base image from debootstrap ------------------------------------------------

@@ -23,7 +23,7 @@ const secondEngine = path.join(repo, "scripts/engine/second-engine.sh");
 /** Fixed, so that a run killed before its cleanup is cleaned up by the next one. */
 const secondDir = "/tmp/zc-second-engine";
 const sockets = { dev: "/var/run/docker.sock", prod: `${secondDir}/docker.sock` };
-/** The two host stacks: dev on this machine's engine, prod on the second one. */
+/** The two host stacks: dev on this machine's engine (Docker 26), prod on the second one (20.10). */
 type Host = keyof typeof sockets;
 
 const tenant = "mv-shop";
@@ -179,6 +179,19 @@ afterAll(async () => {
     for (const dir of Object.values(configRoots)) {
         fs.rmSync(dir, { recursive: true, force: true });
     }
+});
+
+test("the two hosts are both generations: Docker 26 (debian-13) here, Docker 20.10 (debian-12) the second", async () => {
+    // While debian-12 hosts exist, this suite is what proves the program still deploys and runs a
+    // tenant on their engine, and moves one between the generations.
+    const [here, there] = await Promise.all([first.version(), second.version()]);
+    expect({
+        here: here.Version.split(".")[0],
+        there: there.Version.split(".").slice(0, 2).join("."),
+    }).toEqual({
+        here: "26",
+        there: "20.10",
+    });
 });
 
 test("a tenant moves to another engine with its data byte-identical, never running on both", async () => {
