@@ -1,3 +1,4 @@
+import { defaultHostImage, dockerPackageMismatch, hostImages, supportedHostImages } from "../host/hostImages";
 import { z } from "zod";
 import { InputProblem, formatPath } from "../errors";
 import { unreachable } from "../unreachable";
@@ -91,7 +92,9 @@ const hetznerHost = z.strictObject({
     hostKind: z.literal("hetzner"),
     serverType: z.string().regex(/^[a-z0-9-]+$/, { error: "is a Hetzner server type such as cx32" }),
     serverLocation: z.string().regex(/^[a-z0-9-]+$/, { error: "is a Hetzner location such as fsn1" }),
-    serverImage: z.string().min(1),
+    serverImage: z.enum(supportedHostImages, {
+        error: `is a host image the program supports: ${supportedHostImages.join(" or ")} (the host scripts are tested on these only)`,
+    }),
     sshAllowedCidrs: z
         .array(cidr)
         .min(1, { error: "list at least one CIDR allowed to reach SSH, e.g. your office or VPN" }),
@@ -207,12 +210,12 @@ export const stackConfigDefaults: Readonly<Record<string, unknown>> = {
     cgroupDriver: "",
     serverType: "cx32",
     serverLocation: "fsn1",
-    serverImage: "debian-12",
+    serverImage: defaultHostImage,
     sshAllowedCidrs: [],
     sshPublicKeys: [],
     protectHost: false,
     dataVolumeGb: 20,
-    dockerPackageVersion: "20.10.24+dfsg1-1+deb12u1+b6",
+    dockerPackageVersion: "",
     backupTarget: "none",
     backupStorageBoxType: "bx11",
     backupSchedule: "*-*-* 03:00:00",
@@ -345,7 +348,11 @@ export function parseStackConfig(
             }),
         };
     }
-    const config = result.data;
+    const docker = dockerPackageOf(result.data, where);
+    if (!docker.ok) {
+        return { ok: false, problems: [docker.problem] };
+    }
+    const config = docker.value;
     const backup = backupTargetOf(config, where);
     if (!backup.ok) {
         return { ok: false, problems: [backup.problem] };
@@ -362,6 +369,35 @@ export function parseStackConfig(
 }
 
 type Checked<T> = { ok: true; value: T } | { ok: false; problem: InputProblem };
+
+/** A Hetzner host's config with the docker.io version its image installs: the stack's, or the program's pin. */
+function dockerPackageOf(config: StackConfig, where: (key: string) => string): Checked<StackConfig> {
+    switch (config.hostKind) {
+        case "local":
+            return { ok: true, value: config };
+        case "hetzner": {
+            const pinned = config.dockerPackageVersion;
+            if (pinned === undefined) {
+                return {
+                    ok: true,
+                    value: {
+                        ...config,
+                        dockerPackageVersion: hostImages[config.serverImage].dockerPackageVersion,
+                    },
+                };
+            }
+            const mismatch = dockerPackageMismatch(config.serverImage, pinned);
+            return mismatch === undefined
+                ? { ok: true, value: config }
+                : {
+                      ok: false,
+                      problem: { where: where("dockerPackageVersion"), path: "", message: mismatch },
+                  };
+        }
+        default:
+            return unreachable(config);
+    }
+}
 
 function backupTargetOf(config: StackConfig, where: (key: string) => string): Checked<BackupTarget> {
     switch (config.hostKind) {

@@ -112,6 +112,41 @@ describe("parseStackConfig", () => {
         );
     });
 
+    test("a Hetzner host runs debian-13 with Docker 26.1 by default; a debian-12 host keeps Docker 20.10", () => {
+        const installs = (raw: Record<string, string>) => {
+            const result = parseStackConfig(raw, "prod");
+            if (!result.ok || result.config.hostKind !== "hetzner") {
+                throw new Error("expected a Hetzner config");
+            }
+            return [result.config.serverImage, result.config.dockerPackageVersion];
+        };
+        const unset = Object.fromEntries(Object.entries(hetzner).filter(([key]) => key !== "serverImage"));
+        expect(installs(unset)).toEqual(["debian-13", "26.1.5+dfsg1-9+deb13u1+b1"]);
+        expect(installs({ ...hetzner, serverImage: "debian-12" })).toEqual([
+            "debian-12",
+            "20.10.24+dfsg1-1+deb12u1+b6",
+        ]);
+        expect(installs({ ...unset, dockerPackageVersion: "26.1.5+dfsg1-9+deb13u2" })).toEqual([
+            "debian-13",
+            "26.1.5+dfsg1-9+deb13u2",
+        ]);
+    });
+
+    test("an image the host scripts are not tested on, or a docker.io its release lacks, is refused by key", () => {
+        expect(problems({ ...hetzner, serverImage: "ubuntu-24.04" })).toEqual([
+            "Pulumi.prod.yaml: zeptoclaw-fleet:serverImage: is a host image the program supports: debian-13 or debian-12 (the host scripts are tested on these only)",
+        ]);
+        expect(
+            problems({
+                ...hetzner,
+                serverImage: "debian-13",
+                dockerPackageVersion: "20.10.24+dfsg1-1+deb12u1+b6",
+            }),
+        ).toEqual([
+            "Pulumi.prod.yaml: zeptoclaw-fleet:dockerPackageVersion: is docker.io 20.10.24+dfsg1-1+deb12u1+b6, which debian-13 does not carry: its Docker is 26.1 (26.1.5+dfsg1-9+deb13u1+b1); set that or remove the key (pulumi config rm dockerPackageVersion) to take the program's pin",
+        ]);
+    });
+
     test("an unknown key is refused with the command that removes it", () => {
         expect(problems({ severType: "cx22" })).toEqual([
             "Pulumi.prod.yaml: zeptoclaw-fleet:severType: is not a zeptoclaw-fleet setting; remove it (pulumi config rm severType)",
