@@ -70,3 +70,20 @@ export async function eventually(
         await new Promise((r) => setTimeout(r, 1000));
     }
 }
+
+/** The actions (start, oom, die...) of a container's events on the engine since a Unix time, in order. */
+export async function containerEvents(docker: Docker, container: string, since: number): Promise<string[]> {
+    const stream = await docker.getEvents({
+        since,
+        until: Math.ceil(Date.now() / 1000) + 1,
+        filters: { type: ["container"], container: [container] },
+    });
+    let text = "";
+    for await (const chunk of stream) {
+        text += String(chunk);
+    }
+    return text
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .map((line) => (JSON.parse(line) as { Action: string }).Action);
+}
