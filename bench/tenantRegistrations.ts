@@ -82,7 +82,7 @@ async function main(): Promise<void> {
                     hostName: "local",
                     network: "local-tenants",
                     configRoot: "/var/lib/zeptoclaw-fleet/tenants",
-                    runtime: { appArmor: false },
+                    runtime: { appArmor: false, healthStart: "start-interval" },
                 },
                 onHost,
             ),

@@ -85,6 +85,9 @@ const localHost = z.strictObject({
             error: 'is the engine\'s cgroup driver ("systemd" or "cgroupfs", as `docker info` shows it)',
         })
         .optional(),
+    dockerApiVersion: z.string().regex(/^1\.\d{1,3}$/, {
+        error: "is the engine's Docker API version, as `docker version --format '{{.Server.APIVersion}}'` prints it, such as 1.45",
+    }),
 });
 
 const hetznerHost = z.strictObject({
@@ -208,6 +211,7 @@ export const stackConfigDefaults: Readonly<Record<string, unknown>> = {
     dockerHost: "unix:///var/run/docker.sock",
     hostMemoryMb: 4096,
     cgroupDriver: "",
+    dockerApiVersion: "1.45",
     serverType: "cx32",
     serverLocation: "fsn1",
     serverImage: defaultHostImage,
@@ -259,6 +263,7 @@ const onlyFor: Record<string, "local" | "hetzner"> = {
     dockerHost: "local",
     hostMemoryMb: "local",
     cgroupDriver: "local",
+    dockerApiVersion: "local",
     serverType: "hetzner",
     serverLocation: "hetzner",
     serverImage: "hetzner",

@@ -4,7 +4,8 @@ import { Tenant } from "../tenants/tenant";
 import { configPathInContainer, dataDir, workspaceDir } from "../zeptoclaw/renderConfig";
 import { labelKeys, toLabels } from "./labels";
 import { declaredCpus } from "./providerCpus";
-import { TenantHostRuntime } from "./tenantHostRuntime";
+import { unreachable } from "../unreachable";
+import { HealthStart, TenantHostRuntime } from "./tenantHostRuntime";
 import { TenantNames } from "./tenantNames";
 import { receivesWebhooks, webhookHostPort, webhookListener } from "./webhookListener";
 import { tenantCgroupParent } from "./tenantSlice";
@@ -27,6 +28,8 @@ export const healthProbeCommand = [
 export const healthcheckTimeoutSeconds = 5;
 export const healthcheckRetries = 3;
 export const healthcheckStartPeriodSeconds = 10;
+/** The probe rate of a starting tenant, where the engine has start_interval (HealthStart). */
+export const healthcheckStartIntervalSeconds = 1;
 
 /**
  * By when Docker has decided a new gateway's health: probes fail without counting during the
@@ -116,6 +119,22 @@ export function gatewayEntrypointScript(): string {
  * unasked there (moby v20.10.24, daemon/oci_linux.go `WithApparmor`); naming it keeps a host
  * whose default changed from running tenants unconfined.
  */
+/**
+ * The healthcheck's start_interval: probing every second while the tenant starts, so a restart
+ * (upgrade, move, restore, config change) ends when ZeptoClaw is ready, not one 30 s interval
+ * later. Once healthy, or after the start period, Docker probes at the steady interval again.
+ */
+function startProbes(start: HealthStart): { startInterval?: string } {
+    switch (start) {
+        case "start-interval":
+            return { startInterval: `${healthcheckStartIntervalSeconds}s` };
+        case "steady-interval":
+            return {};
+        default:
+            return unreachable(start);
+    }
+}
+
 export function appArmorOpts(runtime: TenantHostRuntime): string[] {
     return runtime.appArmor ? ["apparmor=docker-default"] : [];
 }
@@ -186,6 +205,7 @@ export function gatewayContainerArgs(
             timeout: `${healthcheckTimeoutSeconds}s`,
             retries: healthcheckRetries,
             startPeriod: `${healthcheckStartPeriodSeconds}s`,
+            ...startProbes(ctx.runtime.healthStart),
         },
         logDriver: "json-file",
         logOpts: { "max-size": "10m", "max-file": "3" },

@@ -64,6 +64,9 @@ function program(stack: Host, preview = false): Promise<ProgramRun> {
             configRoot: configRoots[stack],
             imageRepository: repository,
             imageVersion: "0.9.2",
+            // Docker 20.10 has no healthcheck start_interval: its tenants are probed at the steady
+            // interval only, as on a debian-12 host.
+            ...(stack === "prod" ? { dockerApiVersion: "1.41" } : {}),
         },
     });
 }

@@ -73,6 +73,8 @@ describe("dev stack", () => {
             timeout: "5s",
             retries: 3,
             startPeriod: "10s",
+            // The dev engine's API (dockerApiVersion, 1.45 by default) has start_interval.
+            startInterval: "1s",
         });
         expect(gw.logDriver).toBe("json-file");
         expect(gw.logOpts).toEqual({ "max-size": "10m", "max-file": "3" });

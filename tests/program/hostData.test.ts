@@ -123,21 +123,29 @@ describe("tenant data outlives the server", () => {
             .map(key)
             .sort();
         // What the engine would touch: the server itself (a new one: image forces it), what
-        // refers to its id (the attachment, the readiness and configure commands), nothing else.
+        // refers to its id (the attachment, the readiness and configure commands), and the
+        // tenants' healthchecks, which Docker 26 lets probe a starting tenant every second.
         expect(changed).toEqual([
             "command:remote:Command::fsn1-a/configure",
             "command:remote:Command::fsn1-a/ready",
+            "docker:index/container:Container::shop-a/gateway",
+            "docker:index/container:Container::shop-b/gateway",
             "hcloud:index/server:Server::fsn1-a/server",
             "hcloud:index/volumeAttachment:VolumeAttachment::fsn1-a/data-attachment",
         ]);
+        for (const gateway of ["shop-a/gateway", "shop-b/gateway"]) {
+            const [was, now] = [run, next].map(
+                (r) => r.one("docker:index/container:Container", gateway).inputs,
+            );
+            expect(now).toEqual({ ...was, healthcheck: { ...was.healthcheck, startInterval: "1s" } });
+        }
         // Untouched: the data Volume, the IPv4 (so the Docker provider's address), every tenant's
-        // container and volume, the Storage Box.
+        // volume, the Storage Box.
         for (const untouched of [
             "hcloud:index/volume:Volume::fsn1-a/data",
             "hcloud:index/primaryIp:PrimaryIp::fsn1-a/ipv4",
             "pulumi:providers:docker::fsn1-a/docker",
             "docker:index/volume:Volume::shop-a/data",
-            "docker:index/container:Container::shop-a/gateway",
             "hcloud:index/storageBox:StorageBox::fsn1-a/backups/box",
         ]) {
             expect(changed).not.toContain(untouched);

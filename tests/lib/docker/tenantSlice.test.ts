@@ -50,29 +50,42 @@ describe("a tenant's slice", () => {
 });
 
 describe("what a host offers its tenants' containers", () => {
-    test("a Hetzner host (Debian 12): slices for the systemd driver, and AppArmor", () => {
-        expect(
+    test("a Hetzner host: slices for the systemd driver, AppArmor, and start probes where its Docker has them", () => {
+        const hetzner = (serverImage: string) =>
             tenantHostRuntime(
                 settings({
                     hostKind: "hetzner",
+                    serverImage,
                     sshAllowedCidrs: JSON.stringify(["203.0.113.0/24"]),
                     sshPublicKeys: JSON.stringify([
                         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBqp ops@example.com",
                     ]),
                 }),
-            ),
-        ).toEqual({
+            );
+        expect(hetzner("debian-13")).toEqual({
             cgroupDriver: "systemd",
             appArmor: true,
+            healthStart: "start-interval",
+        });
+        expect(hetzner("debian-12")).toEqual({
+            cgroupDriver: "systemd",
+            appArmor: true,
+            healthStart: "steady-interval",
         });
     });
 
     test("a local engine: no slices unless the stack names the driver, and no AppArmor", () => {
-        expect(tenantHostRuntime(settings({}))).toEqual({ cgroupDriver: undefined, appArmor: false });
-        expect(tenantHostRuntime(settings({ cgroupDriver: "cgroupfs" }))).toEqual({
+        expect(tenantHostRuntime(settings({}))).toEqual({
+            cgroupDriver: undefined,
+            appArmor: false,
+            healthStart: "start-interval",
+        });
+        expect(tenantHostRuntime(settings({ cgroupDriver: "cgroupfs", dockerApiVersion: "1.41" }))).toEqual({
             cgroupDriver: "cgroupfs",
             appArmor: false,
+            healthStart: "steady-interval",
         });
+        expect(tenantHostRuntime(settings({ dockerApiVersion: "1.44" })).healthStart).toBe("start-interval");
     });
 
     test("a driver Docker does not have is refused, naming the key", () => {

@@ -38,7 +38,7 @@ describe("parseBackupRecord", () => {
                 network: "zc-tenants",
                 volume: "shop-a-data",
                 names: tenantNames("shop-a", "/srv/zc"),
-                runtime: { appArmor: false },
+                runtime: { appArmor: false, healthStart: "start-interval" },
             },
             "0".repeat(64),
         );
