@@ -251,7 +251,9 @@ describe("the declared fleet on a real engine", () => {
             ],
             User: `${await uidOf("e2e-b")}`,
         });
-        await listener.start({ Detach: true });
+        // Docker 26 keeps a detached exec's start response open after the process started (20.10
+        // closed it): close it, or the open socket keeps jest from exiting.
+        (await listener.start({ Detach: true })).destroy();
         await eventually("B listens on 8080", 10_000, () => canConnect(ipB, 8080));
         const probe = [
             "python3",
