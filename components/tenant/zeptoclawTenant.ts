@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { labelKeys } from "../../lib/docker/labels";
 import { LeanContainer } from "../docker/leanContainer";
+import { dataOwnerArgs } from "../../lib/docker/dataOwner";
 import { gatewayContainerArgs } from "../../lib/docker/tenantContainers";
 import { TenantHostRuntime } from "../../lib/docker/tenantHostRuntime";
 import { tenantNames } from "../../lib/docker/tenantNames";
@@ -30,7 +31,10 @@ export interface ZeptoClawTenantArgs {
     runtime: TenantHostRuntime;
 }
 
-/** One tenant: its data volume and its gateway container. Three resources with this component. */
+/**
+ * One tenant: its data volume, the one-shot container that gives the volume to the tenant's uid,
+ * and its gateway container. Four resources with this component.
+ */
 export class ZeptoClawTenant extends pulumi.ComponentResource {
     /** The tenant's name, as in its file. */
     public readonly tenantName: string;
@@ -62,6 +66,15 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
             { parent: this, retainOnDelete: true, ignoreChanges: ["labels"] },
         );
 
+        // It keeps the image it first ran: a new image need not run the step again, and running
+        // it on every upgrade would add its run to each tenant's. A new uid (its command) or a
+        // new volume replaces it, delete first, its name being fixed.
+        const dataOwner = new LeanContainer(
+            `${name}/data-owner`,
+            dataOwnerArgs(tenant, { image: args.image, hostName: args.hostName, volume: volume.name, names }),
+            { parent: this, deleteBeforeReplace: true, ignoreChanges: ["image"] },
+        );
+
         const gateway = new LeanContainer(
             `${name}/gateway`,
             gatewayContainerArgs(
@@ -80,7 +93,7 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
             ),
             {
                 parent: this,
-                dependsOn: [args.configFiles],
+                dependsOn: [args.configFiles, dataOwner],
                 // The name is fixed, so a replacement must remove the old container first.
                 deleteBeforeReplace: true,
                 // The provider neither updates these in place nor replaces the container for them.
@@ -90,7 +103,7 @@ export class ZeptoClawTenant extends pulumi.ComponentResource {
 
         this.containerName = gateway.name;
         this.volumeName = volume.name;
-        this.registeredUrns = pulumi.all([volume.urn, gateway.urn]);
+        this.registeredUrns = pulumi.all([volume.urn, dataOwner.urn, gateway.urn]);
         this.registerOutputs({ containerName: this.containerName, volumeName: this.volumeName });
     }
 }

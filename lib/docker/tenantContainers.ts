@@ -59,14 +59,6 @@ export const mcpDiscoveryPaths = {
 /** The upstream image's entrypoint; the gateway still starts through it. */
 export const upstreamEntrypoint = "docker-entrypoint.sh";
 
-/**
- * Docker's init (tini), mounted from the host read-only where Docker's own `--init` would put
- * it. On the hosts' pinned Debian docker.io it is /usr/bin/docker-init, a link to the static
- * tini that docker.io depends on (`dpkg -L docker.io tini`); static, so it runs in any image.
- */
-export const hostInitBinary = "/usr/bin/docker-init";
-export const initInContainer = "/sbin/docker-init";
-
 export interface TenantContainerContext {
     /** Immutable image id or digest: an unchanged image restarts nobody. */
     image: pulumi.Input<string>;
@@ -80,45 +72,6 @@ export interface TenantContainerContext {
     runtime: TenantHostRuntime;
 }
 
-/**
- * The first moment of the gateway container, as root: give the data volume to the tenant's uid
- * (a new volume, or one migrated from the seed, belongs to someone else), then drop to that uid
- * for good and start the upstream entrypoint, which, no longer root, just execs ZeptoClaw.
- *
- * The upstream entrypoint's own root branch (`chown -R /data`) would meet the read-only config
- * mount and exit under `set -e`; this chown skips that file and the MCP discovery shields. /data and /data/.zeptoclaw stay
- * root's, group-writable by the tenant and sticky: the tenant creates and replaces its own files
- * there, but cannot rename the folder that holds the config mount and put a config of its own in
- * its place.
- *
- * The drop is util-linux's setpriv (Debian's, in the upstream image's debian:trixie-slim base as in
- * the stand-in's bookworm), not the upstream image's gosu: besides the uids and groups it empties
- * the bounding and inheritable sets and sets no_new_privs. HOME stays the container's (`envs`):
- * setpriv, unlike gosu, does not reset it from /etc/passwd, where the tenant's uid has no entry.
- *
- * What setpriv starts is Docker's init, as PID 1 under the tenant's uid, and the init starts the
- * upstream entrypoint: every process of the running tenant, its PID 1 included, holds no
- * capability and can never gain one. With Docker's own `init: true` the init would be PID 1 as
- * root, keeping the preamble's capabilities for the container's whole life.
- */
-export function gatewayEntrypointScript(): string {
-    const stateDir = `${dataDir}/.zeptoclaw`;
-    return [
-        "set -eu",
-        'uid="$1"',
-        "shift",
-        `chown "0:$uid" ${dataDir} ${stateDir}`,
-        `chmod 1770 ${dataDir} ${stateDir}`,
-        `find ${dataDir} -mindepth 1 ! -path ${stateDir} ! -path ${configPathInContainer} ! -path ${mcpDiscoveryPaths.globalDir} ! -path ${mcpDiscoveryPaths.workspaceFile} \\( ! -user "$uid" -o ! -group "$uid" \\) -exec chown -h "$uid:$uid" {} +`,
-        `exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs ${initInContainer} -- ${upstreamEntrypoint} "$@"`,
-    ].join("\n");
-}
-
-/**
- * Docker's own AppArmor profile, named, where the host runs AppArmor. Docker would apply it
- * unasked there (moby v20.10.24, daemon/oci_linux.go `WithApparmor`); naming it keeps a host
- * whose default changed from running tenants unconfined.
- */
 /**
  * The healthcheck's start_interval: probing every second while the tenant starts, so a restart
  * (upgrade, move, restore, config change) ends when ZeptoClaw is ready, not one 30 s interval
@@ -135,6 +88,11 @@ function startProbes(start: HealthStart): { startInterval?: string } {
     }
 }
 
+/**
+ * Docker's own AppArmor profile, named, where the host runs AppArmor. Docker would apply it
+ * unasked there (moby v20.10.24, daemon/oci_linux.go `WithApparmor`); naming it keeps a host
+ * whose default changed from running tenants unconfined.
+ */
 export function appArmorOpts(runtime: TenantHostRuntime): string[] {
     return runtime.appArmor ? ["apparmor=docker-default"] : [];
 }
@@ -166,15 +124,20 @@ export function gatewayContainerArgs(
     return {
         name: ctx.names.container,
         image: ctx.image,
-        entrypoints: ["/bin/sh", "-c", gatewayEntrypointScript(), "zeptoclaw-fleet", String(tenant.uid)],
+        // The upstream entrypoint, not being root, just execs ZeptoClaw (docker-entrypoint.sh at
+        // v0.9.2); its root branch (`chown -R /data`, then gosu) would meet the read-only config
+        // mount and exit under `set -e`. The tenant's uid, every capability dropped and
+        // no_new_privs: no process of the tenant, its init included, ever holds a capability.
+        // The data volume was given to that uid before (lib/docker/dataOwner.ts).
+        entrypoints: [upstreamEntrypoint],
         command: ["zeptoclaw", "gateway"],
         restart: "unless-stopped",
-        user: "0:0",
+        user: `${tenant.uid}:${tenant.uid}`,
         // Docker's init (tini) as PID 1 reaps orphans and passes signals on to ZeptoClaw, which
         // stops on Ctrl-C only (`tokio::signal::ctrl_c`, src/cli/gateway.rs) and has no SIGTERM
         // handler: as PID 1 it would ignore Docker's SIGTERM and be killed after stopTimeout.
-        // The preamble starts the init itself, after dropping root (gatewayEntrypointScript).
-        init: false,
+        // The init runs as the container's user, so it holds no capability either.
+        init: true,
         stopSignal: "SIGINT",
         // The log format is the config's `logging` section (src/utils/logging.rs); RUST_LOG,
         // read by tracing's EnvFilter there, overrides its level.
@@ -186,7 +149,6 @@ export function gatewayContainerArgs(
             { type: "volume", source: ctx.volume, target: dataDir },
             { type: "bind", source: ctx.names.configFile, target: configPathInContainer, readOnly: true },
             { type: "bind", source: "/dev/null", target: mcpDiscoveryPaths.workspaceFile, readOnly: true },
-            { type: "bind", source: hostInitBinary, target: initInContainer, readOnly: true },
         ],
         readOnly: true,
         tmpfs: {
@@ -231,12 +193,7 @@ export function gatewayContainerArgs(
             { name: "nproc", soft: r.pids + 1, hard: r.pids + 1 },
             { name: "nofile", soft: 4096, hard: 4096 },
         ],
-        // What the preamble needs, for its first moment only (chown, read any folder, switch
-        // uid, empty the bounding set): it drops them all before the init starts.
-        capabilities: {
-            drops: ["ALL"],
-            adds: ["CHOWN", "DAC_READ_SEARCH", "SETUID", "SETGID", "SETPCAP"],
-        },
+        capabilities: { drops: ["ALL"] },
         securityOpts: ["no-new-privileges:true", ...appArmorOpts(ctx.runtime)],
         // The webhook listener, published on the host's loopback only, for the host's proxy
         // (lib/host/webhookProxy.ts). Other tenants cannot reach it: their 127.0.0.1 is their own.

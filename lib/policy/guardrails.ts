@@ -11,7 +11,7 @@ export interface ResourceUnderPolicy {
 interface ContainerProps {
     labels?: { label: string; value: string }[];
     user?: string;
-    entrypoints?: string[];
+    capabilities?: { adds?: string[] };
     memory?: number;
     cpus?: string;
     ulimits?: { name: string; hard: number }[];
@@ -36,29 +36,15 @@ export function isTenantContainer(r: ResourceUnderPolicy): boolean {
     return r.type === containerType && labelsOf(r.props)[labelKeys.role] === "gateway";
 }
 
-/**
- * The main process runs as a non-root uid: the container's user is not root, or its entrypoint
- * is the fleet's preamble, which drops for good to the uid it is given through setpriv.
- */
-function mainProcessIsNotRoot(props: ContainerProps): boolean {
-    const user = String(props.user ?? "0").split(":")[0];
-    if (user !== "" && user !== "0" && user !== "root") {
-        return true;
-    }
-    const entrypoint = props.entrypoints ?? [];
-    const script = entrypoint[2] ?? "";
-    const uid = Number(entrypoint[4]);
-    return (
-        entrypoint[0] === "/bin/sh" &&
-        /^exec setpriv --reuid="\$uid" --regid="\$uid" /m.test(script) &&
-        Number.isInteger(uid) &&
-        uid > 0
-    );
+/** The container starts as a uid other than root's (numeric or not, with or without a group). */
+function startsAsRoot(props: ContainerProps): boolean {
+    const user = String(props.user ?? "").split(":")[0];
+    return user === "" || user === "root" || Number(user) === 0;
 }
 
 /**
- * Limits, read-only config, non-root, log rotation, a restart policy and loopback-only published
- * ports on every tenant container.
+ * Limits, read-only config, non-root with no added capability, log rotation, a restart policy
+ * and loopback-only published ports on every tenant container.
  */
 export function tenantContainerViolations(r: ResourceUnderPolicy): string[] {
     if (!isTenantContainer(r)) {
@@ -77,7 +63,10 @@ export function tenantContainerViolations(r: ResourceUnderPolicy): string[] {
         (m) => m.target === configPathInContainer,
     );
     if (config?.readOnly !== true) v.push(`does not mount its config read-only at ${configPathInContainer}`);
-    if (!mainProcessIsNotRoot(p)) v.push("runs its main process as root");
+    if (startsAsRoot(p)) v.push("runs as root (set user to the tenant's uid)");
+    if ((p.capabilities?.adds ?? []).length > 0) {
+        v.push(`adds capabilities (${p.capabilities?.adds?.join(", ")}): a tenant holds none`);
+    }
     const logOpts = p.logOpts ?? {};
     if (
         p.logDriver !== "json-file" ||
@@ -140,7 +129,7 @@ export const guardrails = [
     {
         name: "tenant-container-guardrails",
         description:
-            "Tenant containers have limits, a read-only config, a non-root main process, log rotation and a restart policy.",
+            "Tenant containers have limits, a read-only config, a non-root user without added capabilities, log rotation and a restart policy.",
         check: tenantContainerViolations,
     },
     {

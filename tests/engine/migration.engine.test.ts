@@ -101,7 +101,7 @@ test("a seed deployment migrates with every tenant healthy on its old data", asy
         const info = await docker.getContainer(`zc-${name}`).inspect();
         expect(info.State.Health?.Status).toBe("healthy");
         expect(info.Mounts.find((m) => m.Destination === "/data")?.Name).toBe(composeVolume(name));
-        const uid = (info.Config.Entrypoint as string[])[4];
+        const uid = info.Config.User.split(":")[0];
         const notes = await execIn(
             docker,
             `zc-${name}`,

@@ -2,7 +2,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
-import { initInContainer } from "../../lib/docker/tenantContainers";
 import { runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, testLabel, waitHealthy } from "./support/engineAdapter";
@@ -35,21 +34,33 @@ beforeAll(async () => {
 
     // The container as it was declared before: no init (ZeptoClaw is PID 1), stopped by SIGTERM.
     const current = await docker.getContainer("zc-rt-new").inspect();
-    const volume = await docker.createVolume({
-        Name: `${oldContainer}-data`,
+    const volume = `${oldContainer}-data`;
+    await docker.createVolume({
+        Name: volume,
         Labels: { [testLabel]: runId },
     });
     const { Init, Mounts, ...hostConfig } = current.HostConfig as Docker.HostConfig & { Init?: boolean };
-    // Docker's init is not Docker's to start: the preamble execs it (gatewayEntrypointScript).
-    expect(Init).toBeFalsy();
+    expect(Init).toBe(true);
     const healthcheck = current.Config.Healthcheck as { Test: string[] };
+    // Its volume as the data owner leaves one, by the data owner's own settings.
+    const owner = await docker.getContainer("zc-rt-new.data-owner").inspect();
+    const prepare = await docker.createContainer({
+        Image: owner.Image,
+        Entrypoint: owner.Config.Entrypoint,
+        Cmd: owner.Config.Cmd,
+        User: owner.Config.User,
+        Labels: { [testLabel]: runId },
+        HostConfig: {
+            ...owner.HostConfig,
+            Mounts: [{ Type: "volume", Source: volume, Target: "/data" }],
+        },
+    });
+    await prepare.start();
+    expect((await prepare.wait()).StatusCode).toBe(0);
     const old = await docker.createContainer({
         name: oldContainer,
         Image: current.Image,
-        // The preamble as it was: straight to the upstream entrypoint, with no init.
-        Entrypoint: (current.Config.Entrypoint as string[]).map((e) =>
-            e.replace(`${initInContainer} -- `, ""),
-        ),
+        Entrypoint: current.Config.Entrypoint,
         Cmd: current.Config.Cmd,
         User: current.Config.User,
         Env: current.Config.Env,
@@ -57,15 +68,15 @@ beforeAll(async () => {
         Labels: { [testLabel]: runId },
         HostConfig: {
             ...hostConfig,
+            // No init: ZeptoClaw is PID 1.
+            Init: false,
             NetworkMode: "none",
             RestartPolicy: { Name: "no" },
             Tmpfs: { "/tmp": hostConfig.Tmpfs?.["/tmp"] ?? "" },
             // Without the MCP shields: its data volume and its config.
             Mounts: (Mounts ?? [])
-                .filter((m) => m.Source !== "/dev/null" && m.Target !== initInContainer)
-                .map((m) =>
-                    m.Target === "/data" ? { ...m, Source: (volume as unknown as { Name: string }).Name } : m,
-                ),
+                .filter((m) => m.Source !== "/dev/null")
+                .map((m) => (m.Target === "/data" ? { ...m, Source: volume } : m)),
         },
     });
     await old.start();
@@ -99,7 +110,7 @@ test("orphans are reaped: Docker's init is PID 1; without it, ZeptoClaw as PID 1
 });
 
 test("no MCP server can be declared from inside the tenant, so none is spawned at the next start", async () => {
-    const uid = ((await docker.getContainer("zc-rt-new").inspect()).Config.Entrypoint as string[])[4];
+    const uid = (await docker.getContainer("zc-rt-new").inspect()).Config.User.split(":")[0];
     const marker = "/data/workspace/mcp-server-ran";
     const servers = JSON.stringify({
         mcpServers: { evil: { command: "sh", args: ["-c", `id > ${marker}`] } },
@@ -183,7 +194,7 @@ test("a config 0.9.2 refuses stops the gateway with exit 1 and a message naming 
 test("the gateway refuses to run when cron/jobs.json cannot be written", async () => {
     const current = await docker.getContainer("zc-rt-new").inspect();
     const config = (current.Mounts ?? []).find((m) => m.Destination === "/data/.zeptoclaw/config.json");
-    const uid = (current.Config.Entrypoint as string[])[4];
+    const uid = current.Config.User.split(":")[0];
     const probe = await docker.createContainer({
         Image: current.Image,
         Entrypoint: ["zeptoclaw"],

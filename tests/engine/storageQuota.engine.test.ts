@@ -168,7 +168,7 @@ health() {
     python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).status)' \\
         "http://127.0.0.1:$1/healthz" 2>/dev/null || echo down
 }
-# A tenant's /data as the gateway's preamble leaves it, and its config.
+# A tenant's /data as the data owner leaves it (lib/docker/dataOwner.ts), and its config.
 home() {
     install -d -o 0 -g "$2" -m 1770 "$mnt/$1" "$mnt/$1/.zeptoclaw"
     install -o 0 -g 0 -m 0644 "${dir}/$1.json" "$mnt/$1/.zeptoclaw/config.json"
@@ -421,7 +421,7 @@ describe("bounded storage", () => {
         expect(failure.written_bytes).toBeGreaterThan(200 * MiB);
 
         // A user quota counts what a uid owns: everything the tenant wrote is its uid's. Root
-        // keeps /data, /data/.zeptoclaw (the preamble's) and the empty mount points Docker makes
+        // keeps /data, /data/.zeptoclaw (the data owner's) and the empty mount points Docker makes
         // for the config and the MCP shield (/data/.mcp, /data/workspace/.mcp.json).
         const volumeDir = path.join(mnt, fill.name);
         const notTheTenants = run("find", [volumeDir, "!", "-user", String(fill.uid), "-printf", "%y %P\n"]);

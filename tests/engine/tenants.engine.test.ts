@@ -85,7 +85,7 @@ async function inspect(tenant: string) {
 
 async function uidOf(tenant: string): Promise<string> {
     const info = await inspect(tenant);
-    return info.Config.Entrypoint ? (info.Config.Entrypoint as string[])[4] : "";
+    return info.Config.User.split(":")[0];
 }
 
 /** The tenant's slice limit, and whether its container's main process is in that slice. */
@@ -151,7 +151,7 @@ describe("the declared fleet on a real engine", () => {
     test("every process of a tenant, its PID 1 included, is the tenant's own uid, without capabilities, and can gain none", async () => {
         const uids = new Set<string>();
         for (const name of normal) {
-            // PID 1 is Docker's init, started by the preamble as the tenant; the agent is its only
+            // PID 1 is Docker's init, started as the tenant's uid; the agent is its only
             // child. A process started by `docker exec` shows parent 0, so it never matches.
             const { output } = await execIn(docker, `zc-${name}`, [
                 "sh",

@@ -1,4 +1,4 @@
-import { gatewayEntrypointScript } from "../../lib/docker/tenantContainers";
+import { dataOwnerScript } from "../../lib/docker/dataOwner";
 import { DeclaredResource, runProgram } from "../support/runProgram";
 import { fleet, secretsFor, tenantYaml } from "../support/tenantFiles";
 
@@ -17,14 +17,20 @@ describe("dev stack", () => {
         run = await runProgram({ ...fleet(["shop-a", "shop-b"]), config: { configRoot: "/srv/zc" } });
     });
 
-    test("declares one volume and one gateway container per tenant, on the local engine", () => {
+    test("declares one volume, data owner and gateway container per tenant, on the local engine", () => {
         expect(run.byType(VOLUME).map((r) => r.inputs.name)).toEqual(["shop-a-data", "shop-b-data"]);
         expect(
             run
                 .byType(CONTAINER)
                 .map((r) => r.inputs.name)
                 .sort(),
-        ).toEqual([expect.stringMatching(/^zc-configs-[0-9a-f]{12}$/), "zc-shop-a", "zc-shop-b"]);
+        ).toEqual([
+            expect.stringMatching(/^zc-configs-[0-9a-f]{12}$/),
+            "zc-shop-a",
+            "zc-shop-a.data-owner",
+            "zc-shop-b",
+            "zc-shop-b.data-owner",
+        ]);
         const provider = run.one("pulumi:providers:docker", "local/docker");
         expect(provider.inputs.host).toBe("unix:///var/run/docker.sock");
         for (const r of [...run.byType(VOLUME), ...run.byType(CONTAINER)]) {
@@ -57,7 +63,6 @@ describe("dev stack", () => {
                 readOnly: true,
             },
             { type: "bind", source: "/dev/null", target: "/data/workspace/.mcp.json", readOnly: true },
-            { type: "bind", source: "/usr/bin/docker-init", target: "/sbin/docker-init", readOnly: true },
         ]);
         expect(gw.healthcheck).toEqual({
             tests: [
@@ -87,8 +92,7 @@ describe("dev stack", () => {
 
     test("stops: an init as PID 1 passes SIGINT, the only signal ZeptoClaw stops on, and reaps orphans", () => {
         const gw = run.one(CONTAINER, "shop-a/gateway").inputs;
-        // The preamble execs Docker's init itself, as the tenant (see the setpriv test below).
-        expect(gw).toMatchObject({ init: false, stopSignal: "SIGINT", stopTimeout: 10 });
+        expect(gw).toMatchObject({ init: true, stopSignal: "SIGINT", stopTimeout: 10 });
         expect(gw.ports).toBeUndefined();
     });
 
@@ -124,26 +128,41 @@ describe("dev stack", () => {
         // A local engine is not known to run AppArmor or keep the tenants' slices (Pulumi.dev.yaml).
         expect(gw.securityOpts).toEqual(["no-new-privileges:true"]);
         expect(gw.cgroupParent).toBeUndefined();
-        expect(gw.capabilities.adds.sort()).toEqual([
-            "CHOWN",
-            "DAC_READ_SEARCH",
-            "SETGID",
-            "SETPCAP",
-            "SETUID",
-        ]);
+        expect(gw.capabilities).toEqual({ drops: ["ALL"] });
         expect(gw.readOnly).toBe(true);
     });
 
-    test("the main process drops to the tenant's own uid, with no capability left, through setpriv and the upstream entrypoint", () => {
+    test("the gateway starts as the tenant's own uid, through the upstream entrypoint", () => {
         const gw = run.one(CONTAINER, "shop-a/gateway").inputs;
-        const [shell, flag, script, , uid] = gw.entrypoints;
-        expect([shell, flag, script]).toEqual(["/bin/sh", "-c", gatewayEntrypointScript()]);
-        expect(script).toMatch(
-            /^exec setpriv --reuid="\$uid" --regid="\$uid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs \/sbin\/docker-init -- docker-entrypoint\.sh "\$@"$/m,
-        );
-        expect(Number(uid)).toBeGreaterThanOrEqual(10_000_000);
-        const other = run.one(CONTAINER, "shop-b/gateway").inputs.entrypoints[4];
-        expect(other).not.toBe(uid);
+        expect(gw.entrypoints).toEqual(["docker-entrypoint.sh"]);
+        const [uid, gid] = String(gw.user).split(":").map(Number);
+        expect(uid).toBeGreaterThanOrEqual(10_000_000);
+        expect(gid).toBe(uid);
+        expect(run.one(CONTAINER, "shop-b/gateway").inputs.user).not.toBe(gw.user);
+    });
+
+    test("the data owner gives the volume to that uid, once, before the gateway starts", () => {
+        const gw = run.one(CONTAINER, "shop-a/gateway");
+        const owner = run.one(CONTAINER, "shop-a/data-owner");
+        expect(owner.inputs).toMatchObject({
+            entrypoints: ["/bin/sh", "-c", dataOwnerScript(), "data-owner"],
+            command: [String(gw.inputs.user).split(":")[0]],
+            user: "0:0",
+            attach: true,
+            mustRun: false,
+            networkMode: "none",
+            readOnly: true,
+            mounts: [{ type: "volume", source: "shop-a-data", target: "/data" }],
+            capabilities: { drops: ["ALL"], adds: ["CHOWN", "DAC_READ_SEARCH"] },
+            image: gw.inputs.image,
+        });
+        expect(labels(owner)).toMatchObject({
+            "com.zeptoclaw.role": "data-owner",
+            "com.zeptoclaw.tenant": "shop-a",
+        });
+        expect(gw.options.dependencies).toContain(owner.urn);
+        // A new image does not run it again; a new uid does, and its fixed name needs delete first.
+        expect(owner.options).toMatchObject({ ignoreChanges: ["image"], deleteBeforeReplace: true });
     });
 
     test("isolation: all tenants on one network with inter-container traffic off", () => {
@@ -230,7 +249,7 @@ describe("changes stay with their tenant", () => {
         const after = await runProgram(fleet(["shop-a", "shop-b", "shop-c"]));
         expect(inputsOf(after, "shop-a")).toEqual(inputsOf(before, "shop-a"));
         expect(inputsOf(after, "shop-b")).toEqual(inputsOf(before, "shop-b"));
-        expect(inputsOf(after, "shop-c")).toHaveLength(2);
+        expect(inputsOf(after, "shop-c")).toHaveLength(3);
     });
 
     test("a changed config changes only that tenant's container (through its config digest)", async () => {

@@ -105,9 +105,9 @@ describe("tenant data outlives the server", () => {
             /sh -s <<'ZEPTOCLAW_FLEET_QUOTAS'\n[\s\S]*\/var\/lib\/docker\/volumes/,
         );
         for (const tenant of ["shop-a", "shop-b"]) {
-            const uid = run
-                .one("docker:index/container:Container", `${tenant}/gateway`)
-                .inputs.entrypoints.at(-1);
+            const uid = String(
+                run.one("docker:index/container:Container", `${tenant}/gateway`).inputs.user,
+            ).split(":")[0];
             expect(configure.inputs.stdin).toContain(uid);
         }
         expect(configure.options.dependencies).toContain(

@@ -173,6 +173,6 @@ describe("prod stack on Hetzner", () => {
             }
         }
         const added = [...after.keys()].filter((name) => !before.has(name));
-        expect(added.sort()).toEqual(["shop-0/data", "shop-0/gateway"]);
+        expect(added.sort()).toEqual(["shop-0/data", "shop-0/data-owner", "shop-0/gateway"]);
     });
 });
