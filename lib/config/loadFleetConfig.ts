@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { InputProblem, inputError } from "../errors";
 import { readTenantSources } from "../tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../tenants/selectTenants";
+import { tenantFilesOfStack } from "../tenants/tenantFilesOfStack";
 import { doublePlacements, unplacedTenants } from "../fleet/placement";
 import { readHostStacks } from "../fleet/readHostStacks";
 import { Tenant } from "../tenants/tenant";
@@ -95,9 +96,14 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     const { hosts, errors } = readHostStacks(root, knownStacks);
     problems.push(...errors.map((e) => ({ where: `Pulumi.${e.stack}.yaml`, path: "", message: e.message })));
     const environment = settings.environment ?? stack;
-    const selection = selectTenants(sources, stack, knownStacks, [
-        ...new Set(hosts.map((h) => h.environment)),
-    ]);
+    const environments = [...new Set(hosts.map((h) => h.environment))];
+    // A host stack parses the files that could concern it, and leaves the others to their hosts.
+    const { parse, elsewhere } = tenantFilesOfStack(sources, {
+        stack,
+        environment,
+        known: [...knownStacks, ...environments],
+    });
+    const selection = selectTenants(parse, stack, knownStacks, environments, elsewhere);
     problems.push(...selection.problems);
     // Each file parsed once: with 1000 tenant files, a second parse was a tenth of a preview.
     problems.push(

@@ -12,6 +12,13 @@ export interface TenantSource {
     text: string;
 }
 
+/** A tenant file left to the stacks it names (lib/tenants/tenantFilesOfStack.ts), by its file name alone. */
+export interface TenantElsewhere {
+    file: string;
+    /** The file's name without its extension: the tenant's name once its own host has checked it. */
+    name: string;
+}
+
 export interface TenantSelection {
     /** The tenants that run in `stack`, sorted by name. */
     tenants: Tenant[];
@@ -21,22 +28,26 @@ export interface TenantSelection {
 }
 
 /**
- * Validates the whole tenant list (every file, whatever its stacks, so that a mistake in a
- * prod-only tenant is caught by the dev preview too) and returns the tenants of one stack.
+ * Validates the tenant files of `sources` (every file, whatever its stacks, so that a mistake in
+ * a prod-only tenant is caught by the dev preview too) and returns the tenants of one stack.
  * A `stacks` entry may also name one of `environments` that is not a stack: the tenant waits
  * there to be placed on one of its hosts (`npm run fleet -- place`, lib/fleet/placeTenants.ts).
+ * `elsewhere` are the files left to other stacks (lib/tenants/tenantFilesOfStack.ts): not
+ * parsed, their tenants' names and derived uids are still taken.
  */
 export function selectTenants(
     sources: ReadonlyArray<TenantSource>,
     stack: string,
     knownStacks: ReadonlyArray<string>,
     environments: ReadonlyArray<string> = [],
+    elsewhere: ReadonlyArray<TenantElsewhere> = [],
 ): TenantSelection {
     const { byStack, placements, problems } = selectTenantsOfStacks(
         sources,
         [stack],
         knownStacks,
         environments,
+        elsewhere,
     );
     return { tenants: byStack.get(stack)!, placements, problems };
 }
@@ -47,6 +58,7 @@ export function selectTenantsOfStacks(
     stacks: ReadonlyArray<string>,
     knownStacks: ReadonlyArray<string>,
     environments: ReadonlyArray<string> = [],
+    elsewhere: ReadonlyArray<TenantElsewhere> = [],
 ): { byStack: Map<string, Tenant[]>; placements: TenantPlacement[]; problems: InputProblem[] } {
     const problems: InputProblem[] = [];
     const parsed: { file: string; tenant: TenantFile }[] = [];
@@ -59,8 +71,8 @@ export function selectTenantsOfStacks(
         }
     }
 
-    const byName = new Map<string, string>();
-    const byUid = new Map<number, { file: string; name: string }>();
+    const byName = new Map(elsewhere.map((e) => [e.name, e.file]));
+    const byUid = new Map(elsewhere.map((e) => [derivedTenantUid(e.name), e]));
     const known = new Set([...knownStacks, ...environments]);
     const byStack = new Map(stacks.map((s) => [s, [] as Tenant[]]));
     for (const { file, tenant } of parsed) {

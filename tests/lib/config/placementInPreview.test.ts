@@ -5,9 +5,10 @@ import { tempDir } from "../../support/tempDir";
 
 /**
  * Runs loadFleetConfig for `stack` (environment prod) on a project with host stacks prod-a and
- * prod-b, the tenant files given, and returns the error it throws ("" when none).
+ * prod-b, the tenant files given (by their stacks, or their whole text), and returns the error it
+ * throws ("" when none).
  */
-async function previewError(stack: string, tenants: Record<string, string[]>): Promise<string> {
+async function previewError(stack: string, tenants: Record<string, string[] | string>): Promise<string> {
     const root = tempDir("zc-placement-");
     try {
         fs.mkdirSync(path.join(root, "tenants"));
@@ -22,7 +23,10 @@ async function previewError(stack: string, tenants: Record<string, string[]>): P
             "config:\n    zeptoclaw-fleet:hostKind: local\n",
         );
         for (const [name, stacks] of Object.entries(tenants)) {
-            fs.writeFileSync(path.join(root, `tenants/${name}.yaml`), tenantYaml(name, { stacks }));
+            fs.writeFileSync(
+                path.join(root, `tenants/${name}.yaml`),
+                typeof stacks === "string" ? stacks : tenantYaml(name, { stacks }),
+            );
         }
         let message = "";
         await new Promise<void>((resolve) => {
@@ -77,4 +81,23 @@ test("a tenant listing the environment and none of its hosts is refused by its h
     expect(message).not.toContain("tenants/shop-b.yaml: stacks");
     // dev's preview refuses nothing about it: the tenant's prod entry is prod's business.
     expect(await previewError("dev", tenants)).not.toMatch(/stacks/);
+});
+
+test("a host's preview refuses the mistakes of its own tenants' files, and leaves another host's to it", async () => {
+    const tenants = {
+        "shop-a": ["prod-a"],
+        "shop-b": tenantYaml("shop-b", { stacks: ["prod-b"], resources: { memoryMb: "lots" } }),
+    };
+    // prod-a's preview still refuses something (this project sets no secrets), never shop-b.
+    expect(await previewError("prod-a", tenants)).not.toContain("shop-b");
+    expect(await previewError("prod-b", tenants)).toContain("tenants/shop-b.yaml: resources.memoryMb:");
+});
+
+test("a tenant file on no known stack is refused by every host's preview", async () => {
+    const tenants = { "shop-a": ["prod-a"], "shop-b": ["prdo-b"] };
+    for (const stack of ["dev", "prod-a", "prod-b"]) {
+        expect(await previewError(stack, tenants)).toContain(
+            'tenants/shop-b.yaml: stacks[0]: stack "prdo-b" does not exist',
+        );
+    }
 });
