@@ -8,6 +8,8 @@ export const labelKeys = {
     host: "com.zeptoclaw.host",
     role: "com.zeptoclaw.role",
     configSha256: "com.zeptoclaw.config-sha256",
+    /** The gateway's PidsLimit, which the host sets (lib/host/pidsLimit.ts). */
+    pidsLimit: "com.zeptoclaw.pids-limit",
 } as const;
 
 /** Docker provider label blocks, sorted so that the same labels always give the same inputs. */

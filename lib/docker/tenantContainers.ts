@@ -120,6 +120,7 @@ export function gatewayContainerArgs(
         [labelKeys.env]: ctx.environment,
         [labelKeys.host]: ctx.hostName,
         [labelKeys.role]: "gateway",
+        [labelKeys.pidsLimit]: String(r.pids),
     };
     return {
         name: ctx.names.container,
@@ -178,9 +179,10 @@ export function gatewayContainerArgs(
         // In the form the provider reads back, or every `pulumi up` would replace the container.
         cpus: declaredCpus(r.cpus),
         cpuShares: cpuShares(r.cpuReservation),
-        // The provider has no pids-limit argument: the tenant's slice, which the host keeps with
-        // its process limit (renderTenantSlice), is the container's parent cgroup, so the
-        // kernel's pids controller counts every task in the container against that limit.
+        // The provider has no pids-limit argument: a Hetzner host sets the container's PidsLimit
+        // from its label (lib/host/pidsLimit.ts), and the tenant's slice, which the host keeps
+        // with the same limit (renderTenantSlice), is the container's parent cgroup, so the
+        // kernel's pids controller counts every task in the container against that limit too.
         cgroupParent:
             ctx.runtime.cgroupDriver === undefined
                 ? undefined

@@ -1,6 +1,7 @@
 import { alertsPaths } from "./alerts";
 import { backupPaths } from "./backup";
 import { renderDataVolumeMount } from "./dataVolume";
+import { pidsLimitPaths } from "./pidsLimit";
 import { HostFile, hostPaths } from "./hostFiles";
 
 export interface ConfigureHostInput {
@@ -33,7 +34,12 @@ export function renderConfigureScript(input: ConfigureHostInput): string {
         { timer: backupPaths.timer, on: input.backup },
         { timer: alertsPaths.timer, on: input.alerts ?? false },
     ];
-    const timers = [hostPaths.watchdogTimer, ...optional.filter((t) => t.on).map((t) => t.timer)];
+    const units = [
+        hostPaths.firewallUnit,
+        pidsLimitPaths.unit,
+        hostPaths.watchdogTimer,
+        ...optional.filter((t) => t.on).map((t) => t.timer),
+    ];
     const disabled = optional
         .filter((t) => !t.on)
         .map(
@@ -95,7 +101,10 @@ fi
 if was_changed ${hostPaths.firewallScript} || was_changed /etc/systemd/system/${hostPaths.firewallUnit}; then
     systemctl restart ${hostPaths.firewallUnit}
 fi
-${curl}systemctl enable --now ${hostPaths.firewallUnit} ${timers.join(" ")}
+if was_changed ${pidsLimitPaths.script} || was_changed /etc/systemd/system/${pidsLimitPaths.unit}; then
+    systemctl restart ${pidsLimitPaths.unit}
+fi
+${curl}systemctl enable --now ${units.join(" ")}
 ${disabled}${input.finally ?? ""}
 echo "configured: \${#changed[@]} changed file(s)\${changed[*]:+: \${changed[*]}}"
 `;

@@ -2,6 +2,7 @@ import { alertsPaths, renderAlertsScript, renderAlertsService, renderAlertsTimer
 import { backupPaths, renderBackupScript, renderBackupService, renderBackupTimer } from "./backup";
 import { renderDaemonJson } from "./daemonConfig";
 import { dockerNeedsDataVolume } from "./dataVolume";
+import { pidsLimitPaths, renderPidsLimitScript, renderPidsLimitService } from "./pidsLimit";
 import { sshdHardening } from "./sshdHardening";
 import { SliceTenant, tenantSliceFiles } from "../docker/tenantSlice";
 import { renderTenantFirewallScript, renderTenantFirewallUnit } from "./tenantFirewall";
@@ -98,6 +99,12 @@ export function renderHostFiles(input: HostFilesInput): HostFile[] {
             path: `/etc/systemd/system/${hostPaths.watchdogTimer}`,
             mode: "0644",
             content: renderWatchdogTimer(),
+        },
+        { path: pidsLimitPaths.script, mode: "0755", content: renderPidsLimitScript() },
+        {
+            path: `/etc/systemd/system/${pidsLimitPaths.unit}`,
+            mode: "0644",
+            content: renderPidsLimitService(pidsLimitPaths.script),
         },
     ];
     files.push(...tenantSliceFiles(input.tenants ?? []));

@@ -75,7 +75,8 @@ test("the configure step applies the host files to a running host, idempotently,
         "systemctl restart docker.service",
         "systemctl reload ssh.service",
         "systemctl restart zeptoclaw-fleet-firewall.service",
-        "systemctl enable --now zeptoclaw-fleet-firewall.service zeptoclaw-fleet-watchdog.timer",
+        "systemctl restart zeptoclaw-fleet-pids-limit.service",
+        "systemctl enable --now zeptoclaw-fleet-firewall.service zeptoclaw-fleet-pids-limit.service zeptoclaw-fleet-watchdog.timer",
         "systemctl is-enabled --quiet zeptoclaw-fleet-backup.timer",
         // No alert channel: the alert timer is only checked, to be turned off if it was on.
         "systemctl is-enabled --quiet zeptoclaw-fleet-alerts.timer",
@@ -98,7 +99,7 @@ test("the configure step applies the host files to a running host, idempotently,
     const again = await configure([keyA]);
     expect(again.output).toMatch(/configured: 0 changed file\(s\)$/m);
     expect(again.systemd).toEqual([
-        "systemctl enable --now zeptoclaw-fleet-firewall.service zeptoclaw-fleet-watchdog.timer",
+        "systemctl enable --now zeptoclaw-fleet-firewall.service zeptoclaw-fleet-pids-limit.service zeptoclaw-fleet-watchdog.timer",
         "systemctl is-enabled --quiet zeptoclaw-fleet-backup.timer",
         // No alert channel: the alert timer is only checked, to be turned off if it was on.
         "systemctl is-enabled --quiet zeptoclaw-fleet-alerts.timer",

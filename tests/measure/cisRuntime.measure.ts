@@ -12,6 +12,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
 import { EngineAdapter, removeLabelled } from "../engine/support/engineAdapter";
+import { eventually } from "../engine/support/engineHelpers";
+import { startPidsLimitService } from "../engine/support/pidsLimitService";
 import { realizeTenantSlices, removeTenantSlices } from "../engine/support/tenantSlices";
 import { runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
@@ -69,7 +71,21 @@ afterAll(async () => {
                 cgroupDriver: "cgroupfs",
             },
         });
-        await adapter.apply(run);
+        // A Hetzner host's PidsLimit service (lib/host/pidsLimit.ts), which no local engine runs.
+        const pidsLimit = startPidsLimitService();
+        try {
+            await adapter.apply(run);
+            await eventually("both gateways have their PidsLimit", 30_000, async () => {
+                const limits = await Promise.all(
+                    tenants.map(
+                        async (t) => (await docker.getContainer(`zc-${t}`).inspect()).HostConfig.PidsLimit,
+                    ),
+                );
+                return limits.every((l) => l === 256);
+            });
+        } finally {
+            pidsLimit.stop();
+        }
 
         const log = path.join(workDir, "section5.log");
         // -i keeps the check to the tenants' containers; the config writer has exited by now.

@@ -87,6 +87,8 @@ describe("dev stack", () => {
             "com.zeptoclaw.tenant": "shop-a",
             "com.zeptoclaw.version": "0.9.2",
             "com.zeptoclaw.env": "dev",
+            // Its resources.pids, for the host's PidsLimit service (lib/host/pidsLimit.ts).
+            "com.zeptoclaw.pids-limit": "256",
         });
     });
 

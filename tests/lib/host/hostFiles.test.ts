@@ -106,7 +106,7 @@ describe("host files", () => {
         );
         const script = renderConfigureScript({ files, backup: false, alerts: true });
         expect(script).toMatch(
-            /^systemctl enable --now zeptoclaw-fleet-firewall\.service zeptoclaw-fleet-watchdog\.timer zeptoclaw-fleet-alerts\.timer$/m,
+            /^systemctl enable --now zeptoclaw-fleet-firewall\.service zeptoclaw-fleet-pids-limit\.service zeptoclaw-fleet-watchdog\.timer zeptoclaw-fleet-alerts\.timer$/m,
         );
         expect(script).toMatch(
             /^command -v curl >\/dev\/null \|\| \{ apt-get update -q && .*apt-get install -y -q curl; \}$/m,
@@ -149,7 +149,7 @@ describe("host files", () => {
         expect(script).not.toMatch(/mkfs/);
         expect(script).toMatch(/sshd -t \|\| die .*\n\s+systemctl reload ssh\.service/);
         expect(script).toMatch(
-            /systemctl enable --now zeptoclaw-fleet-firewall\.service zeptoclaw-fleet-watchdog\.timer zeptoclaw-fleet-backup\.timer/,
+            /systemctl enable --now zeptoclaw-fleet-firewall\.service zeptoclaw-fleet-pids-limit\.service zeptoclaw-fleet-watchdog\.timer zeptoclaw-fleet-backup\.timer/,
         );
         // Every file travels base64-encoded in a quoted here-document: nothing in it is expanded.
         for (const f of files) {

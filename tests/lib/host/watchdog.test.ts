@@ -15,7 +15,7 @@ describe("watchdog", () => {
         const timer = files.find((f) => f.path === "/etc/systemd/system/zeptoclaw-fleet-watchdog.timer");
         expect(timer?.content).toMatch(/OnUnitActiveSec=30s/);
         expect(renderConfigureScript({ files, backup: false })).toMatch(
-            /^systemctl enable --now zeptoclaw-fleet-firewall\.service zeptoclaw-fleet-watchdog\.timer$/m,
+            /^systemctl enable --now zeptoclaw-fleet-firewall\.service zeptoclaw-fleet-pids-limit\.service zeptoclaw-fleet-watchdog\.timer$/m,
         );
     });
 });
