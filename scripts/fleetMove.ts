@@ -3,8 +3,9 @@
  * stack of its environment (lib/fleet/moveTenant.ts has the order and why). Its secrets are
  * copied into the target stack's config, its file's `stacks` entry changes, the target's preview
  * must pass; then it stops on the source, its volume is streamed to the target, `pulumi up` runs
- * on the source (its container goes, its volume stays) and on the target (it starts there on the
- * copy), and the command waits until it is healthy. The source volume is never deleted.
+ * on the target (it starts there on the copy), the command waits until it is healthy, and `pulumi
+ * up` runs on the source (its stopped container goes, its volume stays). The source volume is
+ * never deleted.
  *
  * Each host's engine is reached from its stack's outputs, over SSH with the stack's pinned host
  * key, before anything changes. Exit status: 0 when the tenant runs healthy on the target, 1 when

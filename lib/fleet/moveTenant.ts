@@ -49,8 +49,10 @@ export interface MovePlan {
  * Order: secrets and placement first, and the target's preview with the tenant on it (capacity,
  * policy, uids, ports: all the target's `up` would refuse), while the tenant still runs. Then the
  * tenant stops on the source before its data's one copy, so no second poller ever holds its bot
- * token; the source's `up` removes its container (the volume is retained) before the target's
- * `up` creates one on the copied volume.
+ * token; the target's `up` creates its container on the copied volume and the tenant is back
+ * once it is ready. Only then does the source's `up` remove the stopped container there (the
+ * volume is retained): its time is not the tenant's downtime. A stopped container stays stopped
+ * (`unless-stopped`, and the watchdog restarts only running, unhealthy ones).
  */
 export function planMove(facts: MoveFacts): { ok: true; plan: MovePlan } | { ok: false; message: string } {
     const { tenant, target, hosts, file } = facts;
@@ -103,9 +105,9 @@ export function planMove(facts: MoveFacts): { ok: true; plan: MovePlan } | { ok:
                 { kind: "check engines", from: source, to: target, container, volume },
                 { kind: "stop", stack: source, container },
                 { kind: "copy data", from: source, to: target, volume },
-                { kind: "up", stack: source },
                 { kind: "up", stack: target },
                 { kind: "ready", stack: target, container },
+                { kind: "up", stack: source },
             ],
         },
     };
@@ -124,7 +126,7 @@ export interface MoveFailure {
     lines: string[];
 }
 
-/** The index of the first step that changes what runs: the source's `up` applies the new placement. */
+/** The index of the first step that changes what runs: the target's `up` applies the new placement. */
 function placementIndex(plan: MovePlan): number {
     return plan.steps.findIndex((s) => s.kind === "up");
 }
@@ -161,20 +163,14 @@ export function moveFailure(plan: MovePlan, failed: number, reason: string): Mov
         );
         return { undo, lines };
     }
-    const goBack = [
-        `to go back to ${source}: git checkout -- ${file}; pulumi up --refresh -s ${target} ` +
-            `(removes the container there, if any); pulumi up --refresh -s ${source} (starts ${tenant} on its old volume)`,
-    ];
     if (step.kind === "up" && step.stack === source) {
         return {
             undo: [],
             lines: [
                 ...lines,
-                `${file} places ${tenant} on ${target} now, but ${source} was not updated: ` +
-                    `${tenant} is stopped there (its container may still exist) and runs nowhere`,
-                `its data: the volume ${volume} on ${source}, unchanged, and its copy on ${target}`,
-                `to finish the move: fix the cause, then pulumi up -s ${source} and pulumi up -s ${target}`,
-                ...goBack,
+                `${tenant} runs on ${target}, healthy, on its copied data; ${source} still has its stopped ` +
+                    `container, and its volume ${volume} unchanged`,
+                `to finish the move: fix the cause, then pulumi up -s ${source} (removes the stopped container; the volume stays)`,
             ],
         };
     }
@@ -182,11 +178,13 @@ export function moveFailure(plan: MovePlan, failed: number, reason: string): Mov
         undo: [],
         lines: [
             ...lines,
-            `${file} places ${tenant} on ${target}; its container is gone from ${source}, ` +
-                `its volume ${volume} stays there unchanged; on ${target} it is not ready`,
+            `${file} places ${tenant} on ${target}, where it is not ready; on ${source} its container ` +
+                `is stopped, not removed, and its volume ${volume} is unchanged`,
             `look at it: npm run status -- -s ${target}; npm run logs -- -s ${target} ${tenant}; ` +
-                `then pulumi up -s ${target} again`,
-            ...goBack,
+                `to finish the move: pulumi up -s ${target} again, then pulumi up -s ${source}`,
+            `to go back to ${source}: git checkout -- ${file}; pulumi up --refresh -s ${target} ` +
+                `(removes the container there, if any); then start it on ${source}: docker start ${container} ` +
+                `(with DOCKER_HOST set to ${source}'s dockerHost output)`,
         ],
     };
 }

@@ -46,6 +46,7 @@ export async function runMove(
 ): Promise<number> {
     let original: string | undefined;
     let stoppedAt: number | undefined;
+    let readyAt: number | undefined;
     let copyMs: number | undefined;
 
     const run = async (step: MoveStep): Promise<void> => {
@@ -110,6 +111,7 @@ export async function runMove(
                 if (!outcome.ok) {
                     throw new StepFailure(outcome.reason);
                 }
+                readyAt = effects.now();
                 return;
             }
             default:
@@ -155,7 +157,10 @@ export async function runMove(
             return 1;
         }
     }
-    const down = stoppedAt === undefined ? "" : `; it was down ${seconds(effects.now() - stoppedAt)}`;
+    const down =
+        stoppedAt === undefined || readyAt === undefined
+            ? ""
+            : `; it was down ${seconds(readyAt - stoppedAt)}`;
     print(`${plan.tenant} runs on ${plan.target}, healthy${down}`);
     print(
         `its old volume ${plan.volume} stays on ${plan.source} until you delete it there: ` +

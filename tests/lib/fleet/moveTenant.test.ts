@@ -29,7 +29,7 @@ function plan(overrides: Partial<MoveFacts> = {}): MovePlan {
 }
 
 describe("planMove", () => {
-    test("secrets, placement and the target's preview while the tenant runs; stop before the copy; source up before target up", () => {
+    test("secrets, placement and the target's preview while the tenant runs; stop before the copy; the source's up after the tenant is back", () => {
         const p = plan();
         expect(p).toMatchObject({ source: "prod-a", target: "prod-b", environment: "prod" });
         expect(p.steps).toEqual([
@@ -51,9 +51,9 @@ describe("planMove", () => {
             },
             { kind: "stop", stack: "prod-a", container: "zc-shop-a" },
             { kind: "copy data", from: "prod-a", to: "prod-b", volume: "shop-a-data" },
-            { kind: "up", stack: "prod-a" },
             { kind: "up", stack: "prod-b" },
             { kind: "ready", stack: "prod-b", container: "zc-shop-a" },
+            { kind: "up", stack: "prod-a" },
         ]);
     });
 
@@ -112,17 +112,24 @@ describe("moveFailure", () => {
     });
 
     test("after the placement took effect nothing is undone; the state and the way back are said", () => {
+        for (const failed of [at("up", "prod-b"), at("ready")]) {
+            const target = moveFailure(p, failed, "unhealthy");
+            expect(target.undo).toEqual([]);
+            expect(target.lines[1]).toBe(
+                "tenants/shop-a.yaml places shop-a on prod-b, where it is not ready; on prod-a its container is stopped, not removed, and its volume shop-a-data is unchanged",
+            );
+            expect(target.lines[3]).toBe(
+                "to go back to prod-a: git checkout -- tenants/shop-a.yaml; pulumi up --refresh -s prod-b (removes the container there, if any); " +
+                    "then start it on prod-a: docker start zc-shop-a (with DOCKER_HOST set to prod-a's dockerHost output)",
+            );
+        }
         const source = moveFailure(p, at("up", "prod-a"), "ssh refused");
         expect(source.undo).toEqual([]);
-        expect(source.lines.join("\n")).toMatch(/shop-a is stopped there .* and runs nowhere/);
-        expect(source.lines.join("\n")).toMatch(
-            /to go back to prod-a: git checkout -- tenants\/shop-a\.yaml; pulumi up --refresh -s prod-b .*; pulumi up --refresh -s prod-a/,
-        );
-        const target = moveFailure(p, at("ready"), "unhealthy");
-        expect(target.undo).toEqual([]);
-        expect(target.lines[1]).toMatch(
-            /its container is gone from prod-a, its volume shop-a-data stays there unchanged/,
-        );
+        expect(source.lines).toEqual([
+            "pulumi up -s prod-a failed: ssh refused",
+            "shop-a runs on prod-b, healthy, on its copied data; prod-a still has its stopped container, and its volume shop-a-data unchanged",
+            "to finish the move: fix the cause, then pulumi up -s prod-a (removes the stopped container; the volume stays)",
+        ]);
     });
 });
 
@@ -200,14 +207,14 @@ describe("runMove", () => {
             "volume? prod-b shop-a-data",
             "stop prod-a zc-shop-a",
             "copy prod-a prod-b shop-a-data",
-            "up prod-a",
             "up prod-b",
             "ready prod-b zc-shop-a",
+            "up prod-a",
         ]);
         expect(f.files["tenants/shop-a.yaml"]).toBe("name: shop-a # kept\nstacks: [dev, prod-b]\n");
         expect(f.lines).toContain("copied shop-a-data in 1.0 s");
-        // From the stop's return to the ready check's: copy, two ups, ready.
-        expect(f.lines).toContain("shop-a runs on prod-b, healthy; it was down 4.0 s");
+        // From the stop's return to the ready check's: copy, the target's up, ready; not the source's up.
+        expect(f.lines).toContain("shop-a runs on prod-b, healthy; it was down 3.0 s");
         expect(f.lines.join("\n")).toMatch(
             /its old volume shop-a-data stays on prod-a until you delete it there: docker volume rm shop-a-data/,
         );
@@ -256,5 +263,13 @@ describe("runMove", () => {
         expect(f.calls[f.calls.length - 1]).toBe("up prod-b");
         expect(f.files["tenants/shop-a.yaml"]).toMatch(/prod-b/);
         expect(f.lines.join("\n")).toMatch(/to go back to prod-a:/);
+    });
+
+    test("a failed source up after the tenant is back says the move is done but for the stopped container", async () => {
+        const f = fakes(["up prod-a"]);
+        expect(await runMove(plan(), f.effects, f.print)).toBe(1);
+        expect(f.calls.slice(-3)).toEqual(["up prod-b", "ready prod-b zc-shop-a", "up prod-a"]);
+        expect(f.calls.some((c) => c.startsWith("start") || c.startsWith("remove"))).toBe(false);
+        expect(f.lines.join("\n")).toMatch(/shop-a runs on prod-b, healthy.*\n.*pulumi up -s prod-a/);
     });
 });
