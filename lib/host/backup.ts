@@ -128,6 +128,8 @@ EOF
 
 # Messages go to stderr: stdout carries results between the script's own functions.
 log() { echo "zeptoclaw-fleet-backup: $*" >&2; }
+# Milliseconds since a time taken with date +%s%N.
+ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 die() {
     echo "zeptoclaw-fleet-backup: $*" >&2
     exit 1
@@ -191,7 +193,7 @@ stage() {
     docker unpause "$container" >/dev/null 2>&1 || true
     trap - EXIT
     rm -f "$staged/$RECORD"
-    log "$tenant: frozen for $((($(date +%s%N) - started) / 1000000)) ms while copying"
+    log "$tenant: frozen for $(ms_since "$started") ms while copying"
 }
 
 # Backs up one tenant; extra arguments become extra tags.
@@ -310,31 +312,31 @@ cmd_restore() {
     ((status == 0)) || die "could not back up the current data first; nothing was changed"
     log "$tenant: current data kept as snapshot \${safety:0:8} (tag pre-restore)"
 
-    local stopped
-    stopped=$(date +%s)
-    docker stop --time 30 "$container" >/dev/null
+    # The snapshot is unpacked while the tenant still runs: only the swap is downtime.
     work=$(mktemp -d "$(dirname "$data")/restore.XXXXXX")
     if ! r restore "$id" --target "$work" >/dev/null; then
         rm -rf --one-file-system "$work"
-        docker start "$container" >/dev/null
-        die "restic restore of \${id:0:8} failed; $tenant restarted on its current data"
+        die "restic restore of \${id:0:8} failed; $tenant runs on its current data, unchanged"
     fi
+    local stopped
+    stopped=$(date +%s%N)
+    docker stop --time 30 "$container" >/dev/null
     [[ -f $data/$RECORD ]] && cp -p "$data/$RECORD" "$work$path/$RECORD"
     mv "$data" "$data.replaced"
     mv "$work$path" "$data"
-    rm -rf --one-file-system "$data.replaced" "$work"
     docker start "$container" >/dev/null
-    log "$tenant: restored snapshot \${id:0:8} of host $FROM and started again, $(($(date +%s) - stopped)) s after it stopped; waiting for it to turn healthy"
+    log "$tenant: restored snapshot \${id:0:8} of host $FROM and started again, $(ms_since "$stopped") ms after it stopped; waiting for it to turn healthy"
+    rm -rf --one-file-system "$data.replaced" "$work"
     local health
-    for _ in $(seq 1 120); do
+    while (($(ms_since "$stopped") < 120000)); do
         health=$(docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$container")
         if [[ $health == healthy || $health == none ]]; then
-            log "$tenant: $health"
+            log "$tenant: $health, $(ms_since "$stopped") ms after it stopped"
             return 0
         fi
-        sleep 1
+        sleep 0.1
     done
-    die "$tenant did not turn healthy within 120 s after the restore (docker logs $container)"
+    die "$tenant did not turn healthy within 120 s of its stop for the restore (docker logs $container)"
 }
 
 cmd_snapshots() {

@@ -177,13 +177,13 @@ test("a tenant's 100 MB are backed up to SFTP, destroyed, restored byte-identica
     expect(dataManifest(await dataDir(docker, "bk-b"))).toEqual(bAfter);
 
     const frozen = /bk-a: frozen for (\d+) ms/.exec(backup.output)?.[1];
-    const downFor = /started again, (\d+) s after it stopped/.exec(restore.output)?.[1];
+    const downFor = /: healthy, (\d+) ms after it stopped/.exec(restore.output)?.[1];
     console.log(
         [
             `backup of 2 tenants (bk-a 100 MB, first backup, new repository): ${backup.seconds.toFixed(1)} s, bk-a frozen ${frozen} ms`,
             `repository size after it: ${(repoBytes / 1e6).toFixed(1)} MB`,
             `incremental backup of bk-a: ${second.seconds.toFixed(1)} s`,
-            `restore of bk-a to latest (incl. pre-restore backup, stop, start, healthy): ${restore.seconds.toFixed(1)} s, of which bk-a was stopped ${downFor} s`,
+            `restore of bk-a to latest (incl. pre-restore backup, stop, start, healthy): ${restore.seconds.toFixed(1)} s, of which bk-a was down (stop to healthy) ${downFor} ms`,
             `restore of bk-a to a chosen snapshot (undoing the first restore): ${chosen.seconds.toFixed(1)} s`,
         ].join("\n"),
     );

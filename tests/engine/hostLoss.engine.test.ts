@@ -159,11 +159,11 @@ test("host a dies; host b restores a's tenant from a's snapshots, byte-identical
         /^[0-9a-f]{8} .* b +tenant=hl-a\s/m,
     );
 
-    const downFor = /started again, (\d+) s after it stopped/.exec(restore.output)?.[1];
+    const downFor = /: healthy, (\d+) ms after it stopped/.exec(restore.output)?.[1];
     console.log(
         [
             `tenant data: ${(bytes / 1e6).toFixed(1)} MB in ${files} files`,
-            `restore on host b from host a's snapshot (incl. pre-restore backup of b's empty tenant, stop, start, healthy): ${restore.seconds.toFixed(1)} s, of which hl-a was stopped ${downFor} s`,
+            `restore on host b from host a's snapshot (incl. pre-restore backup of b's empty tenant, stop, start, healthy): ${restore.seconds.toFixed(1)} s, of which hl-a was down (stop to healthy) ${downFor} ms`,
         ].join("\n"),
     );
 });

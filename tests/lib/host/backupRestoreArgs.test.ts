@@ -11,7 +11,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
  * Runs the host's backup tool with a fake `docker` (a tenant container whose volume is a folder
  * here, or none) and a fake `restic` (listing `snapshots` as given), each logging its calls.
  */
-function tool(args: string[], options: { container: boolean; snapshots: string }) {
+function tool(args: string[], options: { container: boolean; snapshots: string; restoreFails?: boolean }) {
     const bin = fs.mkdtempSync(path.join(dir, "bin-"));
     const log = path.join(bin, "calls.log");
     const data = path.join(bin, "volumes", "shop-a-data", "_data");
@@ -23,10 +23,26 @@ function tool(args: string[], options: { container: boolean; snapshots: string }
     script(
         "docker",
         options.container
-            ? `case "$1 $2" in "volume inspect") echo "${data}" ;; "inspect --format") echo shop-a-data ;; esac`
+            ? [
+                  'case "$1 $2 $3" in',
+                  `"volume inspect"*) echo "${data}" ;;`,
+                  '*".State.Status"*) echo running ;;',
+                  '*".State.Health"*) echo healthy ;;',
+                  '"inspect --format"*) echo shop-a-data ;;',
+                  "esac",
+              ].join("\n")
             : `[[ $1 == volume ]] && echo "${data}" || exit 1`,
     );
-    script("restic", `[[ " $* " == *" snapshots --json "* ]] && echo '${options.snapshots}'; exit 0`);
+    // restore unpacks the snapshot's path (/staging/shop-a) under its --target.
+    script(
+        "restic",
+        [
+            `[[ " $* " == *" snapshots --json "* ]] && echo '${options.snapshots}'`,
+            `[[ $1 == backup ]] && echo '{"message_type":"summary","snapshot_id":"feedbeef00"}'`,
+            `if [[ $1 == restore ]]; then ${options.restoreFails ? "exit 1" : 'mkdir -p "$4/staging/shop-a"'}; fi`,
+            "exit 0",
+        ].join("\n"),
+    );
     const env = path.join(bin, "backup.env");
     fs.writeFileSync(
         env,
@@ -95,5 +111,36 @@ describe("the host's backup tool: --from-host", () => {
         const extra = tool(["snapshots", "shop-a", "shop-b"], { container: true, snapshots: none });
         expect(extra.status).toBe(2);
         expect(extra.stderr).toMatch(/^usage: zeptoclaw-fleet-backup backup/);
+    });
+});
+
+describe("the host's backup tool: restore", () => {
+    const snapshot = JSON.stringify([
+        { id: "abcd1234ef", short_id: "abcd1234", time: "2026-12-01T00:00:00Z", paths: ["/staging/shop-a"] },
+    ]);
+
+    test("unpacks the snapshot while the tenant runs: only the swap is between its stop and its start", () => {
+        const r = tool(["restore", "shop-a"], { container: true, snapshots: snapshot });
+        expect(r.stderr).toMatch(
+            /shop-a: restored snapshot abcd1234 of host fsn1-b and started again, \d+ ms after it stopped/,
+        );
+        expect(r.stderr).toMatch(/shop-a: healthy, \d+ ms after it stopped\n$/);
+        expect(r.status).toBe(0);
+        const order = r.calls.filter((c) => /^restic (backup|restore)|^docker (stop|start)/.test(c));
+        expect(order.map((c) => c.split(" ").slice(0, 2).join(" "))).toEqual([
+            "restic backup",
+            "restic restore",
+            "docker stop",
+            "docker start",
+        ]);
+    });
+
+    test("a snapshot that cannot be unpacked leaves the tenant running on its data, never stopped", () => {
+        const r = tool(["restore", "shop-a"], { container: true, snapshots: snapshot, restoreFails: true });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(
+            /restic restore of abcd1234 failed; shop-a runs on its current data, unchanged\n$/,
+        );
+        expect(r.calls.filter((c) => /^docker (stop|start)/.test(c))).toEqual([]);
     });
 });
