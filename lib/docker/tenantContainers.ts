@@ -28,8 +28,12 @@ export const healthProbeCommand = [
 export const healthcheckTimeoutSeconds = 5;
 export const healthcheckRetries = 3;
 export const healthcheckStartPeriodSeconds = 10;
-/** The probe rate of a starting tenant, where the engine has start_interval (HealthStart). */
-export const healthcheckStartIntervalSeconds = 1;
+/**
+ * The probe rate of a starting tenant, where the engine has start_interval (HealthStart), in the
+ * form the provider reads it back (Go's time.Duration String, terraform-provider-docker v4.5.0
+ * resource_docker_container_funcs.go), or every `pulumi up` would see a change.
+ */
+export const healthcheckStartInterval = "500ms";
 
 /**
  * By when Docker has decided a new gateway's health: probes fail without counting during the
@@ -73,14 +77,14 @@ export interface TenantContainerContext {
 }
 
 /**
- * The healthcheck's start_interval: probing every second while the tenant starts, so a restart
+ * The healthcheck's start_interval: probing every half second while the tenant starts, so a restart
  * (upgrade, move, restore, config change) ends when ZeptoClaw is ready, not one 30 s interval
  * later. Once healthy, or after the start period, Docker probes at the steady interval again.
  */
 function startProbes(start: HealthStart): { startInterval?: string } {
     switch (start) {
         case "start-interval":
-            return { startInterval: `${healthcheckStartIntervalSeconds}s` };
+            return { startInterval: healthcheckStartInterval };
         case "steady-interval":
             return {};
         default:

@@ -393,8 +393,8 @@ test("and back from Docker 20.10 (a debian-12 host) to Docker 26 (debian-13): th
 
     const target = await first.getContainer(container).inspect();
     expect(target.State.Health?.Status).toBe("healthy");
-    // Probed every second while it starts, as a Docker 26 host's tenants are.
-    expect(target.Config.Healthcheck?.StartInterval).toBe(1e9);
+    // Probed every half second while it starts, as a Docker 26 host's tenants are.
+    expect(target.Config.Healthcheck?.StartInterval).toBe(5e8);
     await expect(second.getContainer(container).inspect()).rejects.toThrow(/no such container/i);
     expect(tenantText).toMatch(/\nstacks:\n {2}- dev\n/);
 

@@ -79,7 +79,7 @@ describe("dev stack", () => {
             retries: 3,
             startPeriod: "10s",
             // The dev engine's API (dockerApiVersion, 1.45 by default) has start_interval.
-            startInterval: "1s",
+            startInterval: "500ms",
         });
         expect(gw.logDriver).toBe("json-file");
         expect(gw.logOpts).toEqual({ "max-size": "10m", "max-file": "3" });

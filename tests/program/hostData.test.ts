@@ -124,7 +124,7 @@ describe("tenant data outlives the server", () => {
             .sort();
         // What the engine would touch: the server itself (a new one: image forces it), what
         // refers to its id (the attachment, the readiness and configure commands), and the
-        // tenants' healthchecks, which Docker 26 lets probe a starting tenant every second.
+        // tenants' healthchecks, which Docker 26 lets probe a starting tenant every half second.
         expect(changed).toEqual([
             "command:remote:Command::fsn1-a/configure",
             "command:remote:Command::fsn1-a/ready",
@@ -137,7 +137,7 @@ describe("tenant data outlives the server", () => {
             const [was, now] = [run, next].map(
                 (r) => r.one("docker:index/container:Container", gateway).inputs,
             );
-            expect(now).toEqual({ ...was, healthcheck: { ...was.healthcheck, startInterval: "1s" } });
+            expect(now).toEqual({ ...was, healthcheck: { ...was.healthcheck, startInterval: "500ms" } });
         }
         // Untouched: the data Volume, the IPv4 (so the Docker provider's address), every tenant's
         // volume, the Storage Box.
