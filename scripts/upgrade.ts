@@ -1,11 +1,15 @@
 /**
- * `npm run upgrade -- -s <stack> <version> [--timeout <seconds>]`: moves the stack's tenants
+ * `npm run upgrade -- -s <stack> <version> [--timeout <seconds>] [--parallel <n>]`: moves the stack's tenants
  * to another ZeptoClaw version one upgrade ring at a time (imageRings, in order): set the ring's
  * version in the stack config, `pulumi up`, wait until every tenant of the ring runs the version
  * and Docker reports it healthy, go on. The first ring that does not become ready goes back to
  * its previous entry (`pulumi up` again, and the wait), the reasons are printed (each failing
  * tenant's state and last health probe output), the later rings are not touched, and the
  * command ends with 1. Run from the project folder.
+ *
+ * Each ring's `pulumi up` replaces at most two tenants per host core at once (`--parallel`, from
+ * the engine's core count; lib/upgrade/replacementsAtOnce.ts), so that each one's downtime stays
+ * short; `--parallel <n>` sets another bound.
  *
  * The stack's engine is reached from its outputs, as `npm run status` does, before anything
  * changes. Exit status: 0 when every ring is ready on the version, 1 when the upgrade stopped or
@@ -29,9 +33,10 @@ import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
 import { knownEnvironments } from "../lib/fleet/readHostStacks";
 import { UpgradeEffects, runUpgrade } from "../lib/upgrade/runUpgrade";
+import { replacementsAtOnce } from "../lib/upgrade/replacementsAtOnce";
 import { UpgradePlan, planUpgrade } from "../lib/upgrade/upgradePlan";
 
-const usage = "usage: npm run upgrade -- -s <stack> <version> [--timeout <seconds>]";
+const usage = "usage: npm run upgrade -- -s <stack> <version> [--timeout <seconds>] [--parallel <n>]";
 
 interface Run {
     code: number | null;
@@ -87,6 +92,7 @@ function cliEffects(
     stack: string,
     env: NodeJS.ProcessEnv,
     timeoutMs: number,
+    parallel: number,
     context: CommandContext,
 ): UpgradeEffects {
     return {
@@ -98,7 +104,8 @@ function cliEffects(
             }
         },
         async up() {
-            const result = await run("pulumi", ["up", "--yes", "--skip-preview", "-s", stack], {
+            const args = ["up", "--yes", "--skip-preview", "--parallel", String(parallel), "-s", stack];
+            const result = await run("pulumi", args, {
                 cwd: root,
                 echo: context,
             });
@@ -112,6 +119,19 @@ function cliEffects(
         },
         waitReady: (tenants, version) => waitGatewaysReady(env, tenants, version, timeoutMs),
     };
+}
+
+/** The host's cores, as its engine reports them. */
+async function engineCores(env: NodeJS.ProcessEnv): Promise<number> {
+    const result = await run("docker", ["info", "--format", "{{.NCPU}}"], { env });
+    const cores = Number(result.stdout.trim());
+    if (result.code !== 0 || !Number.isInteger(cores) || cores < 1) {
+        fail(
+            `docker info on the stack's engine ${failure(result)}; nothing was changed (or pass --parallel <n>)`,
+            1,
+        );
+    }
+    return cores;
 }
 
 /** The stack's rings and tenants, read as the program reads them, and the plan to move them. */
@@ -158,7 +178,11 @@ export async function upgradeCommand(argv: string[], context: CommandContext): P
         parsed = parseArgs({
             args: argv,
             allowPositionals: true,
-            options: { stack: { type: "string", short: "s" }, timeout: { type: "string" } },
+            options: {
+                stack: { type: "string", short: "s" },
+                timeout: { type: "string" },
+                parallel: { type: "string" },
+            },
         });
     } catch (err) {
         fail(`${errorMessage(err)}\n${usage}`);
@@ -173,6 +197,10 @@ export async function upgradeCommand(argv: string[], context: CommandContext): P
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
         fail(`--timeout is a whole number of seconds, such as ${healthVerdictSeconds}\n${usage}`);
     }
+    const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
+    if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1)) {
+        fail(`--parallel is a whole number of tenants replaced at once, 1 or more\n${usage}`);
+    }
     const upgrade = plan(root, stack, positionals[0]);
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-upgrade-"));
@@ -182,7 +210,9 @@ export async function upgradeCommand(argv: string[], context: CommandContext): P
         if (!engine.ok) {
             fail(`${engine.message}; nothing was changed`, 1);
         }
-        const effects = cliEffects(root, stack, engine.env, timeoutSeconds * 1000, context);
+        const atOnce = parallel ?? replacementsAtOnce(await engineCores(engine.env));
+        context.stdout.write(`upgrade: replacing at most ${atOnce} tenants at once (pulumi up --parallel)\n`);
+        const effects = cliEffects(root, stack, engine.env, timeoutSeconds * 1000, atOnce, context);
         return await runUpgrade(upgrade, effects, (line) => context.stdout.write(`upgrade: ${line}\n`));
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

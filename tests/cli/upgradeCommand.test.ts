@@ -64,6 +64,11 @@ const fakeDocker = (state: string, log: string) => `#!/usr/bin/env node
 const fs = require("fs");
 const args = process.argv.slice(2);
 fs.appendFileSync(${JSON.stringify(log)}, "docker " + args.join(" ") + " DOCKER_HOST=" + process.env.DOCKER_HOST + "\\n");
+if (args[0] === "info") {
+    // The host's cores: 2.
+    console.log(2);
+    process.exit(0);
+}
 const state = JSON.parse(fs.readFileSync(${JSON.stringify(state)}, "utf8"));
 const names = args.slice(3);
 const found = names.filter((n) => state.tenants[n.slice(3)] !== undefined).map((n) => {
@@ -153,19 +158,21 @@ describe("npm run upgrade", () => {
         expect(result.status).toBe(0);
         expect(w.changes()).toEqual([
             "pulumi config set --path imageRings[0] canary=0.9.3 -s dev",
-            "pulumi up --yes --skip-preview -s dev",
+            "pulumi up --yes --skip-preview --parallel 4 -s dev",
             "pulumi config set --path imageRings[1] early=0.9.3 -s dev",
-            "pulumi up --yes --skip-preview -s dev",
+            "pulumi up --yes --skip-preview --parallel 4 -s dev",
             "pulumi config set --path imageRings[2] main=0.9.3 -s dev",
-            "pulumi up --yes --skip-preview -s dev",
+            "pulumi up --yes --skip-preview --parallel 4 -s dev",
         ]);
-        // Readiness is read after each up, from the engine the stack's outputs name.
+        // The host's cores first, then readiness after each up, from the engine the stack's outputs name.
         expect(w.calls().filter((c) => c.startsWith("docker"))).toEqual([
+            "docker info --format {{.NCPU}} DOCKER_HOST=unix:///var/run/zc-fake.sock",
             "docker inspect --type container zc-shop-a DOCKER_HOST=unix:///var/run/zc-fake.sock",
             "docker inspect --type container zc-shop-b DOCKER_HOST=unix:///var/run/zc-fake.sock",
             "docker inspect --type container zc-shop-c zc-shop-d DOCKER_HOST=unix:///var/run/zc-fake.sock",
         ]);
         expect(result.stdout.split("\n").filter((l) => l.startsWith("upgrade: "))).toEqual([
+            "upgrade: replacing at most 4 tenants at once (pulumi up --parallel)",
             "upgrade: ring canary (1 tenant): 0.9.2 -> 0.9.3",
             "upgrade: ring canary: 1 tenant ready on 0.9.3",
             "upgrade: ring early (1 tenant): 0.9.2 -> 0.9.3",
@@ -185,11 +192,12 @@ describe("npm run upgrade", () => {
         expect(result.status).toBe(1);
         expect(w.changes()).toEqual([
             "pulumi config set --path imageRings[0] canary=0.9.3-neverready -s dev",
-            "pulumi up --yes --skip-preview -s dev",
+            "pulumi up --yes --skip-preview --parallel 4 -s dev",
             "pulumi config set --path imageRings[0] canary -s dev",
-            "pulumi up --yes --skip-preview -s dev",
+            "pulumi up --yes --skip-preview --parallel 4 -s dev",
         ]);
         expect(result.stdout.split("\n").filter((l) => l.startsWith("upgrade: "))).toEqual([
+            "upgrade: replacing at most 4 tenants at once (pulumi up --parallel)",
             "upgrade: ring canary (1 tenant): 0.9.2 -> 0.9.3-neverready",
             "upgrade: ring canary did not become ready on 0.9.3-neverready:",
             "upgrade:   shop-a: unhealthy (last probe exit 8: wget: server returned error: HTTP/1.1 503 Service Unavailable)",
@@ -214,7 +222,7 @@ describe("npm run upgrade", () => {
         expect(result.status).toBe(0);
         expect(w.changes()).toEqual([
             "pulumi config set --path imageRings[0] canary=0.9.2 -s dev",
-            "pulumi up --yes --skip-preview -s dev",
+            "pulumi up --yes --skip-preview --parallel 4 -s dev",
         ]);
         expect(result.stdout).toMatch(
             /upgrade: upgrade to 0\.9\.2 done: canary ready on it \(main already ran it\)\n/,
@@ -226,8 +234,18 @@ describe("npm run upgrade", () => {
         expect(w.run(["-s", "dev", "0.9.3"]).status).toBe(0);
         expect(w.changes()).toEqual([
             "pulumi config set --path imageRings[0] main=0.9.3 -s dev",
-            "pulumi up --yes --skip-preview -s dev",
+            "pulumi up --yes --skip-preview --parallel 4 -s dev",
         ]);
+    });
+
+    test("--parallel sets how many tenants one up replaces at once, instead of two per host core", () => {
+        const w = workspace(undefined, { "shop-c": undefined });
+        expect(w.run(["-s", "dev", "0.9.3", "--parallel", "1"]).status).toBe(0);
+        expect(w.changes()).toEqual([
+            "pulumi config set --path imageRings[0] main=0.9.3 -s dev",
+            "pulumi up --yes --skip-preview --parallel 1 -s dev",
+        ]);
+        expect(w.calls().filter((c) => c.startsWith("docker info"))).toEqual([]);
     });
 
     test("refuses a wrong command line, an unknown ring and a stack it cannot reach, before changing anything", async () => {
@@ -245,6 +263,12 @@ describe("npm run upgrade", () => {
         expect(await w.runHere(["-s", "dev", "0.9.3", "--timeout", "soon"])).toMatchObject({
             status: 2,
             stderr: expect.stringMatching(/^upgrade: --timeout is a whole number of seconds, such as 105\n/),
+        });
+        expect(await w.runHere(["-s", "dev", "0.9.3", "--parallel", "0"])).toMatchObject({
+            status: 2,
+            stderr: expect.stringMatching(
+                /^upgrade: --parallel is a whole number of tenants replaced at once, 1 or more\n/,
+            ),
         });
         expect(await w.runHere(["-s", "dev", "not/a/tag"])).toMatchObject({
             status: 2,

@@ -5,7 +5,9 @@
  * ring as `npm run upgrade` does it. Prints the upgrade's wall time, each ring's, and each
  * tenant's downtime: from the stop of its old container (Docker's kill event) to the new
  * container's first healthy status (its health_status event), both from Docker's event log.
- * Asserts nothing about time.
+ * Then the same for a config change of one tenant, and of every tenant at once. Each `pulumi up`
+ * replaces as many tenants at once as `npm run upgrade` passes it (`--parallel`, two per engine
+ * core), or UPGRADE_PARALLEL (a number, or "none" for no bound). Asserts nothing about time.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -14,7 +16,8 @@ import Docker from "dockerode";
 import { waitGatewaysReady } from "../../lib/cli/gatewayReadiness";
 import { ImagePlan } from "../../lib/config/imagePlan";
 import { parseImageRings } from "../../lib/config/imageRings";
-import { healthVerdictSeconds } from "../../lib/docker/tenantContainers";
+import { healthcheckStartInterval, healthVerdictSeconds } from "../../lib/docker/tenantContainers";
+import { replacementsAtOnce } from "../../lib/upgrade/replacementsAtOnce";
 import { runUpgrade } from "../../lib/upgrade/runUpgrade";
 import { planUpgrade } from "../../lib/upgrade/upgradePlan";
 import { EngineAdapter, removeLabelled, testLabel } from "../engine/support/engineAdapter";
@@ -25,6 +28,8 @@ import { secretsFor, tenantYaml } from "../support/tenantFiles";
 jest.setTimeout(90 * 60_000);
 
 const count = Number(process.env.UPGRADE_TENANTS ?? "50");
+/** `pulumi up --parallel` as `npm run upgrade` passes it, unless UPGRADE_PARALLEL says otherwise ("none": no bound). */
+let parallel: number | undefined;
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
 const runId = `upgrade-measure-${process.pid}`;
 const repository = `zeptoclaw-fleet-test/upgrade-measure-${process.pid}`;
@@ -76,6 +81,41 @@ function downtimes(events: DockerEvent[], names: string[]): Record<string, numbe
     return result;
 }
 
+/**
+ * Per tenant, where its downtime went: the old container's stop (kill to die), the replacement
+ * (die to the new container's start: removal, creation, start), and the start to its first
+ * healthy probe.
+ */
+function phases(events: DockerEvent[], names: string[]): Record<string, number[]> {
+    const result: Record<string, number[]> = { stop: [], replace: [], startToHealthy: [] };
+    const seconds = (from: DockerEvent, to: DockerEvent) =>
+        Number(((to.timeNano - from.timeNano) / 1e9).toFixed(1));
+    for (const name of names) {
+        const mine = events.filter((e) => e.Actor.Attributes.name === `zc-${name}`);
+        const kill = mine.find((e) => e.status === "kill");
+        const die = mine.find((e) => kill !== undefined && e.id === kill.id && e.status === "die");
+        const start = mine.find((e) => kill !== undefined && e.id !== kill.id && e.status === "start");
+        const healthy = mine.find(
+            (e) => start !== undefined && e.id === start.id && e.status === "health_status: healthy",
+        );
+        if (kill && die && start && healthy) {
+            result.stop.push(seconds(kill, die));
+            result.replace.push(seconds(die, start));
+            result.startToHealthy.push(seconds(start, healthy));
+        }
+    }
+    return result;
+}
+
+/** The test tenants' ZeptoClaw settings (tests/support/tenantFiles.ts) with a system prompt. */
+function withPrompt(prompt: string): Record<string, unknown> {
+    return {
+        agents: { defaults: { system_prompt: prompt } },
+        providers: { anthropic: { api_key: { secret: "anthropicApiKey" } } },
+        channels: { telegram: { enabled: true, token: { secret: "telegramBotToken" } } },
+    };
+}
+
 function summary(values: number[]): Record<string, number> {
     const sorted = [...values].sort((a, b) => a - b);
     return {
@@ -92,10 +132,19 @@ test(`an upgrade of ${count} tenants in three rings`, async () => {
     const names = Array.from({ length: count }, (_, i) => `u-${String(i).padStart(3, "0")}`);
     const ringOf = new Map(names.map((n, i) => [n, i < 2 ? "canary" : i < 10 ? "early" : "main"]));
     let entries = ["canary", "early", "main"];
+    /** Each tenant's system prompt: a new one is a config change, which replaces its container. */
+    const prompts = new Map(names.map((n) => [n, "first"]));
     const deploy = async () => {
         const run = await runProgram({
             tenantFiles: Object.fromEntries(
-                names.map((n) => [`${n}.yaml`, tenantYaml(n, { stacks: ["dev"], ring: ringOf.get(n) })]),
+                names.map((n) => [
+                    `${n}.yaml`,
+                    tenantYaml(n, {
+                        stacks: ["dev"],
+                        ring: ringOf.get(n),
+                        zeptoclaw: withPrompt(prompts.get(n)!),
+                    }),
+                ]),
             ),
             tenantSecrets: secretsFor(names),
             config: {
@@ -106,8 +155,13 @@ test(`an upgrade of ${count} tenants in three rings`, async () => {
                 imageRings: entries,
             },
         });
-        await adapter.apply(run);
+        await adapter.apply(run, { parallel });
     };
+    const asked = process.env.UPGRADE_PARALLEL;
+    parallel =
+        asked === "none"
+            ? undefined
+            : Number(asked ?? replacementsAtOnce((await docker.info()).NCPU as number));
     try {
         await buildStandinReleases(docker, repository, releases, runId);
         await deploy();
@@ -154,6 +208,23 @@ test(`an upgrade of ${count} tenants in three rings`, async () => {
 
         const recorded = events.stop();
         const perTenant = downtimes(recorded, names);
+
+        // Config changes after the upgrade: one tenant's file, then every tenant's (a fleet-wide
+        // policy change), each one `pulumi up`.
+        const configChange = async (changed: string[]) => {
+            changed.forEach((n) => prompts.set(n, `${prompts.get(n)} again`));
+            const seen = await recordEvents();
+            const upStarted = Date.now();
+            await deploy();
+            const wallSeconds = Number(((Date.now() - upStarted) / 1000).toFixed(1));
+            const downs = downtimes(seen.stop(), changed);
+            expect(Object.keys(downs).sort()).toEqual([...changed].sort());
+            return { tenants: changed.length, wallSeconds, downtimeSeconds: summary(Object.values(downs)) };
+        };
+        const configChanges = {
+            oneTenant: await configChange([names[count - 1]]),
+            everyTenant: await configChange(names),
+        };
         console.log(`${recorded.length} container events recorded`);
         expect(Object.keys(perTenant).sort()).toEqual(names);
         const byRing = Object.fromEntries(
@@ -167,6 +238,7 @@ test(`an upgrade of ${count} tenants in three rings`, async () => {
                 {
                     cores: os.cpus().length,
                     tenants: count,
+                    parallel: parallel ?? "unbounded",
                     rings: Object.fromEntries(
                         ["canary", "early", "main"].map((r) => [
                             r,
@@ -176,6 +248,14 @@ test(`an upgrade of ${count} tenants in three rings`, async () => {
                     upgradeWallSeconds: Number(((ended - started) / 1000).toFixed(1)),
                     ringWallSeconds: ringSeconds,
                     downtimeSeconds: { all: summary(Object.values(perTenant)), byRing },
+                    downtimePhasesSeconds: Object.fromEntries(
+                        Object.entries(phases(recorded, names)).map(([phase, values]) => [
+                            phase,
+                            summary(values),
+                        ]),
+                    ),
+                    healthStartInterval: healthcheckStartInterval,
+                    configChanges,
                     perTenantDowntimeSeconds: perTenant,
                 },
                 null,

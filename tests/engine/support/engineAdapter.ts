@@ -60,6 +60,32 @@ const nestedKind: Readonly<Record<string, string>> = {
     "docker:index/image:Image": "image",
 };
 
+/** Runs each task on one of `count` workers, in the order they ask; any number at once without a count. */
+function workerSlots(count: number | undefined): (task: () => Promise<void>) => Promise<void> {
+    if (count === undefined) {
+        return (task) => task();
+    }
+    let free = count;
+    const waiting: (() => void)[] = [];
+    return async (task) => {
+        if (free === 0) {
+            await new Promise<void>((resolve) => waiting.push(resolve));
+        } else {
+            free--;
+        }
+        try {
+            await task();
+        } finally {
+            const next = waiting.shift();
+            if (next === undefined) {
+                free++;
+            } else {
+                next();
+            }
+        }
+    };
+}
+
 /** A named plan, as `pulumi preview` would list it. */
 export interface NamedPlan extends ResourcePlan {
     name: string;
@@ -107,25 +133,32 @@ export class EngineAdapter {
     /**
      * Deploys a program run; returns the names of the resources created, replaced or updated.
      * Like the Pulumi engine, a resource starts as soon as the resources it depends on are done,
-     * so independent tenants deploy (and wait for health) in parallel.
+     * so independent tenants deploy (and wait for health) in parallel. `parallel` is `pulumi up
+     * --parallel`: that many workers, each carrying one resource's steps (a replacement's delete
+     * and create) to their end before it takes the next resource (pulumi/pulumi v3.259.0
+     * pkg/resource/deploy/step_executor.go, `executeChain`; a delete-before-replace's delete is in
+     * the same chain as its create, step_generator.go); without it, no bound.
      */
-    async apply(run: ProgramRun): Promise<string[]> {
+    async apply(run: ProgramRun, options: { parallel?: number } = {}): Promise<string[]> {
         const changed: string[] = [];
         const done = new Map<string, Promise<void>>();
+        const worker = workerSlots(options.parallel);
         for (const resource of run.resources) {
             const dependencies = resource.options.dependencies.map(
                 (urn) => done.get(urn) ?? Promise.resolve(),
             );
             done.set(
                 resource.urn,
-                Promise.all(dependencies).then(async () => {
-                    const previous = this.state.get(resource.urn);
-                    const plan = this.planOne(resource, previous);
-                    if (plan.action !== "same") {
-                        changed.push(resource.name);
-                    }
-                    await this.applyOne(resource, previous, plan);
-                }),
+                Promise.all(dependencies).then(() =>
+                    worker(async () => {
+                        const previous = this.state.get(resource.urn);
+                        const plan = this.planOne(resource, previous);
+                        if (plan.action !== "same") {
+                            changed.push(resource.name);
+                        }
+                        await this.applyOne(resource, previous, plan);
+                    }),
+                ),
             );
         }
         const results = await Promise.allSettled(done.values());
