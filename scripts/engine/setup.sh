@@ -3,7 +3,8 @@
 #   1. reuse a Docker engine that answers `docker info` with API 1.44 or newer, or
 #   2. start Debian 13's Docker 26 (a debootstrapped trixie tree, see ensure_engine) in the
 #      background, after installing Debian 12's docker.io (the client, and the 20.10 daemon the
-#      move suite runs as a debian-12 host),
+#      move suite runs as a debian-12 host); the same tree holds what a debian-13 fleet host
+#      installs, for the debian-13 host suite, and is linked at /var/cache/zeptoclaw-fleet/debian-13-host,
 #   3. build the base image zeptoclaw-fleet/debian-base:bookworm with debootstrap
 #      (no registry is reachable, so nothing can be pulled),
 #   4. build the stand-in image zeptoclaw-fleet/zeptoclaw-standin:test,
@@ -96,7 +97,15 @@ running_dockerd() {
 # daemon as the old host of the move suite (second-engine.sh), while debian-12 hosts exist.
 ENGINE_SUITE=trixie
 ENGINE_PACKAGES=(docker.io iptables ca-certificates)
-ENGINE_RECIPE=1 # bump when the engine tree's recipe changes
+# The rest of what a debian-13 fleet host installs (lib/host/cloudInit.ts hostPackages, and caddy
+# for the webhook proxy), and the tools that read the host's files there (cloud-init, systemd):
+# the debian-13 host suite checks the program's files with them. apt installs these into the
+# tree, not debootstrap, whose resolver does not follow virtual packages (cloud-init's
+# python3-cryptography needs python3-cffi-backend-api-min).
+HOST_PACKAGES=(restic jq xfsprogs unattended-upgrades curl caddy cloud-init systemd)
+ENGINE_RECIPE=2 # bump when the engine tree's recipe changes
+# Where the tests find the tree: the same tree the engine runs from.
+DEBIAN13_TREE_LINK=$CACHE_DIR/debian-13-host
 # start_interval (the healthcheck's probe rate while a tenant starts) came with API 1.44 (Docker 25).
 ENGINE_MIN_API=1.44
 
@@ -104,14 +113,15 @@ api_at_least() { [[ $(printf '%s\n' "$2" "$1" | sort -V | head -n 1) == "$2" ]];
 
 engine_key() {
   printf '%s\n' "recipe=$ENGINE_RECIPE" "suite=$ENGINE_SUITE" "arch=$(dpkg --print-architecture)" \
-    "packages=${ENGINE_PACKAGES[*]}" | sha256sum | cut -c1-16
+    "packages=${ENGINE_PACKAGES[*]}" "host=${HOST_PACKAGES[*]}" | sha256sum | cut -c1-16
 }
 
-# Prints the tree's path, building it first if it is not there.
+# Prints the tree's path, building it first if it is not there, and links it for the tests.
 ensure_engine_tree() {
   local tree work mirror include
   tree="$CACHE_DIR/engine-$ENGINE_SUITE-$(engine_key)"
   if [[ -f $tree/.complete ]]; then
+    ln -sfn "$tree" "$DEBIAN13_TREE_LINK"
     echo "$tree"
     return 0
   fi
@@ -127,12 +137,26 @@ ensure_engine_tree() {
     rm -rf --one-file-system "$work"
     die "debootstrap of the $ENGINE_SUITE engine failed (full log: $CACHE_DIR/engine-debootstrap.log)"
   fi
+  # The tree's apt sources are the archive debootstrap used (debootstrap writes them).
+  if ! chroot "$work" sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"' \
+    apt "${HOST_PACKAGES[@]}" >>"$CACHE_DIR/engine-debootstrap.log" 2>&1; then
+    tail -n 30 "$CACHE_DIR/engine-debootstrap.log" >&2 || true
+    rm -rf --one-file-system "$work"
+    die "installing ${HOST_PACKAGES[*]} into the $ENGINE_SUITE tree failed (full log: $CACHE_DIR/engine-debootstrap.log)"
+  fi
   # The mount point this machine's kernel modules are seen at, for dockerd's modprobe calls.
   mkdir -p "$work/usr/lib/modules"
   touch "$work/.complete"
   rm -rf --one-file-system "$tree"
   mv "$work" "$tree"
+  ln -sfn "$tree" "$DEBIAN13_TREE_LINK"
   echo "$tree"
+}
+
+# The tree the debian-13 host suite reads, whether or not the engine that answers runs from it.
+ensure_debian13_tree() {
+  # shellcheck disable=SC2016 # dpkg-query's own format
+  log "debian-13 host tree: $(ensure_engine_tree) ($(chroot "$DEBIAN13_TREE_LINK" dpkg-query -W -f '${Package} ${Version}, ' docker.io systemd cloud-init caddy restic))"
 }
 
 # Stops the engine that answers when this script may: a dockerd not run by systemd.
@@ -467,6 +491,7 @@ main() {
   local t0
   t0=$(now_ms)
   run_step "engine" ensure_engine
+  run_step "debian-13 tree" ensure_debian13_tree
   run_step "base image" ensure_base_image
   run_step "stand-in image" build_standin
   run_step "host tools" ensure_host_tools

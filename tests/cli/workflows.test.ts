@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as semver from "semver";
 import { parse } from "yaml";
+import { hostPackages } from "../../lib/host/cloudInit";
 import { stacksFromFileNames } from "../../lib/tenants/selectTenants";
 import { baseCommands, unitTestTools } from "../support/unitTestTools";
 
@@ -113,6 +114,11 @@ describe("GitHub workflows", () => {
         for (const [program, pkgName] of Object.entries(unitTestTools)) {
             expect(hostTools).toContain(`${program}=${pkgName}`);
         }
+        // The debian-13 tree holds what such a host installs, for the debian-13 host suite.
+        const treePackages = /^HOST_PACKAGES=\(([^)]*)\)/m.exec(setup)?.[1].split(/\s+/) ?? [];
+        expect(treePackages).toEqual(
+            expect.arrayContaining([...hostPackages, "caddy", "cloud-init", "systemd"]),
+        );
     });
 
     test.each([
