@@ -13,6 +13,9 @@
  *   (a clone or the bare mirror of github.com/qhkm/zeptoclaw), the seed's
  *   `scripts/generate-compose.sh` at v0.9.2 runs for the same 1000 tenants in the same run, and
  *   the ratios are printed; it is read from that repository, never copied into this one.
+ * - The growing fleet: the same one host stack of 250 in a fleet of 1000 and of 10,000 tenant
+ *   files, alternating, a few runs each: a host stack's cost should grow with its own tenants,
+ *   not with the fleet's (lib/tenants/tenantFilesOfStack.ts).
  */
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -20,11 +23,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { benchTenantName, writeBenchTenants } from "./benchTenants";
+import { pulumiNodeArgs } from "./pulumiNodeArgs";
 import { withTranspiledProject } from "./transpiledProject";
 
 const root = path.join(__dirname, "..");
 const fleetTenants = 1000;
 const fleetHosts = 4;
+const grownFleetTenants = 10_000;
+/** Alternating runs of each fleet size in the growing-fleet case, for medians. */
+const growingFleetRuns = 5;
 
 interface Evaluation {
     seconds: number;
@@ -33,9 +40,13 @@ interface Evaluation {
     cpuSeconds: number;
 }
 
+/** The Node flags of Pulumi.yaml, which the CLI passes the program's process. */
+const nodeArgs = pulumiNodeArgs(root);
+
 /** A TypeScript script of bench/, run as `pulumi preview` runs the program (bench/pulumiTsNode.js). */
 function scriptArgs(script: string, args: ReadonlyArray<string | number>): string[] {
     return [
+        ...nodeArgs,
         "-r",
         path.join(__dirname, "registerPulumiTsNode.js"),
         path.join(__dirname, script),
@@ -56,6 +67,7 @@ async function timedProcess(args: string[], cwd = root): Promise<{ stdout: strin
  */
 function plainNodeArgs(jsProject: string, script: string, args: ReadonlyArray<string | number>): string[] {
     return [
+        ...nodeArgs,
         "-r",
         // The copy the SDK's runner loads.
         require.resolve("source-map-support/register", {
@@ -198,6 +210,63 @@ async function fleetCase(): Promise<void> {
     );
 }
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** A timed evaluation process: what it printed, and its wall time. */
+interface TimedEvaluation extends Evaluation {
+    wallSeconds: number;
+}
+
+function growingFleetFigures(runs: TimedEvaluation[]) {
+    return {
+        medianSeconds: twoDecimals(median(runs.map((r) => r.wallSeconds))),
+        medianEvaluationSeconds: median(runs.map((r) => r.seconds)),
+        medianCpuSeconds: median(runs.map((r) => r.cpuSeconds)),
+        maxRssMb: Math.max(...runs.map((r) => r.maxRssMb)),
+    };
+}
+
+/**
+ * One host stack of a fleet of 1000 and of 10,000 tenant files, the same 250 on it: runs of the
+ * two alternate, so that a change in the machine's speed weighs on both.
+ */
+async function growingFleetCase(): Promise<void> {
+    const perHost = fleetTenants / fleetHosts;
+    const runs = await withBenchTenants(fleetTenants, perHost, (small) =>
+        withBenchTenants(grownFleetTenants, perHost, async (large) => {
+            const bySize = { small: [] as TimedEvaluation[], large: [] as TimedEvaluation[] };
+            for (let i = 0; i < growingFleetRuns; i++) {
+                for (const [size, dir] of [
+                    ["small", small],
+                    ["large", large],
+                ] as const) {
+                    const run = await timedProcess(scriptArgs("evaluateProgram.ts", [dir, perHost]));
+                    bySize[size].push({
+                        ...(JSON.parse(run.stdout) as Evaluation),
+                        wallSeconds: run.seconds,
+                    });
+                }
+            }
+            return bySize;
+        }),
+    );
+    const small = growingFleetFigures(runs.small);
+    const large = growingFleetFigures(runs.large);
+    console.log(
+        JSON.stringify({
+            case: `growing fleet: one host stack of ${perHost} in ${fleetTenants} and in ${grownFleetTenants} tenant files`,
+            cores: os.cpus().length,
+            runsEach: growingFleetRuns,
+            [`fleetOf${fleetTenants}`]: small,
+            [`fleetOf${grownFleetTenants}`]: large,
+            largeOverSmall: twoDecimals(large.medianSeconds / small.medianSeconds),
+            largeOverSmallEvaluation: twoDecimals(
+                large.medianEvaluationSeconds / small.medianEvaluationSeconds,
+            ),
+        }),
+    );
+}
+
 async function main(): Promise<void> {
     for (const tenants of process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["100", "1000"]) {
         const size = Number(tenants);
@@ -207,6 +276,7 @@ async function main(): Promise<void> {
         process.stdout.write(stdout);
     }
     await fleetCase();
+    await growingFleetCase();
 }
 
 main().catch((err: unknown) => {

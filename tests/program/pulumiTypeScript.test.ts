@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { create } from "ts-node";
 import { writeBenchTenants } from "../../bench/benchTenants";
+import { pulumiNodeArgs } from "../../bench/pulumiNodeArgs";
 import { pulumiTsNodeOptions } from "../../bench/pulumiTsNode";
 import { tempDir } from "../support/tempDir";
 
@@ -24,6 +25,15 @@ describe("the program as the Pulumi CLI runs it", () => {
         );
     });
 
+    test("starts with Pulumi.yaml's Node flags, which this Node takes", () => {
+        const args = pulumiNodeArgs(repo);
+        expect(args).toEqual(["--max-semi-space-size=8"]);
+        // Node refuses a flag it does not know, before running anything (exit status 9).
+        const run = spawnSync(process.execPath, [...args, "-e", "0"], { encoding: "utf8" });
+        expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+        expect(spawnSync(process.execPath, ["--max-semi-space-sise=8", "-e", "0"]).status).toBe(9);
+    });
+
     test("evaluates the whole program when registered as the CLI registers it", () => {
         // bench/evaluateProgram.ts runs index.ts under mocks with 3 tenant files, 2 on this stack.
         const tenants = tempDir("zc-ts-node-");
@@ -31,6 +41,7 @@ describe("the program as the Pulumi CLI runs it", () => {
         const run = spawnSync(
             process.execPath,
             [
+                ...pulumiNodeArgs(repo),
                 "-r",
                 path.join(repo, "bench", "registerPulumiTsNode.js"),
                 path.join(repo, "bench", "evaluateProgram.ts"),
