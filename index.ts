@@ -13,6 +13,7 @@ import { ImagePlan } from "./lib/config/imagePlan";
 import { distinctImages } from "./lib/config/imageRings";
 import { FleetConfig, loadFleetConfig } from "./lib/config/loadFleetConfig";
 import { configLocation } from "./lib/config/stackConfig";
+import { engineApiProblems } from "./lib/docker/engineApiVersion";
 import { healthcheckIntervalSeconds } from "./lib/docker/tenantContainers";
 import { tenantHostRuntime } from "./lib/docker/tenantHostRuntime";
 import {
@@ -69,6 +70,7 @@ export = async () => {
             webhookDomainOf(settings),
             configLocation(config.stack, "webhookDomain"),
         ),
+        ...(await engineApiProblems(settings, config.stack)),
     ]);
     const host = createHost({
         settings,

@@ -1,4 +1,5 @@
 import { parse } from "yaml";
+import { fakeEngine } from "../support/fakeEngine";
 import { prodStack } from "../support/prodStack";
 import { runProgram } from "../support/runProgram";
 import { fleet, tenantYaml } from "../support/tenantFiles";
@@ -23,6 +24,18 @@ const withFile = (file: string, text: string) => ({
 });
 
 describe("bad input fails preview with a message naming the file or key", () => {
+    test("a local engine older than the start probes its stack's dockerApiVersion promises", async () => {
+        const engine = await fakeEngine("1.41");
+        try {
+            expect(await refusal({ ...base, config: { dockerHost: engine.dockerHost } })).toContain(
+                `Pulumi.dev.yaml: zeptoclaw-fleet:dockerApiVersion: is 1.45, but the engine at ${engine.dockerHost} speaks API 1.41, ` +
+                    "which has no healthcheck start_interval",
+            );
+        } finally {
+            engine.close();
+        }
+    });
+
     test("malformed YAML", async () => {
         expect(await refusal(withFile("shop-c.yaml", "name: shop-c\nstacks: [dev\n"))).toMatch(
             /shop-c\.yaml: is not valid YAML/,
