@@ -19,7 +19,7 @@ export interface TenantHostRuntime {
 /**
  * `start-interval`: the engine speaks API 1.44 or newer, where the healthcheck's start_interval
  * is the probe rate during the start period (moby v26.1.5 daemon/health.go, `probeInterval`), so
- * a restarted tenant is healthy within a second of being ready. `steady-interval`: an older engine
+ * a restarted tenant is healthy within half a second of being ready. `steady-interval`: an older engine
  * (Docker 20.10), where the first probe comes one full interval after the start; the provider's
  * Docker client refuses a start interval there ("specify health-check start interval").
  */
