@@ -127,7 +127,7 @@ export interface MoveFailure {
 }
 
 /** The index of the first step that changes what runs: the target's `up` applies the new placement. */
-function placementIndex(plan: MovePlan): number {
+export function placementIndex(plan: MovePlan): number {
     return plan.steps.findIndex((s) => s.kind === "up");
 }
 
@@ -136,8 +136,8 @@ function placementIndex(plan: MovePlan): number {
  * the placement took effect, everything done is undone: the source container is started again
  * (it was stopped only if the stop was reached), a copy on the target removed (the target had no
  * volume of that name: checked before the stop), the file and the target's secrets restored.
- * After it, nothing is undone automatically: the lines say where the tenant and its data are
- * and the commands that finish the move or go back.
+ * After it, nothing is undone automatically: the lines say where the tenant and its data are,
+ * that the same command goes on with the move, and how to go back.
  */
 export function moveFailure(plan: MovePlan, failed: number, reason: string): MoveFailure {
     const { tenant, source, target, container, volume, file } = plan;
@@ -170,7 +170,8 @@ export function moveFailure(plan: MovePlan, failed: number, reason: string): Mov
                 ...lines,
                 `${tenant} runs on ${target}, healthy, on its copied data; ${source} still has its stopped ` +
                     `container, and its volume ${volume} unchanged`,
-                `to finish the move: fix the cause, then pulumi up -s ${source} (removes the stopped container; the volume stays)`,
+                `to finish the move: fix the cause, then run npm run fleet -- move ${tenant} ${target} again ` +
+                    `(its pulumi up -s ${source} removes the stopped container; the volume stays)`,
             ],
         };
     }
@@ -181,7 +182,7 @@ export function moveFailure(plan: MovePlan, failed: number, reason: string): Mov
             `${file} places ${tenant} on ${target}, where it is not ready; on ${source} its container ` +
                 `is stopped, not removed, and its volume ${volume} is unchanged`,
             `look at it: npm run status -- -s ${target}; npm run logs -- -s ${target} ${tenant}; ` +
-                `to finish the move: pulumi up -s ${target} again, then pulumi up -s ${source}`,
+                `to finish the move, run npm run fleet -- move ${tenant} ${target} again: it goes on from this step`,
             `to go back to ${source}: git checkout -- ${file}; pulumi up --refresh -s ${target} ` +
                 `(removes the container there, if any); then start it on ${source}: docker start ${container} ` +
                 `(with DOCKER_HOST set to ${source}'s dockerHost output)`,

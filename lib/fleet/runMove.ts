@@ -1,8 +1,25 @@
 import { unreachable } from "../unreachable";
 import { withStacks } from "./tenantFileStacks";
-import { MovePlan, MoveStep, UndoAction, describeStep, moveFailure } from "./moveTenant";
+import { MovePlan, MoveStep, UndoAction, describeStep, moveFailure, placementIndex } from "./moveTenant";
 
 export type Outcome = { ok: true } | { ok: false; reason: string };
+
+/**
+ * How far a move got, as its journal keeps it (lib/fleet/operationJournal.ts): enough for a run
+ * after a kill to go on from there, or to undo what was done.
+ */
+export interface MoveProgress {
+    /** Steps done, from the first: they run in order. */
+    done: number;
+    /** Whether the step after them was begun: a kill may have left it half done. */
+    begun: boolean;
+    /** The tenant file as it was before the move wrote it, kept before it is written. */
+    originalFile?: string;
+    /** When the tenant was stopped on the source, in ms since the epoch. */
+    stoppedAt?: number;
+    /** Set once a failure's undo began: the index of the step that failed. */
+    failedAt?: number;
+}
 
 /** What a move does to the world: stack config, the tenant file, Pulumi, and each host's engine. */
 export interface MoveEffects {
@@ -25,6 +42,10 @@ export interface MoveEffects {
     /** Waits until the container runs and Docker reports it healthy, or will not. */
     waitReady(stack: string, container: string): Promise<Outcome>;
     now(): number;
+    /** Keeps the progress, before and after each step, so that a killed run can be taken up. */
+    record(progress: MoveProgress): void;
+    /** The move is over, done or wholly undone: nothing is left to resume. */
+    finish(): void;
 }
 
 /** Thrown by a step: the reason the move stops there. */
@@ -35,21 +56,31 @@ function seconds(ms: number): string {
 }
 
 /**
- * Carries the plan out step by step, printing each; returns the exit status. A failing step stops
- * the move: before the placement took effect everything done is undone (moveFailure), after it
- * the state and the way back are printed; either way 1.
+ * Carries the plan out step by step, printing each; returns the exit status. `resume` is the
+ * progress a killed run left: the move goes on after its last step done, and a step it had begun
+ * is done again from its start (a copy it began is removed first: the target had no such volume
+ * before this move, which checked). A failing step stops the move: before the placement took
+ * effect everything done is undone (moveFailure), after it the progress stays for the next run
+ * of the command to take up; either way 1.
  */
 export async function runMove(
     plan: MovePlan,
     effects: MoveEffects,
     print: (line: string) => void,
+    resume?: MoveProgress,
 ): Promise<number> {
-    let original: string | undefined;
-    let stoppedAt: number | undefined;
+    const progress: MoveProgress = resume === undefined ? { done: 0, begun: false } : { ...resume };
+    if (progress.failedAt !== undefined) {
+        print(`taking up the undo of the move of ${plan.tenant} to ${plan.target}`);
+        return undoMove(plan, effects, print, progress, progress.failedAt, "it was interrupted");
+    }
+    print(`moving ${plan.tenant} from ${plan.source} to ${plan.target} (environment ${plan.environment})`);
+    if (resume !== undefined) {
+        print(`taking up where a run was stopped: ${progress.done} of ${plan.steps.length} steps done`);
+    }
     let readyAt: number | undefined;
-    let copyMs: number | undefined;
 
-    const run = async (step: MoveStep): Promise<void> => {
+    const run = async (step: MoveStep, interrupted: boolean): Promise<void> => {
         switch (step.kind) {
             case "copy secrets":
                 for (const name of step.names) {
@@ -58,14 +89,16 @@ export async function runMove(
                 }
                 return;
             case "place": {
-                const text = effects.readFile(step.file);
+                const text = progress.originalFile ?? effects.readFile(step.file);
                 const placed = withStacks(text, step.stacks);
                 if (placed === undefined) {
                     throw new StepFailure(
                         `${step.file} has no stacks list this command can edit; move it by hand`,
                     );
                 }
-                original = text;
+                // Kept before the file changes: an undo after a kill must find it.
+                progress.originalFile = text;
+                effects.record(progress);
                 effects.writeFile(step.file, placed);
                 return;
             }
@@ -97,13 +130,16 @@ export async function runMove(
             }
             case "stop":
                 await effects.stop(step.stack, step.container);
-                stoppedAt = effects.now();
+                progress.stoppedAt ??= effects.now();
                 return;
             case "copy data": {
+                if (interrupted && (await effects.volumeExists(step.to, step.volume))) {
+                    print(`removing the copy the stopped run began on ${step.to}`);
+                    await effects.removeVolume(step.to, step.volume);
+                }
                 const started = effects.now();
                 await effects.copyVolume(step.from, step.to, step.volume, plan.tenant);
-                copyMs = effects.now() - started;
-                print(`copied ${step.volume} in ${seconds(copyMs)}`);
+                print(`copied ${step.volume} in ${seconds(effects.now() - started)}`);
                 return;
             }
             case "ready": {
@@ -119,48 +155,31 @@ export async function runMove(
         }
     };
 
-    const undo = async (action: UndoAction): Promise<void> => {
-        switch (action.kind) {
-            case "start":
-                return effects.start(action.stack, action.container);
-            case "remove volume":
-                return effects.removeVolume(action.stack, action.volume);
-            case "restore file":
-                // Only a file this move wrote is put back.
-                return original === undefined ? undefined : effects.writeFile(action.file, original);
-            case "remove secrets":
-                return effects.removeSecrets(action.stack, action.tenant);
-            default:
-                return unreachable(action);
-        }
-    };
-
-    print(`moving ${plan.tenant} from ${plan.source} to ${plan.target} (environment ${plan.environment})`);
-    for (const [index, step] of plan.steps.entries()) {
+    for (let index = progress.done; index < plan.steps.length; index++) {
+        const step = plan.steps[index];
         print(describeStep(step));
+        const interrupted = progress.begun;
+        progress.begun = true;
+        effects.record(progress);
         try {
-            await run(step);
+            await run(step, interrupted);
         } catch (err) {
             const reason = err instanceof Error ? err.message : String(err);
-            const failure = moveFailure(plan, index, reason);
-            failure.lines.slice(0, 1).forEach(print);
-            for (const action of failure.undo) {
-                try {
-                    await undo(action);
-                } catch (undoErr) {
-                    print(
-                        `could not undo (${action.kind}): ${undoErr instanceof Error ? undoErr.message : String(undoErr)}`,
-                    );
-                }
+            if (index < placementIndex(plan)) {
+                return undoMove(plan, effects, print, progress, index, reason);
             }
-            failure.lines.slice(1).forEach(print);
+            moveFailure(plan, index, reason).lines.forEach(print);
             return 1;
         }
+        progress.done = index + 1;
+        progress.begun = false;
+        effects.record(progress);
     }
+    effects.finish();
     const down =
-        stoppedAt === undefined || readyAt === undefined
+        progress.stoppedAt === undefined || readyAt === undefined
             ? ""
-            : `; it was down ${seconds(readyAt - stoppedAt)}`;
+            : `; it was down ${seconds(readyAt - progress.stoppedAt)}`;
     print(`${plan.tenant} runs on ${plan.target}, healthy${down}`);
     print(
         `its old volume ${plan.volume} stays on ${plan.source} until you delete it there: ` +
@@ -172,4 +191,89 @@ export async function runMove(
     );
     print(`commit ${plan.file} and Pulumi.${plan.target}.yaml (its secrets, encrypted)`);
     return 0;
+}
+
+/**
+ * Undoes a move a killed run left, from its progress: possible while the placement has not taken
+ * effect (the target's `up` has not begun), refused after it, when the tenant may already have
+ * run, and written data, on the target. Returns the exit status.
+ */
+export async function abortMove(
+    plan: MovePlan,
+    effects: MoveEffects,
+    print: (line: string) => void,
+    progress: MoveProgress,
+): Promise<number> {
+    if (progress.failedAt !== undefined) {
+        return undoMove(plan, effects, print, progress, progress.failedAt, "it was interrupted");
+    }
+    const reached = progress.begun ? progress.done : progress.done - 1;
+    if (reached >= placementIndex(plan)) {
+        print(
+            `the move of ${plan.tenant} to ${plan.target} cannot be undone: ${describeStep(plan.steps[placementIndex(plan)])} ` +
+                `has begun, and ${plan.tenant} may have run and written data there; finish it ` +
+                `(npm run fleet -- move ${plan.tenant} ${plan.target}), then move it back if you want`,
+        );
+        return 1;
+    }
+    if (reached < 0) {
+        effects.finish();
+        print(`nothing of the move of ${plan.tenant} to ${plan.target} was done; nothing to undo`);
+        return 0;
+    }
+    return undoMove(plan, effects, print, progress, reached, "aborted");
+}
+
+/** Runs the undo of a failure at step `failed` (moveFailure), keeping that it is under way. */
+async function undoMove(
+    plan: MovePlan,
+    effects: MoveEffects,
+    print: (line: string) => void,
+    progress: MoveProgress,
+    failed: number,
+    reason: string,
+): Promise<number> {
+    progress.failedAt = failed;
+    effects.record(progress);
+    const failure = moveFailure(plan, failed, reason);
+    failure.lines.slice(0, 1).forEach(print);
+    let undone = true;
+    for (const action of failure.undo) {
+        try {
+            await undo(action, effects, progress.originalFile);
+        } catch (err) {
+            undone = false;
+            print(`could not undo (${action.kind}): ${err instanceof Error ? err.message : String(err)}`);
+        }
+    }
+    failure.lines.slice(1).forEach(print);
+    if (undone) {
+        effects.finish();
+    } else {
+        print(`run npm run fleet -- move ${plan.tenant} --abort once the cause is fixed, to finish the undo`);
+    }
+    return 1;
+}
+
+async function undo(
+    action: UndoAction,
+    effects: MoveEffects,
+    originalFile: string | undefined,
+): Promise<void> {
+    switch (action.kind) {
+        case "start":
+            return effects.start(action.stack, action.container);
+        case "remove volume":
+            // Absent already: an earlier undo, or a copy that never began.
+            return (await effects.volumeExists(action.stack, action.volume))
+                ? effects.removeVolume(action.stack, action.volume)
+                : undefined;
+        case "restore file":
+            // Only a file this move wrote is put back.
+            return originalFile === undefined ? undefined : effects.writeFile(action.file, originalFile);
+        case "remove secrets":
+            return effects.removeSecrets(action.stack, action.tenant);
+        default:
+            return unreachable(action);
+    }
 }

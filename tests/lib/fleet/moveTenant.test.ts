@@ -1,5 +1,5 @@
 import { MoveFacts, MovePlan, moveFailure, planMove } from "../../../lib/fleet/moveTenant";
-import { MoveEffects, Outcome, runMove } from "../../../lib/fleet/runMove";
+import { MoveEffects, MoveProgress, Outcome, abortMove, runMove } from "../../../lib/fleet/runMove";
 
 const hosts = [
     { stack: "dev", environment: "dev", tenantsDir: "tenants" },
@@ -128,7 +128,7 @@ describe("moveFailure", () => {
         expect(source.lines).toEqual([
             "pulumi up -s prod-a failed: ssh refused",
             "shop-a runs on prod-b, healthy, on its copied data; prod-a still has its stopped container, and its volume shop-a-data unchanged",
-            "to finish the move: fix the cause, then pulumi up -s prod-a (removes the stopped container; the volume stays)",
+            "to finish the move: fix the cause, then run npm run fleet -- move shop-a prod-b again (its pulumi up -s prod-a removes the stopped container; the volume stays)",
         ]);
     });
 });
@@ -139,6 +139,9 @@ describe("moveFailure", () => {
  */
 function fakes(fail: string[] = [], state: { volumes?: Record<string, string[]> } = {}) {
     const calls: string[] = [];
+    /** Every progress the move recorded, in order, and whether it said it was over. */
+    const recorded: MoveProgress[] = [];
+    let finished = false;
     const files: Record<string, string> = {
         "tenants/shop-a.yaml": "name: shop-a # kept\nstacks: [dev, prod-a]\n",
     };
@@ -178,17 +181,35 @@ function fakes(fail: string[] = [], state: { volumes?: Record<string, string[]> 
             later(() => (call(`volume? ${stack} ${volume}`), volumes[stack].includes(volume))),
         stop: (stack, container) => later(() => call(`stop ${stack} ${container}`)),
         start: (stack, container) => later(() => call(`start ${stack} ${container}`)),
+        // The copy's volume is there as soon as it begins, whole or not.
         copyVolume: (from, to, volume) =>
             later(() => {
-                call(`copy ${from} ${to} ${volume}`);
                 volumes[to].push(volume);
+                call(`copy ${from} ${to} ${volume}`);
             }),
-        removeVolume: (stack, volume) => later(() => call(`remove volume ${stack} ${volume}`)),
+        removeVolume: (stack, volume) =>
+            later(() => {
+                call(`remove volume ${stack} ${volume}`);
+                volumes[stack] = volumes[stack].filter((v) => v !== volume);
+            }),
         waitReady: (stack, container) => later(() => outcome(`ready ${stack} ${container}`)),
         now: () => clock,
+        record: (progress) => recorded.push(structuredClone(progress)),
+        finish: () => {
+            finished = true;
+        },
     };
     const lines: string[] = [];
-    return { calls, files, effects, lines, print: (l: string) => lines.push(l) };
+    return {
+        calls,
+        files,
+        volumes,
+        effects,
+        lines,
+        recorded,
+        finished: () => finished,
+        print: (l: string) => lines.push(l),
+    };
 }
 
 describe("runMove", () => {
@@ -226,6 +247,7 @@ describe("runMove", () => {
         expect(f.calls.slice(f.calls.indexOf("stop prod-a zc-shop-a"))).toEqual([
             "stop prod-a zc-shop-a",
             "copy prod-a prod-b shop-a-data",
+            "volume? prod-b shop-a-data",
             "remove volume prod-b shop-a-data",
             "start prod-a zc-shop-a",
             "write file tenants/shop-a.yaml",
@@ -271,5 +293,128 @@ describe("runMove", () => {
         expect(f.calls.slice(-3)).toEqual(["up prod-b", "ready prod-b zc-shop-a", "up prod-a"]);
         expect(f.calls.some((c) => c.startsWith("start") || c.startsWith("remove"))).toBe(false);
         expect(f.lines.join("\n")).toMatch(/shop-a runs on prod-b, healthy.*\n.*pulumi up -s prod-a/);
+    });
+});
+
+describe("a move killed between two steps", () => {
+    const steps = plan().steps.length;
+
+    /** The progress a run leaves when killed once `done` steps are done, and maybe the next begun. */
+    async function killedAfter(done: number, begun: boolean) {
+        if (done === 0 && !begun) {
+            // Killed before its first record: its journal holds the progress it was made with.
+            return { done: 0, begun: false };
+        }
+        const first = fakes();
+        await runMove(plan(), first.effects, first.print);
+        const progress = [...first.recorded].reverse().find((p) => p.done === done && p.begun === begun)!;
+        expect(progress).toBeDefined();
+        return progress;
+    }
+
+    test("records its progress before and after every step, and the file it replaces before replacing it", async () => {
+        const f = fakes();
+        expect(await runMove(plan(), f.effects, f.print)).toBe(0);
+        expect(f.recorded.map((p) => `${p.done}${p.begun ? "+" : ""}`)).toEqual(
+            Array.from({ length: steps }, (_, i) => [`${i}+`, ...(i === 1 ? ["1+"] : []), `${i + 1}`]).flat(),
+        );
+        // The original is kept in a record made before the file is written.
+        const order: string[] = [];
+        const g = fakes();
+        const effects: MoveEffects = {
+            ...g.effects,
+            record: (p) => order.push(p.originalFile === undefined ? "record" : "record with original"),
+            writeFile: (file, text) => {
+                order.push("write");
+                g.effects.writeFile(file, text);
+            },
+        };
+        await runMove(plan(), effects, g.print);
+        expect(order.indexOf("record with original")).toBeLessThan(order.indexOf("write"));
+        expect(order.indexOf("record with original")).toBeGreaterThanOrEqual(0);
+        expect(f.recorded[3]).toMatchObject({
+            done: 1,
+            begun: true,
+            originalFile: "name: shop-a # kept\nstacks: [dev, prod-a]\n",
+        });
+        expect(f.finished()).toBe(true);
+    });
+
+    test.each(Array.from({ length: steps }, (_, done) => done))(
+        "after %i steps, a second run goes on from there and finishes the move",
+        async (done) => {
+            const progress = await killedAfter(done, false);
+            // What the killed run left: the file as it wrote it, the copy if it made one.
+            const f = fakes();
+            if (done >= 2) {
+                f.files["tenants/shop-a.yaml"] = "name: shop-a # kept\nstacks: [dev, prod-b]\n";
+            }
+            if (done >= 6) {
+                f.volumes["prod-b"].push("shop-a-data");
+            }
+            expect(await runMove(plan(), f.effects, f.print, progress)).toBe(0);
+            expect(f.finished()).toBe(true);
+            expect(f.files["tenants/shop-a.yaml"]).toBe("name: shop-a # kept\nstacks: [dev, prod-b]\n");
+            expect(f.lines).toContain(`taking up where a run was stopped: ${done} of ${steps} steps done`);
+            // Only the steps left ran, the source's up last of all.
+            expect(f.calls[f.calls.length - 1]).toBe("up prod-a");
+            expect(f.calls.includes("ready prod-b zc-shop-a")).toBe(done < 8);
+            expect(f.calls.filter((c) => c.startsWith("stop")).length).toBe(done <= 4 ? 1 : 0);
+        },
+    );
+
+    test("a copy the killed run began is removed, then made again", async () => {
+        const progress = await killedAfter(5, true);
+        const f = fakes();
+        f.volumes["prod-b"].push("shop-a-data");
+        expect(await runMove(plan(), f.effects, f.print, progress)).toBe(0);
+        expect(f.calls.slice(0, 3)).toEqual([
+            "volume? prod-b shop-a-data",
+            "remove volume prod-b shop-a-data",
+            "copy prod-a prod-b shop-a-data",
+        ]);
+        expect(f.lines).toContain("removing the copy the stopped run began on prod-b");
+    });
+
+    test("--abort before the target's up undoes what was done: copy removed, source started, file and secrets back", async () => {
+        const progress = await killedAfter(6, false);
+        const f = fakes();
+        f.volumes["prod-b"].push("shop-a-data");
+        f.files["tenants/shop-a.yaml"] = "name: shop-a # kept\nstacks: [dev, prod-b]\n";
+        expect(await abortMove(plan(), f.effects, f.print, progress)).toBe(1);
+        expect(f.calls).toEqual([
+            "volume? prod-b shop-a-data",
+            "remove volume prod-b shop-a-data",
+            "start prod-a zc-shop-a",
+            "write file tenants/shop-a.yaml",
+            "remove secrets prod-b shop-a",
+        ]);
+        expect(f.files["tenants/shop-a.yaml"]).toBe("name: shop-a # kept\nstacks: [dev, prod-a]\n");
+        expect(f.finished()).toBe(true);
+    });
+
+    test("--abort once the target's up has begun is refused and changes nothing", async () => {
+        const progress = await killedAfter(6, true);
+        const f = fakes();
+        expect(await abortMove(plan(), f.effects, f.print, progress)).toBe(1);
+        expect(f.calls).toEqual([]);
+        expect(f.finished()).toBe(false);
+        expect(f.lines.join("\n")).toMatch(
+            /cannot be undone: pulumi up -s prod-b has begun.*finish it \(npm run fleet -- move shop-a prod-b\)/,
+        );
+    });
+
+    test("an undo that was killed is taken up by the next run, and ends it", async () => {
+        const first = fakes(["copy"]);
+        await runMove(plan(), first.effects, first.print);
+        const undoing = first.recorded.find((p) => p.failedAt !== undefined)!;
+        expect(undoing.failedAt).toBe(5);
+        const f = fakes();
+        f.volumes["prod-b"].push("shop-a-data");
+        expect(await runMove(plan(), f.effects, f.print, undoing)).toBe(1);
+        expect(f.lines[0]).toBe("taking up the undo of the move of shop-a to prod-b");
+        expect(f.calls).toContain("start prod-a zc-shop-a");
+        expect(f.calls.some((c) => c.startsWith("copy") || c.startsWith("up"))).toBe(false);
+        expect(f.finished()).toBe(true);
     });
 });
