@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { CommandContext, errorMessage, fail, knownStacks } from "../lib/cli/command";
 import { stackEngine } from "../lib/cli/stackEngine";
@@ -22,17 +23,27 @@ import { tenantSecretsKey } from "../lib/config/tenantSecrets";
 import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
 import { tenantNames } from "../lib/docker/tenantNames";
 import { engineEffects } from "../lib/fleet/moveEngines";
+import {
+    MoveEntry,
+    MoveRequest,
+    heldMessage,
+    moveJournalFile,
+    unfinishedMove,
+} from "../lib/fleet/moveJournal";
 import { MoveFacts, MovePlan, planMove } from "../lib/fleet/moveTenant";
+import { JournalFile } from "../lib/fleet/operationJournal";
 import { pulumiFailure } from "../lib/fleet/pulumiFailure";
 import { readHostStacks } from "../lib/fleet/readHostStacks";
 import { resolvePulumiCli } from "../lib/fleet/resolvePulumiCli";
-import { MoveEffects, Outcome, runMove } from "../lib/fleet/runMove";
+import { MoveEffects, Outcome, abortMove, runMove } from "../lib/fleet/runMove";
 import { VolumeEnd } from "../lib/fleet/volumeStream";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
 
-export const moveUsage = "usage: npm run fleet -- move <tenant> <host-stack>";
+export const moveUsage =
+    "usage: npm run fleet -- move <tenant> <host-stack> [--take-over]\n" +
+    "       npm run fleet -- move <tenant> --abort [--take-over]";
 
 /** The plan, from the project's files: the host stacks and the tenant's file. */
 function plan(root: string, tenant: string, target: string): MovePlan {
@@ -75,7 +86,7 @@ function projectEffects(
     root: string,
     stacks: ReadonlyMap<string, Stack>,
     context: CommandContext,
-): Omit<MoveEffects, keyof ReturnType<typeof engineEffects>> {
+): Omit<MoveEffects, keyof ReturnType<typeof engineEffects> | "record" | "finish"> {
     const stack = (name: string) => stacks.get(name)!;
     const key = (tenant: string, name: string) => `${tenantSecretsKey}.${tenant}.${name}`;
     const policyPacks = [path.join(root, "policy")];
@@ -126,36 +137,136 @@ async function engineOf(root: string, stack: Stack, dir: string): Promise<Volume
     return { env: engine.env, image: image.id };
 }
 
-/** `npm run fleet -- move`, callable in-process; `argv` is what follows `move`. */
-export async function moveCommand(argv: string[], root: string, context: CommandContext): Promise<number> {
-    if (argv.length !== 2 || argv.some((a) => a.startsWith("-"))) {
-        fail(`name the tenant and the host stack to move it to\n${moveUsage}`);
-    }
-    const [tenant, target] = argv;
-    const move = plan(root, tenant, target);
+/** The hosts a command moves tenants between: their Pulumi stacks and engines, reached before anything changes. */
+export interface ReachedHosts {
+    effects: Omit<MoveEffects, "record" | "finish">;
+    close(): void;
+}
+
+export async function reachHosts(
+    root: string,
+    names: ReadonlyArray<string>,
+    context: CommandContext,
+): Promise<ReachedHosts> {
     const cli: PulumiCommand = await resolvePulumiCli((line) => context.stderr.write(`fleet: ${line}\n`));
     const stacks = new Map<string, Stack>();
-    for (const name of [move.source, move.target]) {
+    for (const name of names) {
         stacks.set(
             name,
             await LocalWorkspace.selectStack({ stackName: name, workDir: root }, { pulumiCommand: cli }),
         );
     }
-    const dirs = [move.source, move.target].map(() => fs.mkdtempSync(path.join(os.tmpdir(), "zc-move-")));
+    const dirs = names.map(() => fs.mkdtempSync(path.join(os.tmpdir(), "zc-move-")));
+    const close = () => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
     try {
-        // Decided before anything changes: both engines answer to their stacks' pinned keys.
+        // Both engines answer to their stacks' pinned keys, or nothing happens.
         const engines = new Map<string, VolumeEnd>();
-        for (const [i, name] of [move.source, move.target].entries()) {
+        for (const [i, name] of names.entries()) {
             engines.set(name, await engineOf(root, stacks.get(name)!, dirs[i]));
         }
-        const effects: MoveEffects = {
-            ...projectEffects(cli, root, stacks, context),
-            ...engineEffects(engines, healthVerdictSeconds * 1000),
+        return {
+            effects: {
+                ...projectEffects(cli, root, stacks, context),
+                ...engineEffects(engines, healthVerdictSeconds * 1000),
+            },
+            close,
         };
-        return await runMove(move, effects, (line) => context.stdout.write(`move: ${line}\n`));
-    } finally {
-        for (const dir of dirs) {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+    } catch (err) {
+        close();
+        throw err;
     }
+}
+
+/** A tenant's move or its undo, under its journal: taken first, so that nothing else works on the tenant meanwhile. */
+export async function journaledMove(
+    root: string,
+    request: { tenant: string; move: MoveRequest; takeOver: boolean },
+    reach: (plan: MovePlan) => Promise<ReachedHosts>,
+    print: (line: string) => void,
+): Promise<number> {
+    const { tenant, move } = request;
+    const file = moveJournalFile(root, tenant);
+    const unfinished = JournalFile.read<MoveEntry>(file);
+    if (unfinished !== undefined) {
+        const decided = unfinishedMove(unfinished.entry, move);
+        if (!decided.ok) {
+            fail(decided.message, 1);
+        }
+    } else if (move.kind === "abort") {
+        fail(`${tenant} has no unfinished move; nothing to undo`, 1);
+    }
+    const fresh: MoveEntry = unfinished?.entry ?? {
+        plan: plan(root, tenant, (move as { target: string }).target),
+        progress: { done: 0, begun: false },
+    };
+    const claimed = JournalFile.claim<MoveEntry>(file, fresh, { force: request.takeOver });
+    if (claimed.kind === "held") {
+        fail(heldMessage(tenant, claimed.owner), 1);
+    }
+    const { journal } = claimed;
+    const entry = claimed.kind === "taken over" ? claimed.entry : fresh;
+    let hosts: ReachedHosts;
+    try {
+        hosts = await reach(entry.plan);
+    } catch (err) {
+        if (claimed.kind === "new") {
+            journal.remove();
+        }
+        throw err;
+    }
+    try {
+        const effects: MoveEffects = {
+            ...hosts.effects,
+            record: (progress) => journal.write({ plan: entry.plan, progress }),
+            finish: () => journal.remove(),
+        };
+        const resume = claimed.kind === "taken over" ? entry.progress : undefined;
+        return move.kind === "abort"
+            ? await abortMove(entry.plan, effects, print, entry.progress)
+            : await runMove(entry.plan, effects, print, resume);
+    } finally {
+        hosts.close();
+    }
+}
+
+/** `npm run fleet -- move`, callable in-process; `argv` is what follows `move`. */
+export async function moveCommand(
+    argv: string[],
+    root: string,
+    context: CommandContext,
+    reach: (stacks: ReadonlyArray<string>) => Promise<ReachedHosts> = (stacks) =>
+        reachHosts(root, stacks, context),
+): Promise<number> {
+    const request = parseMoveArgs(argv);
+    return journaledMove(
+        root,
+        request,
+        (move) => reach([move.source, move.target]),
+        (line) => context.stdout.write(`move: ${line}\n`),
+    );
+}
+
+const moveWhat = "name the tenant and the host stack to move it to, or the tenant and --abort";
+
+/** `<tenant> <host-stack>` or `<tenant> --abort`, and `--take-over`. */
+function parseMoveArgs(argv: string[]): { tenant: string; move: MoveRequest; takeOver: boolean } {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: { abort: { type: "boolean" }, "take-over": { type: "boolean" } },
+        });
+    } catch (err) {
+        fail(`${moveWhat} (${errorMessage(err)})\n${moveUsage}`);
+    }
+    const { positionals, values } = parsed;
+    const takeOver = values["take-over"] === true;
+    if (values.abort === true && positionals.length === 1) {
+        return { tenant: positionals[0], move: { kind: "abort" }, takeOver };
+    }
+    if (values.abort !== true && positionals.length === 2) {
+        return { tenant: positionals[0], move: { kind: "move", target: positionals[1] }, takeOver };
+    }
+    fail(`${moveWhat}\n${moveUsage}`);
 }
