@@ -16,7 +16,8 @@
  * when absent
  * (lib/fleet/pulumiCli.ts).
  *
- * `npm run fleet -- move <tenant> <host-stack>` moves a tenant with its data (scripts/fleetMove.ts).
+ * `npm run fleet -- move <tenant> <host-stack>` moves a tenant with its data (scripts/fleetMove.ts);
+ * `npm run fleet -- drain <host-stack>` moves every tenant off a host (scripts/fleetDrain.ts).
  *
  * Exit status: 0 when every host succeeded, 1 when one failed, 3 when status found a host with
  * tenants that need attention, 2 for a usage error.
@@ -44,7 +45,8 @@ import { HostOutcome, fleetExitStatus, formatChanges, formatOutcomes } from "../
 import { pulumiFailure } from "../lib/fleet/pulumiFailure";
 import { readHostStacks } from "../lib/fleet/readHostStacks";
 import { resolvePulumiCli } from "../lib/fleet/resolvePulumiCli";
-import { moveCommand } from "./fleetMove";
+import { drainCommand } from "./fleetDrain";
+import { moveCommand, reachHosts } from "./fleetMove";
 import { PlaceDependencies, defaultPlaceDependencies, placeCommand } from "./fleetPlace";
 import { statusCommand } from "./status";
 
@@ -153,6 +155,13 @@ export async function fleetCommand(
 ): Promise<number> {
     if (argv[0] === "move") {
         return moveCommand(argv.slice(1), projectRoot(context.cwd), context);
+    }
+    if (argv[0] === "drain") {
+        const root = projectRoot(context.cwd);
+        return drainCommand(argv.slice(1), root, context, {
+            ...placeDependencies,
+            reach: (stacks) => reachHosts(root, stacks, context),
+        });
     }
     const parsed = parseFleetRequest(argv);
     if (!parsed.ok) {

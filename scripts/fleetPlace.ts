@@ -101,13 +101,17 @@ function sized(
     };
 }
 
-/** Places the environment's unplaced tenants and rewrites their files; 0 when all were placed. */
-export async function placeCommand(
-    environment: string,
-    root: string,
-    context: CommandContext,
-    dependencies: PlaceDependencies,
-): Promise<number> {
+/** An environment as place and drain read it: its host stacks, their settings and tenants. */
+export interface EnvironmentRead {
+    environment: string;
+    known: string[];
+    stacks: string[];
+    settings: Map<string, StackConfig>;
+    /** Each tenants folder read and validated once, for the environment and all of its hosts. */
+    selectionOf: Map<string, ReturnType<typeof selectTenantsOfStacks>>;
+}
+
+export function readEnvironment(root: string, environment: string): EnvironmentRead {
     const known = knownStacks(root);
     const { hosts, errors } = readHostStacks(root, known);
     if (errors.length > 0) {
@@ -121,8 +125,6 @@ export async function placeCommand(
     }
     const settings = hostSettings(root, stacks);
     const environments = [...new Set(hosts.map((h: HostStack) => h.environment))];
-
-    // Each tenants folder is read and validated once, for the environment and all of its hosts.
     const selectionOf = new Map<string, ReturnType<typeof selectTenantsOfStacks>>();
     for (const dir of new Set([...settings.values()].map((s) => s.tenantsDir))) {
         const sources = readTenantSources(path.resolve(root, dir), root);
@@ -132,6 +134,33 @@ export async function placeCommand(
         }
         selectionOf.set(dir, selection);
     }
+    return { environment, known, stacks, settings, selectionOf };
+}
+
+/** The environment's hosts, sized (Hetzner's server types asked only where there is a Hetzner host), with their tenants. */
+export async function sizedHosts(
+    read: EnvironmentRead,
+    dependencies: PlaceDependencies,
+): Promise<{ hosts: PlacementHost[]; types?: ServerTypeInfo[] }> {
+    const types = [...read.settings.values()].some((s) => s.hostKind === "hetzner")
+        ? await dependencies.serverTypes()
+        : undefined;
+    const hosts = read.stacks.map((stack) => {
+        const s = read.settings.get(stack)!;
+        return sized(stack, s, read.selectionOf.get(s.tenantsDir)!.byStack.get(stack)!, types);
+    });
+    return { hosts, types };
+}
+
+/** Places the environment's unplaced tenants and rewrites their files; 0 when all were placed. */
+export async function placeCommand(
+    environment: string,
+    root: string,
+    context: CommandContext,
+    dependencies: PlaceDependencies,
+): Promise<number> {
+    const read = readEnvironment(root, environment);
+    const { known, stacks, selectionOf } = read;
     const unplaced: UnplacedTenant[] = [];
     if (!known.includes(environment)) {
         for (const [dir, selection] of selectionOf) {
@@ -148,13 +177,7 @@ export async function placeCommand(
         context.stdout.write(`every tenant of ${environment} is on one of its hosts\n`);
         return 0;
     }
-    const types = [...settings.values()].some((s) => s.hostKind === "hetzner")
-        ? await dependencies.serverTypes()
-        : undefined;
-    const placementHosts = stacks.map((stack) => {
-        const s = settings.get(stack)!;
-        return sized(stack, s, selectionOf.get(s.tenantsDir)!.byStack.get(stack)!, types);
-    });
+    const { hosts: placementHosts, types } = await sizedHosts(read, dependencies);
 
     const result = placeTenants({
         environment,

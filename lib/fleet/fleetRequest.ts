@@ -5,7 +5,8 @@ export type FleetOperation = (typeof fleetOperations)[number];
 
 export const fleetUsage =
     "usage: npm run fleet -- preview|up|refresh|status|place -e <environment> [--changed <git range>] [--parallel <n>]\n" +
-    "       npm run fleet -- move <tenant> <host-stack>";
+    "       npm run fleet -- move <tenant> <host-stack> [--take-over] | move <tenant> --abort\n" +
+    "       npm run fleet -- drain <host-stack> [--dry-run] [--take-over]";
 
 /** What `npm run fleet` was asked to do. */
 export interface FleetRequest {

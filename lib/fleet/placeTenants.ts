@@ -55,9 +55,19 @@ export interface Placement {
     freeDiskMb?: number;
 }
 
-export type PlacementResult = { ok: true; placements: Placement[] } | { ok: false; message: string };
+export type PlacementResult =
+    | { ok: true; placements: Placement[] }
+    | {
+          ok: false;
+          message: string;
+          /** One line per tenant that fits nowhere: what it needs, what each host has left. */
+          needs: string[];
+          /** The host to add, sized for those tenants. */
+          advice: string;
+      };
 
-function freeMemoryMb(host: PlacementHost, tenants: ReadonlyArray<Tenant>): number {
+/** Memory left for tenants on the host with these tenants on it, as placement counts it. */
+export function freeMemoryMb(host: PlacementHost, tenants: ReadonlyArray<Tenant>): number {
     return host.memoryMb - host.reservedMb - tenants.reduce((sum, t) => sum + tenantFootprintMb(t), 0);
 }
 
@@ -133,7 +143,17 @@ export function placeTenants(request: PlacementRequest): PlacementResult {
     if (homeless.length === 0) {
         return { ok: true, placements };
     }
-    return { ok: false, message: refusal(request, hosts, onHost, homeless) };
+    const { needs, advice } = refusal(request, hosts, onHost, homeless);
+    const noun = homeless.length === 1 ? "tenant fits" : "tenants fit";
+    return {
+        ok: false,
+        needs,
+        advice,
+        message:
+            `nothing placed, no file written: ${homeless.length} ${noun} on no host of ${request.environment}:\n${needs.join("\n")}\n` +
+            `${advice} and zeptoclaw-fleet:environment: ${request.environment} (copy a Pulumi.<stack>.yaml of ${request.environment}), ` +
+            `then run npm run fleet -- place -e ${request.environment} again`,
+    };
 }
 
 function refusal(
@@ -141,7 +161,7 @@ function refusal(
     hosts: ReadonlyArray<PlacementHost>,
     onHost: ReadonlyMap<string, Tenant[]>,
     homeless: ReadonlyArray<UnplacedTenant>,
-): string {
+): { needs: string[]; advice: string } {
     const { environment } = request;
     const room = (host: PlacementHost): string => {
         const tenants = onHost.get(host.stack)!;
@@ -181,10 +201,5 @@ function refusal(
         type === undefined
             ? `add a host stack with at least ${needMb} MB of memory (${reservedMb} MB of it kept for the OS)`
             : `add a host stack with serverType ${type.name} (${type.memoryMb} MB)`;
-    const noun = homeless.length === 1 ? "tenant fits" : "tenants fit";
-    return (
-        `nothing placed, no file written: ${homeless.length} ${noun} on no host of ${environment}:\n${lines.join("\n")}\n` +
-        `${advice} and zeptoclaw-fleet:environment: ${environment} (copy a Pulumi.<stack>.yaml of ${environment}), ` +
-        `then run npm run fleet -- place -e ${environment} again`
-    );
+    return { needs: lines, advice };
 }
