@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A second Docker engine on this machine, for the suites that need two hosts (the move suite): this
 # machine's own dockerd, Debian 12's Docker 20.10, the engine of debian-12 fleet hosts (setup.sh runs
-# Debian 13's Docker 26 as the first engine).
-#   second-engine.sh start <dir>   start dockerd with everything of its own under <dir>
-#   second-engine.sh stop <dir>    stop it and remove <dir>, its bridge and its mounts
+# Debian 13's Docker 26 as the first engine), or, with debian-13, Docker 26 from the trixie tree
+# setup.sh made (/var/cache/zeptoclaw-fleet/debian-13-host), seen over /usr as the first engine sees it.
+#   second-engine.sh start <dir> [debian-13]   start dockerd with everything of its own under <dir>
+#   second-engine.sh stop <dir>                stop it and remove <dir>, its bridge and its mounts
 # Its own socket (<dir>/docker.sock), data root, exec root, pid file, containerd namespace and
 # default bridge (zcmove0, 10.212.0.0/24); its networks come from 10.213.0.0/16. It never touches
 # iptables: the first engine owns the chains, and a second daemon rewriting them would break it.
@@ -51,8 +52,16 @@ stop_engine() {
 }
 
 start_engine() {
-  local dir=$1
+  local dir=$1 release=${2:-debian-12} tree=""
   [[ ! -e $dir ]] || die "$dir exists: stop the engine there first ($0 stop $dir)"
+  case $release in
+    debian-12) ;;
+    debian-13)
+      tree=$(readlink -f /var/cache/zeptoclaw-fleet/debian-13-host)
+      [[ -x $tree/usr/sbin/dockerd ]] || die "no debian-13 tree with dockerd at /var/cache/zeptoclaw-fleet/debian-13-host: run npm run engine:setup"
+      ;;
+    *) die "the engine is debian-12 or debian-13, not $release" ;;
+  esac
   check_ranges
   mkdir -p "$dir"
   ip link add "$BRIDGE" type bridge
@@ -66,7 +75,14 @@ start_engine() {
       fd=${fd##*/}
       if ((fd > 2)); then eval "exec $fd>&-"; fi
     done
-    exec nohup dockerd \
+    # Docker 26: the tree's /usr (and /etc/alternatives, where its iptables points) in a mount
+    # namespace of the daemon's own, as setup.sh starts the first engine.
+    run=(dockerd)
+    if [[ -n $tree ]]; then
+      # shellcheck disable=SC2016 # expanded by the inner bash
+      run=(unshare --mount --propagation slave -- bash -c 'mount --rbind "$0/usr" /usr && mount --bind "$0/etc/alternatives" /etc/alternatives && exec dockerd "$@"' "$tree")
+    fi
+    exec nohup "${run[@]}" \
       --config-file "$dir/daemon.json" \
       -H "unix://$dir/docker.sock" \
       --data-root "$dir/data" \
@@ -89,9 +105,8 @@ start_engine() {
 }
 
 [[ $EUID -eq 0 ]] || die "run as root"
-[[ $# -eq 2 ]] || die "usage: $0 start|stop <dir>"
-case $1 in
-  start) start_engine "$2" ;;
-  stop) stop_engine "$2" ;;
-  *) die "usage: $0 start|stop <dir>" ;;
+case "${1:-} $#" in
+  "start 2" | "start 3") start_engine "$2" "${3:-}" ;;
+  "stop 2") stop_engine "$2" ;;
+  *) die "usage: $0 start <dir> [debian-12|debian-13] | stop <dir>" ;;
 esac
