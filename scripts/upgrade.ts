@@ -31,10 +31,11 @@ import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
 import { describeProblem } from "../lib/errors";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
+import { JournalFile, describeOwner, journalDir } from "../lib/fleet/operationJournal";
 import { knownEnvironments } from "../lib/fleet/readHostStacks";
 import { UpgradeEffects, runUpgrade } from "../lib/upgrade/runUpgrade";
 import { replacementsAtOnce } from "../lib/upgrade/replacementsAtOnce";
-import { UpgradePlan, planUpgrade } from "../lib/upgrade/upgradePlan";
+import { RingOutcome, UpgradePlan, planUpgrade } from "../lib/upgrade/upgradePlan";
 
 const usage = "usage: npm run upgrade -- -s <stack> <version> [--timeout <seconds>] [--parallel <n>]";
 
@@ -94,6 +95,8 @@ function cliEffects(
     timeoutMs: number,
     parallel: number,
     context: CommandContext,
+    upgrade: UpgradePlan,
+    journal: JournalFile<UpgradeEntry>,
 ): UpgradeEffects {
     return {
         async setRing(index, entry) {
@@ -118,7 +121,15 @@ function cliEffects(
                   };
         },
         waitReady: (tenants, version) => waitGatewaysReady(env, tenants, version, timeoutMs),
+        record: (outcomes) => journal.write({ plan: upgrade, outcomes: [...outcomes] }),
+        finish: () => journal.remove(),
     };
+}
+
+/** An upgrade as its journal keeps it: the plan it was started with, each ring's outcome so far. */
+interface UpgradeEntry {
+    plan: UpgradePlan;
+    outcomes: RingOutcome[];
 }
 
 /** The host's cores, as its engine reports them. */
@@ -201,7 +212,19 @@ export async function upgradeCommand(argv: string[], context: CommandContext): P
     if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1)) {
         fail(`--parallel is a whole number of tenants replaced at once, 1 or more\n${usage}`);
     }
-    const upgrade = plan(root, stack, positionals[0]);
+    const version = positionals[0];
+    // The journal of an upgrade a run left: it is taken up, never planned again (the rings it
+    // moved read as already on the version, and their old entries are in it alone).
+    const file = path.join(root, journalDir, `upgrade-${stack}.json`);
+    const unfinished = JournalFile.read<UpgradeEntry>(file);
+    if (unfinished !== undefined && unfinished.entry.plan.version !== version) {
+        fail(
+            `${stack} has an unfinished upgrade to ${unfinished.entry.plan.version}; finish it first ` +
+                `(npm run upgrade -- -s ${stack} ${unfinished.entry.plan.version}); nothing was changed`,
+            1,
+        );
+    }
+    const upgrade = unfinished?.entry.plan ?? plan(root, stack, version);
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-upgrade-"));
     try {
@@ -211,9 +234,31 @@ export async function upgradeCommand(argv: string[], context: CommandContext): P
             fail(`${engine.message}; nothing was changed`, 1);
         }
         const atOnce = parallel ?? replacementsAtOnce(await engineCores(engine.env));
+        const claimed = JournalFile.claim<UpgradeEntry>(file, { plan: upgrade, outcomes: [] });
+        if (claimed.kind === "held") {
+            fail(
+                `${stack} is being upgraded by ${describeOwner(claimed.owner)}; wait for it; nothing was changed`,
+                1,
+            );
+        }
         context.stdout.write(`upgrade: replacing at most ${atOnce} tenants at once (pulumi up --parallel)\n`);
-        const effects = cliEffects(root, stack, engine.env, timeoutSeconds * 1000, atOnce, context);
-        return await runUpgrade(upgrade, effects, (line) => context.stdout.write(`upgrade: ${line}\n`));
+        const effects = cliEffects(
+            root,
+            stack,
+            engine.env,
+            timeoutSeconds * 1000,
+            atOnce,
+            context,
+            upgrade,
+            claimed.journal,
+        );
+        const resume = claimed.kind === "taken over" ? claimed.entry.outcomes : undefined;
+        return await runUpgrade(
+            upgrade,
+            effects,
+            (line) => context.stdout.write(`upgrade: ${line}\n`),
+            resume,
+        );
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { upgradeCommand } from "../../scripts/upgrade";
 import { runInProcess } from "../support/runInProcess";
@@ -236,6 +238,57 @@ describe("npm run upgrade", () => {
             "pulumi config set --path imageRings[0] main=0.9.3 -s dev",
             "pulumi up --yes --skip-preview --parallel 4 -s dev",
         ]);
+    });
+
+    test("a killed upgrade is taken up from its journal by the same command, and another version is refused", async () => {
+        const w = workspace(threeRings, threeTenants);
+        // What a run killed in ring early left: canary moved and ready, early's entry set.
+        const fleet = w.fleet();
+        fleet.entries = ["canary=0.9.3", "early=0.9.3", "main"];
+        fleet.tenants["shop-a"] = { ...fleet.tenants["shop-a"], version: "0.9.3", id: 2 };
+        fs.writeFileSync(path.join(w.dir, "fleet.json"), JSON.stringify(fleet));
+        const move = (ring: string, index: number, names: string[]) => ({
+            ring,
+            index,
+            tenants: names,
+            from: { name: ring },
+            fromVersion: "0.9.2",
+            toVersion: "0.9.3",
+        });
+        const plan = {
+            version: "0.9.3",
+            moves: [
+                move("canary", 0, ["shop-a"]),
+                move("early", 1, ["shop-b"]),
+                move("main", 2, ["shop-c", "shop-d"]),
+            ],
+            unchanged: [],
+        };
+        const journal = path.join(w.dir, ".zeptoclaw-fleet/operations/upgrade-dev.json");
+        fs.mkdirSync(path.dirname(journal), { recursive: true });
+        const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
+        const owner = { host: os.hostname(), pid: gone, since: "2026-12-07T03:00:00.000Z" };
+        const outcomes = [{ tenants: [{ tenant: "shop-a", ready: true }] }];
+        fs.writeFileSync(journal, JSON.stringify({ owner, entry: { plan, outcomes } }));
+
+        const other = await w.runHere(["-s", "dev", "0.9.4"]);
+        expect(other.status).toBe(1);
+        expect(other.stderr).toBe(
+            "upgrade: dev has an unfinished upgrade to 0.9.3; finish it first (npm run upgrade -- -s dev 0.9.3); nothing was changed\n",
+        );
+
+        const result = w.run(["-s", "dev", "0.9.3"]);
+        expect(result.status).toBe(0);
+        expect(result.stdout).toMatch(
+            /^upgrade: taking up the upgrade to 0\.9\.3 where a run was stopped: 1 ring step\(s\) recorded$/m,
+        );
+        expect(w.changes()).toEqual([
+            "pulumi config set --path imageRings[1] early=0.9.3 -s dev",
+            "pulumi up --yes --skip-preview --parallel 4 -s dev",
+            "pulumi config set --path imageRings[2] main=0.9.3 -s dev",
+            "pulumi up --yes --skip-preview --parallel 4 -s dev",
+        ]);
+        expect(fs.existsSync(journal)).toBe(false);
     });
 
     test("--parallel sets how many tenants one up replaces at once, instead of two per host core", () => {

@@ -190,6 +190,8 @@ test(`an upgrade of ${count} tenants in three rings`, async () => {
                     await deploy();
                     return { ok: true };
                 },
+                record: () => undefined,
+                finish: () => undefined,
                 waitReady: async (tenants, version) => {
                     const outcomes = await waitGatewaysReady(
                         engineEnv,
