@@ -158,8 +158,48 @@ data_dir_of() {
         die "no container $container on this host"
     [[ -n $volume ]] || die "$container has no volume at /data"
     dir=$(docker volume inspect --format '{{.Mountpoint}}' "$volume")
-    [[ $dir == /*/_data && -d $dir ]] || die "volume $volume has no data folder ($dir)"
+    [[ $dir == /*/_data ]] || die "volume $volume has no data folder ($dir)"
+    recover_swap "$dir"
+    [[ -d $dir ]] || die "volume $volume has no data folder ($dir)"
     echo "$dir"
+}
+
+# One backup or restore of a tenant at a time: held until unlock_tenant, or the end of the
+# (sub)shell that took it. A killed holder's lock goes with its process.
+LOCKED_TENANT=""
+LOCK_FD=""
+lock_tenant() {
+    local tenant=$1
+    [[ $LOCKED_TENANT == "$tenant" ]] && return 0
+    install -d -m 0700 "$BACKUP_STAGING.locks"
+    exec {LOCK_FD}>"$BACKUP_STAGING.locks/$tenant"
+    flock -w "\${LOCK_WAIT_SECONDS:-600}" "$LOCK_FD" ||
+        die "$tenant: another backup or restore of it holds it; nothing was changed"
+    LOCKED_TENANT=$tenant
+}
+unlock_tenant() {
+    [[ -z $LOCK_FD ]] || exec {LOCK_FD}>&-
+    LOCKED_TENANT=""
+    LOCK_FD=""
+}
+
+# A restore killed while it swapped the tenant's data (cmd_restore) left the old data beside the
+# new one, or alone under its other name: the data is made whole again, under the tenant's lock,
+# before anything reads it. A snapshot it was unpacking goes.
+recover_swap() {
+    local data=$1 work
+    if [[ -d $data.replaced ]]; then
+        if [[ -d $data ]]; then
+            rm -rf --one-file-system "$data.replaced"
+        else
+            mv "$data.replaced" "$data"
+            log "put back the data a stopped restore had moved aside ($data)"
+        fi
+    fi
+    for work in "$(dirname "$data")"/restore.*; do
+        [[ -d $work ]] && rm -rf --one-file-system "$work"
+    done
+    return 0
 }
 
 
@@ -175,6 +215,7 @@ ensure_repository() {
 # Copies a tenant's data to its staging folder, the tenant frozen only for the copy.
 stage() {
     local tenant=$1 container data staged
+    lock_tenant "$tenant"
     container=$(container_of "$tenant")
     data=$(data_dir_of "$container")
     staged="$BACKUP_STAGING/$tenant"
@@ -238,7 +279,9 @@ cmd_backup() {
         set -e
         if ((status == 0)); then
             read -r id bytes <<<"$result"
+            lock_tenant "$tenant"
             record_backup "$tenant" "$id" "$bytes"
+            unlock_tenant
             log "$tenant: snapshot \${id:0:8}, $bytes bytes"
         else
             log "$tenant: backup FAILED"
@@ -290,6 +333,7 @@ cmd_restore() {
     local TENANT WANTED FROM
     read_args 2 "$@"
     local tenant=$TENANT container data found id path work
+    lock_tenant "$tenant"
     container=$(container_of "$tenant")
     # A tenant moved here from a dead host is restored into the volume and container this host's
     # stack made for it, so that Pulumi keeps owning both.
@@ -320,11 +364,16 @@ cmd_restore() {
     fi
     local stopped
     stopped=$(date +%s%N)
+    # From the stop to the start, a dropped SSH link (SIGHUP, then a closed stderr) or an
+    # interrupt does not stop the swap half way; a kill does, and the next backup or restore of
+    # the tenant makes its data whole (recover_swap).
+    trap '' HUP INT TERM PIPE
     docker stop --time 30 "$container" >/dev/null
     [[ -f $data/$RECORD ]] && cp -p "$data/$RECORD" "$work$path/$RECORD"
     mv "$data" "$data.replaced"
     mv "$work$path" "$data"
     docker start "$container" >/dev/null
+    trap - HUP INT TERM PIPE
     log "$tenant: restored snapshot \${id:0:8} of host $FROM and started again, $(ms_since "$stopped") ms after it stopped; waiting for it to turn healthy"
     rm -rf --one-file-system "$data.replaced" "$work"
     local health

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderBackupEnv, renderBackupScript } from "../../../lib/host/backup";
@@ -11,7 +11,17 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
  * Runs the host's backup tool with a fake `docker` (a tenant container whose volume is a folder
  * here, or none) and a fake `restic` (listing `snapshots` as given), each logging its calls.
  */
-function tool(args: string[], options: { container: boolean; snapshots: string; restoreFails?: boolean }) {
+function tool(
+    args: string[],
+    options: {
+        container: boolean;
+        snapshots: string;
+        restoreFails?: boolean;
+        /** What a killed restore left beside the data, before the tool runs. */
+        before?: (data: string, bin: string) => void;
+        env?: NodeJS.ProcessEnv;
+    },
+) {
     const bin = fs.mkdtempSync(path.join(dir, "bin-"));
     const log = path.join(bin, "calls.log");
     const data = path.join(bin, "volumes", "shop-a-data", "_data");
@@ -54,12 +64,18 @@ function tool(args: string[], options: { container: boolean; snapshots: string; 
         }),
     );
     fs.writeFileSync(path.join(bin, "tool"), renderBackupScript(), { mode: 0o755 });
+    options.before?.(data, bin);
     const result = spawnSync("bash", [path.join(bin, "tool"), ...args], {
         encoding: "utf8",
-        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ZEPTOCLAW_BACKUP_ENV: env },
+        env: {
+            ...process.env,
+            PATH: `${bin}:${process.env.PATH}`,
+            ZEPTOCLAW_BACKUP_ENV: env,
+            ...options.env,
+        },
     });
     const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trimEnd().split("\n") : [];
-    return { status: result.status, stderr: result.stderr, calls };
+    return { status: result.status, stderr: result.stderr, calls, data };
 }
 
 const none = "[]";
@@ -142,5 +158,70 @@ describe("the host's backup tool: restore", () => {
             /restic restore of abcd1234 failed; shop-a runs on its current data, unchanged\n$/,
         );
         expect(r.calls.filter((c) => /^docker (stop|start)/.test(c))).toEqual([]);
+    });
+});
+
+describe("the host's backup tool after a restore was killed in its swap", () => {
+    const snapshot = JSON.stringify([
+        { id: "abcd1234ef", short_id: "abcd1234", time: "2026-12-01T00:00:00Z", paths: ["/staging/shop-a"] },
+    ]);
+
+    test("killed between its two renames: the next backup puts the old data back first, and the unpacked snapshot goes", () => {
+        const r = tool(["backup", "shop-a"], {
+            container: true,
+            snapshots: snapshot,
+            before: (data) => {
+                fs.renameSync(data, `${data}.replaced`);
+                fs.writeFileSync(`${data}.replaced/notes.txt`, "old data");
+                fs.mkdirSync(path.join(path.dirname(data), "restore.AbC123/staging/shop-a"), {
+                    recursive: true,
+                });
+            },
+        });
+        expect(r.stderr).toMatch(/put back the data a stopped restore had moved aside/);
+        expect(r.status).toBe(0);
+        expect(fs.readFileSync(path.join(r.data, "notes.txt"), "utf8")).toBe("old data");
+        expect(fs.readdirSync(path.dirname(r.data))).toEqual(["_data"]);
+    });
+
+    test("killed after them: the restored data stays, the old copy goes", () => {
+        const r = tool(["backup", "shop-a"], {
+            container: true,
+            snapshots: snapshot,
+            before: (data) => {
+                fs.writeFileSync(path.join(data, "notes.txt"), "restored");
+                fs.mkdirSync(`${data}.replaced`);
+                fs.writeFileSync(`${data}.replaced/notes.txt`, "old data");
+            },
+        });
+        expect(r.status).toBe(0);
+        expect(fs.readFileSync(path.join(r.data, "notes.txt"), "utf8")).toBe("restored");
+        expect(fs.readdirSync(path.dirname(r.data))).toEqual(["_data"]);
+    });
+
+    test("a restore while another backup or restore of the tenant holds it is refused, and changes nothing", () => {
+        let holder: ReturnType<typeof spawn> | undefined;
+        try {
+            const r = tool(["restore", "shop-a"], {
+                container: true,
+                snapshots: snapshot,
+                env: { LOCK_WAIT_SECONDS: "1" },
+                before: (_data, bin) => {
+                    const lock = path.join(bin, "staging.locks/shop-a");
+                    fs.mkdirSync(path.dirname(lock), { recursive: true });
+                    holder = spawn("flock", [lock, "sleep", "30"], { stdio: "ignore" });
+                    spawnSync("sleep", ["0.5"]);
+                },
+            });
+            expect(r.status).toBe(1);
+            expect(r.stderr).toMatch(
+                /shop-a: another backup or restore of it holds it; nothing was changed\n$/,
+            );
+            expect(r.calls.filter((c) => /^restic (backup|restore)|^docker (stop|start)/.test(c))).toEqual(
+                [],
+            );
+        } finally {
+            holder?.kill();
+        }
     });
 });
