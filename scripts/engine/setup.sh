@@ -365,7 +365,7 @@ build_standin() {
 # the ssh client restic reaches its SFTP server with (ssh, ssh-keygen), and what the unit tests
 # run (tests/support/unitTestTools.ts lists it; tests/cli/workflows.test.ts holds this list to it).
 HOST_TOOLS=(restic=restic jq=jq git=git ssh=openssh-client ssh-keygen=openssh-client shellcheck=shellcheck
-  cloud-init=cloud-init caddy=caddy)
+  cloud-init=cloud-init caddy=caddy flock=util-linux)
 
 ensure_host_tools() {
   local missing=() pair package

@@ -8,6 +8,8 @@ export const unitTestTools: Readonly<Record<string, string>> = {
     ssh: "openssh-client",
     git: "git",
     caddy: "caddy",
+    // The host's backup tool takes a tenant's lock with it.
+    flock: "util-linux",
 };
 
 /** What every machine that runs the tests has without installing anything. */

@@ -210,7 +210,8 @@ describe("the host's backup tool after a restore was killed in its swap", () => 
                     const lock = path.join(bin, "staging.locks/shop-a");
                     fs.mkdirSync(path.dirname(lock), { recursive: true });
                     holder = spawn("flock", [lock, "sleep", "30"], { stdio: "ignore" });
-                    spawnSync("sleep", ["0.5"]);
+                    // Time for flock to take the lock.
+                    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
                 },
             });
             expect(r.status).toBe(1);
