@@ -23,6 +23,7 @@
  * tenants that need attention, 2 for a usage error.
  */
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import { LocalWorkspace, OpMap, PulumiCommand } from "@pulumi/pulumi/automation";
@@ -42,6 +43,7 @@ import { HostStack, environmentStacks } from "../lib/fleet/fleetEnvironments";
 import { FleetOperation, FleetRequest, parseFleetRequest } from "../lib/fleet/fleetRequest";
 import { Git, gitChanges, resolveGitRange } from "../lib/fleet/gitChanges";
 import { HostOutcome, fleetExitStatus, formatChanges, formatOutcomes } from "../lib/fleet/hostOutcome";
+import { PreviewedHost, renderPreviewComment } from "../lib/fleet/previewComment";
 import { pulumiFailure } from "../lib/fleet/pulumiFailure";
 import { readHostStacks } from "../lib/fleet/readHostStacks";
 import { resolvePulumiCli } from "../lib/fleet/resolvePulumiCli";
@@ -173,12 +175,24 @@ export async function fleetCommand(
         return placeCommand(request.environment, root, context, placeDependencies);
     }
     const stacks = selectHosts(request, root, context);
+    const writeComment = (previews: PreviewedHost[]) => {
+        if (request.comment !== undefined) {
+            const comment = renderPreviewComment({
+                environment: request.environment,
+                changed: request.changed,
+                hostCount: environmentStacks(hostStacks(root), request.environment).length,
+                previews,
+            });
+            fs.writeFileSync(path.resolve(context.cwd, request.comment), comment);
+        }
+    };
     if (stacks.length === 0) {
         context.stdout.write(`no host of ${request.environment} is affected by ${request.changed}\n`);
+        writeComment([]);
         return 0;
     }
     const operation = request.operation;
-    let outcomes: HostOutcome[];
+    let outcomes: PreviewedHost[];
     switch (operation) {
         case "status":
             outcomes = await mapLimit(stacks, request.parallel, (stack) =>
@@ -192,7 +206,11 @@ export async function fleetCommand(
             outcomes = await mapLimit(stacks, request.parallel, (stack) =>
                 timed(stack, () =>
                     runPulumi(cli, root, stack, operation).then(
-                        (changes) => ({ result: "ok" as const, detail: formatChanges(changes ?? {}) }),
+                        (changes) => ({
+                            result: "ok" as const,
+                            detail: formatChanges(changes ?? {}),
+                            changes: changes ?? {},
+                        }),
                         (err: unknown) => ({
                             result: "failed" as const,
                             detail: pulumiFailure(errorMessage(err)),
@@ -204,6 +222,7 @@ export async function fleetCommand(
         }
     }
     context.stdout.write(`${formatOutcomes(outcomes).join("\n")}\n`);
+    writeComment(outcomes);
     return fleetExitStatus(outcomes);
 }
 

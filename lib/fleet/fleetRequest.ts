@@ -4,7 +4,7 @@ export const fleetOperations = ["preview", "up", "refresh", "status", "place"] a
 export type FleetOperation = (typeof fleetOperations)[number];
 
 export const fleetUsage =
-    "usage: npm run fleet -- preview|up|refresh|status|place -e <environment> [--changed <git range>] [--parallel <n>]\n" +
+    "usage: npm run fleet -- preview|up|refresh|status|place -e <environment> [--changed <git range>] [--parallel <n>] [--comment <file>]\n" +
     "       npm run fleet -- move <tenant> <host-stack> [--take-over] | move <tenant> --abort\n" +
     "       npm run fleet -- drain <host-stack> [--dry-run] [--take-over]";
 
@@ -16,6 +16,8 @@ export interface FleetRequest {
     changed?: string;
     /** Hosts worked on at once; default 4. */
     parallel: number;
+    /** preview only: where to write the pull request's comment (lib/fleet/previewComment.ts). */
+    comment?: string;
 }
 
 export type ParsedFleetRequest = { ok: true; request: FleetRequest } | { ok: false; message: string };
@@ -33,6 +35,7 @@ export function parseFleetRequest(argv: string[]): ParsedFleetRequest {
                 environment: { type: "string", short: "e" },
                 changed: { type: "string" },
                 parallel: { type: "string" },
+                comment: { type: "string" },
             },
         });
     } catch (err) {
@@ -65,6 +68,12 @@ export function parseFleetRequest(argv: string[]): ParsedFleetRequest {
             message: `place looks at every tenant of the environment; it takes no --changed`,
         };
     }
+    if (values.comment !== undefined && (operation !== "preview" || values.comment === "")) {
+        return {
+            ok: false,
+            message: `--comment takes a file, and goes with preview only: the pull request's comment is a preview`,
+        };
+    }
     if (values.changed === "") {
         return { ok: false, message: `--changed needs a git range, e.g. --changed origin/main...HEAD` };
     }
@@ -75,6 +84,7 @@ export function parseFleetRequest(argv: string[]): ParsedFleetRequest {
             environment: values.environment,
             changed: values.changed,
             parallel,
+            comment: values.comment,
         },
     };
 }

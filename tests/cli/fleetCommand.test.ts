@@ -169,6 +169,23 @@ describe("npm run fleet", () => {
         });
     });
 
+    test("--comment writes the pull request's comment: each previewed host's changes, even when one failed", async () => {
+        const p = project({ version: `v${sdkVersion}`, fail: ["prod-a"] });
+        const file = path.join(p.dir, "preview.md");
+        const result = await p.run(["preview", "-e", "prod", "--comment", file]);
+        expect(result.status).toBe(1);
+        const comment = fs.readFileSync(file, "utf8");
+        expect(comment).toMatch(/^<!-- zeptoclaw-fleet preview -->\n### Fleet preview: prod\n/);
+        expect(comment).toContain("Previewed every host of prod (2).");
+        expect(comment).toContain("| prod-a | **failed** |  |  |  |  |  |");
+        expect(comment).toContain("| prod-b | ok | 1 | 1 | 0 | 0 | 3 |");
+        expect(comment).toMatch(/^- \*\*prod-a\*\* failed: .*the fake was told to fail/m);
+        expect(await p.run(["up", "-e", "prod", "--comment", file])).toMatchObject({
+            status: 2,
+            stderr: expect.stringMatching(/--comment takes a file, and goes with preview only/),
+        });
+    });
+
     test("status runs npm run status for each host, no Pulumi operation, and fails the hosts it cannot read", async () => {
         const p = project();
         const result = await p.run(["status", "-e", "prod", "--parallel", "1"]);

@@ -1,9 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as semver from "semver";
+import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { hostPackages } from "../../lib/host/cloudInit";
 import { stacksFromFileNames } from "../../lib/tenants/selectTenants";
+import { shellcheck } from "../support/shellcheck";
 import { baseCommands, unitTestTools } from "../support/unitTestTools";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -155,11 +157,44 @@ describe("GitHub workflows", () => {
         const steps = job.steps as { uses?: string; run?: string; with?: Record<string, unknown> }[];
         // --changed needs the base branch's history.
         expect(steps.find((s) => s.uses?.startsWith("actions/checkout@"))?.with?.["fetch-depth"]).toBe(0);
-        const fleet = steps.find((s) => /npm run --silent fleet -- preview/.test(s.run ?? ""))?.run ?? "";
-        expect(fleet).toMatch(/-e prod --changed "origin\/\$\{GITHUB_BASE_REF\}\.\.\.HEAD"/);
-        expect(fleet).toMatch(/^set -o pipefail$/m);
+        const fleet = steps.findIndex((s) => /npm run --silent fleet -- preview/.test(s.run ?? ""));
+        expect(steps[fleet].run).toMatch(
+            /-e prod --changed "origin\/\$\{GITHUB_BASE_REF\}\.\.\.HEAD" --comment preview\.md$/,
+        );
         expect(stacks).toContain("prod");
         expect(pulumiSteps(workflow)).toEqual([]);
+        // The comment, a failed preview's too, into the job summary and as the pull request's one
+        // comment, replaced at each push (the sticky comment action finds it by its header).
+        const after = steps.slice(fleet + 1) as {
+            if?: string;
+            uses?: string;
+            run?: string;
+            with?: Record<string, unknown>;
+        }[];
+        expect(after.map((s) => s.if)).toEqual([
+            "always() && hashFiles('preview.md') != ''",
+            "always() && hashFiles('preview.md') != ''",
+        ]);
+        expect(after[0].run).toBe('cat preview.md >> "$GITHUB_STEP_SUMMARY"');
+        expect(after[1].uses).toMatch(/^marocchino\/sticky-pull-request-comment@v2$/);
+        expect(after[1].with).toEqual({ header: "zeptoclaw-fleet-preview", path: "preview.md" });
+        expect(workflow.permissions["pull-requests"]).toBe("write");
+    });
+
+    test("every workflow is valid for GitHub Actions' schema, and its shell steps pass shellcheck", () => {
+        for (const file of fs.readdirSync(workflowsDir).filter((f) => f.endsWith(".yml"))) {
+            const text = fs.readFileSync(path.join(workflowsDir, file), "utf8");
+            expect({ file, errors: validateWorkflow(text).errors }).toEqual({ file, errors: [] });
+            const jobs = Object.values(parse(text).jobs as Record<string, { steps?: { run?: string }[] }>);
+            for (const step of jobs.flatMap((j) => j.steps ?? []).filter((s) => s.run !== undefined)) {
+                // GitHub expands ${{ }} before bash sees the script: a placeholder stands for it.
+                shellcheck(`#!/bin/bash\n${step.run!.replace(/\$\{\{[^}]*\}\}/g, "EXPANDED")}`);
+            }
+        }
+        // The check refuses what GitHub would: here, a misspelt key.
+        expect(
+            validateWorkflow("on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    stepz: []\n").errors,
+        ).not.toEqual([]);
     });
 
     test("deploys run on main, one at a time per stack", () => {
