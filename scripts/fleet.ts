@@ -44,6 +44,9 @@ import { FleetOperation, FleetRequest, parseFleetRequest } from "../lib/fleet/fl
 import { Git, gitChanges, resolveGitRange } from "../lib/fleet/gitChanges";
 import { HostOutcome, fleetExitStatus, formatChanges, formatOutcomes } from "../lib/fleet/hostOutcome";
 import { PreviewedHost, renderPreviewComment } from "../lib/fleet/previewComment";
+import { HostStatusPage, renderStatusHtml } from "../lib/status/statusHtml";
+import { StatusJson } from "../lib/status/statusJson";
+import { formatSummary } from "../lib/status/statusTable";
 import { pulumiFailure } from "../lib/fleet/pulumiFailure";
 import { readHostStacks } from "../lib/fleet/readHostStacks";
 import { resolvePulumiCli } from "../lib/fleet/resolvePulumiCli";
@@ -110,8 +113,11 @@ async function runPulumi(
     }
 }
 
-/** `npm run status` for one host, in this process: its summary line and what its exit status says. */
-async function hostStatus(stack: string, root: string): Promise<Omit<HostOutcome, "stack" | "seconds">> {
+/** `npm run status -- --json` for one host, in this process: its summary line, what its exit status says, its page. */
+async function hostStatus(
+    stack: string,
+    root: string,
+): Promise<Omit<HostOutcome, "stack" | "seconds"> & { page: HostStatusPage }> {
     let out = "";
     let err = "";
     const sink = (write: (text: string) => void) =>
@@ -121,7 +127,7 @@ async function hostStatus(stack: string, root: string): Promise<Omit<HostOutcome
                 done();
             },
         });
-    const status = await statusCommand(["-s", stack], {
+    const status = await statusCommand(["-s", stack, "--json"], {
         cwd: root,
         stdout: sink((t) => (out += t)),
         stderr: sink((t) => (err += t)),
@@ -129,21 +135,22 @@ async function hostStatus(stack: string, root: string): Promise<Omit<HostOutcome
         err += errorMessage(e);
         return exitFailure;
     });
-    const summary = out.trimEnd().split("\n").pop() ?? "";
-    switch (status) {
-        case 0:
-            return { result: "ok", detail: summary };
-        case 3:
-            return { result: "attention", detail: summary };
-        default:
-            return { result: "failed", detail: err.trim().split("\n").pop() ?? "failed" };
+    if (status === 0 || status === 3) {
+        const json = JSON.parse(out) as StatusJson;
+        return {
+            result: status === 0 ? "ok" : "attention",
+            detail: formatSummary(json.summary),
+            page: { stack, status: json },
+        };
     }
+    const failure = err.trim().split("\n").pop() ?? "failed";
+    return { result: "failed", detail: failure, page: { stack, failure } };
 }
 
-async function timed(
+async function timed<T extends Omit<HostOutcome, "stack" | "seconds">>(
     stack: string,
-    work: () => Promise<Omit<HostOutcome, "stack" | "seconds">>,
-): Promise<HostOutcome> {
+    work: () => Promise<T>,
+): Promise<T & HostOutcome> {
     const started = process.hrtime.bigint();
     const outcome = await work();
     return { stack, ...outcome, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
@@ -194,11 +201,20 @@ export async function fleetCommand(
     const operation = request.operation;
     let outcomes: PreviewedHost[];
     switch (operation) {
-        case "status":
-            outcomes = await mapLimit(stacks, request.parallel, (stack) =>
+        case "status": {
+            const statuses = await mapLimit(stacks, request.parallel, (stack) =>
                 timed(stack, () => hostStatus(stack, root)),
             );
+            if (request.html !== undefined) {
+                const page = renderStatusHtml(
+                    statuses.map((s) => s.page),
+                    new Date(),
+                );
+                fs.writeFileSync(path.resolve(context.cwd, request.html), page);
+            }
+            outcomes = statuses;
             break;
+        }
         case "preview":
         case "up":
         case "refresh": {

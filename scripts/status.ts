@@ -3,7 +3,8 @@
  * now: container state, health, restarts, memory and CPU against their limits, the size of its
  * data, its last successful backup, and what the gateway reports about itself (rss, requests,
  * tokens, tool calls, errors; from the output of Docker's last health probes); then a summary
- * line. `--json` prints the same as one JSON document. Run from the project folder.
+ * line. `--json` prints the same as one JSON document; `--html <file>` also writes a page a person
+ * reads, self-contained (lib/status/statusHtml.ts). Run from the project folder.
  *
  * It reaches the engine the way the program does, from the stack's outputs: `dockerHost`, and
  * for an SSH host its `knownHostsLine`, the only host key accepted. It runs the Docker CLI
@@ -45,6 +46,7 @@ import {
 } from "../lib/status/backupRecord";
 import { TenantContainer, parseContainerInspect } from "../lib/status/containerInspect";
 import { DockerConnection } from "../lib/status/dockerConnection";
+import { renderStatusHtml } from "../lib/status/statusHtml";
 import { statusJson } from "../lib/status/statusJson";
 import { parseDockerStats } from "../lib/status/dockerStats";
 import {
@@ -61,7 +63,7 @@ import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
 import { knownEnvironments } from "../lib/fleet/readHostStacks";
 
-const usage = "usage: npm run status -- -s <stack> [--json]";
+const usage = "usage: npm run status -- -s <stack> [--json] [--html <file>]";
 const exitNeedsAttention = 3;
 
 interface StatusOptions {
@@ -69,15 +71,21 @@ interface StatusOptions {
     stack?: string;
     /** --json: one JSON document for machines instead of the table. */
     json: boolean;
+    /** --html: also write the page a person reads (lib/status/statusHtml.ts) to this file. */
+    html?: string;
 }
 
 function statusOptions(argv: string[]): StatusOptions {
     try {
         const { values } = parseArgs({
             args: argv,
-            options: { stack: { type: "string", short: "s" }, json: { type: "boolean", default: false } },
+            options: {
+                stack: { type: "string", short: "s" },
+                json: { type: "boolean", default: false },
+                html: { type: "string" },
+            },
         });
-        return { stack: values.stack, json: values.json };
+        return { stack: values.stack, json: values.json, html: values.html };
     } catch (err) {
         fail(`${errorMessage(err)}\n${usage}`);
     }
@@ -195,7 +203,7 @@ async function status(
     connection: DockerConnection,
     hostName: string | undefined,
     declared: DeclaredTenant[],
-    json: boolean,
+    options: StatusOptions,
     context: CommandContext,
 ): Promise<number> {
     const warn = (message: string) => context.stderr.write(`status: warning: ${message}\n`);
@@ -259,10 +267,17 @@ async function status(
         });
         const summary = summarize(rows);
         const now = new Date();
-        const printed = json
-            ? [JSON.stringify(statusJson(stack, rows, summary, now), null, 2)]
+        const report = statusJson(stack, rows, summary, now);
+        const printed = options.json
+            ? [JSON.stringify(report, null, 2)]
             : [...formatStatusTable(rows, now), formatSummary(summary)];
         context.stdout.write(`${printed.join("\n")}\n`);
+        if (options.html !== undefined) {
+            fs.writeFileSync(
+                path.resolve(context.cwd, options.html),
+                renderStatusHtml([{ stack, status: report }], now),
+            );
+        }
         return allDeclaredHealthy(summary) ? 0 : exitNeedsAttention;
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -279,7 +294,7 @@ export async function statusCommand(argv: string[], context: CommandContext): Pr
     if (!plan.ok) {
         fail(plan.message);
     }
-    return status(stack, plan.connection, plan.outputs.hostName, declared, options.json, context);
+    return status(stack, plan.connection, plan.outputs.hostName, declared, options, context);
 }
 
 if (require.main === module) {

@@ -4,7 +4,7 @@ export const fleetOperations = ["preview", "up", "refresh", "status", "place"] a
 export type FleetOperation = (typeof fleetOperations)[number];
 
 export const fleetUsage =
-    "usage: npm run fleet -- preview|up|refresh|status|place -e <environment> [--changed <git range>] [--parallel <n>] [--comment <file>]\n" +
+    "usage: npm run fleet -- preview|up|refresh|status|place -e <environment> [--changed <git range>] [--parallel <n>] [--comment <file>] [--html <file>]\n" +
     "       npm run fleet -- move <tenant> <host-stack> [--take-over] | move <tenant> --abort\n" +
     "       npm run fleet -- drain <host-stack> [--dry-run] [--take-over]";
 
@@ -18,6 +18,8 @@ export interface FleetRequest {
     parallel: number;
     /** preview only: where to write the pull request's comment (lib/fleet/previewComment.ts). */
     comment?: string;
+    /** status only: where to write the fleet's status page (lib/status/statusHtml.ts). */
+    html?: string;
 }
 
 export type ParsedFleetRequest = { ok: true; request: FleetRequest } | { ok: false; message: string };
@@ -36,6 +38,7 @@ export function parseFleetRequest(argv: string[]): ParsedFleetRequest {
                 changed: { type: "string" },
                 parallel: { type: "string" },
                 comment: { type: "string" },
+                html: { type: "string" },
             },
         });
     } catch (err) {
@@ -74,6 +77,12 @@ export function parseFleetRequest(argv: string[]): ParsedFleetRequest {
             message: `--comment takes a file, and goes with preview only: the pull request's comment is a preview`,
         };
     }
+    if (values.html !== undefined && (operation !== "status" || values.html === "")) {
+        return {
+            ok: false,
+            message: `--html takes a file, and goes with status only: the page shows the hosts' status`,
+        };
+    }
     if (values.changed === "") {
         return { ok: false, message: `--changed needs a git range, e.g. --changed origin/main...HEAD` };
     }
@@ -85,6 +94,7 @@ export function parseFleetRequest(argv: string[]): ParsedFleetRequest {
             changed: values.changed,
             parallel,
             comment: values.comment,
+            html: values.html,
         },
     };
 }

@@ -362,10 +362,11 @@ build_standin() {
 
 # --- step 5: host tools -------------------------------------------------------------------
 # command=package: what the backup suite runs on this machine as the host would (restic, jq),
-# the ssh client restic reaches its SFTP server with (ssh, ssh-keygen), and what the unit tests
-# run (tests/support/unitTestTools.ts lists it; tests/cli/workflows.test.ts holds this list to it).
+# the ssh client restic reaches its SFTP server with (ssh, ssh-keygen), what the unit tests run
+# (tests/support/unitTestTools.ts lists it; tests/cli/workflows.test.ts holds this list to it), and
+# the browser the status suite opens the status page in (Debian's, driven by playwright-core).
 HOST_TOOLS=(restic=restic jq=jq git=git ssh=openssh-client ssh-keygen=openssh-client shellcheck=shellcheck
-  cloud-init=cloud-init caddy=caddy flock=util-linux)
+  cloud-init=cloud-init caddy=caddy flock=util-linux chromium=chromium)
 
 ensure_host_tools() {
   local missing=() pair package

@@ -200,6 +200,17 @@ describe("npm run fleet", () => {
             expect(line.split(/\s{2,}/)[3]).toMatch(/pulumi/i);
         }
         expect(p.operations()).toEqual([]);
+
+        // --html: one page for the environment's hosts, each host not read saying why.
+        const file = path.join(p.dir, "status.html");
+        expect((await p.run(["status", "-e", "prod", "--html", file])).status).toBe(1);
+        const html = fs.readFileSync(file, "utf8");
+        expect(html).toContain("2 host(s), 0 tenant(s)");
+        expect(html.match(/<section class="host failed" data-host="prod-[ab]">/g)).toHaveLength(2);
+        expect(await p.run(["preview", "-e", "prod", "--html", file])).toMatchObject({
+            status: 2,
+            stderr: expect.stringMatching(/--html takes a file, and goes with status only/),
+        });
     });
 
     test("refuses an unknown environment, naming the known ones, before running anything", async () => {

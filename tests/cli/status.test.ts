@@ -66,7 +66,7 @@ describe("npm run status", () => {
         const missing = await w.runHere([]);
         expect(missing.status).toBe(2);
         expect(missing.stderr).toBe(
-            "status: name the stack with -s <stack> (known stacks: dev, prod)\nusage: npm run status -- -s <stack> [--json]\n",
+            "status: name the stack with -s <stack> (known stacks: dev, prod)\nusage: npm run status -- -s <stack> [--json] [--html <file>]\n",
         );
         const unknown = await w.runHere(["-s", "staging"]);
         expect(unknown.status).toBe(2);

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
+import { chromium } from "playwright-core";
 import { healthPort } from "../../lib/docker/tenantContainers";
 import { backupRecordPath } from "../../lib/status/backupRecord";
 import { StatusJson } from "../../lib/status/statusJson";
@@ -236,4 +237,59 @@ test("npm run status -- --json gives each gateway's own figures from Docker's la
     expect(await execsIn(["zc-status-a", "zc-status-b", "zc-status-c"], started, finished + 1000)).toEqual(
         [],
     );
+});
+
+test("npm run status -- --html writes one page a browser shows whole: each tenant, what needs a look, nothing fetched", async () => {
+    const page = path.join(workspace, "status.html");
+    const result = project.run("status.ts", ["-s", "dev", "--html", page]);
+    expect(result.status).toBe(3);
+    // Debian's Chromium, headless, driven by playwright-core (no browser download).
+    const browser = await chromium.launch({
+        executablePath: "/usr/bin/chromium",
+        args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    });
+    try {
+        const tab = await browser.newPage();
+        const requested: string[] = [];
+        tab.on("request", (request) => requested.push(request.url()));
+        const url = `file://${page}`;
+        await tab.goto(url);
+        // One request: the page itself. No style, font, script or image comes from anywhere.
+        expect(requested).toEqual([url]);
+        expect(await tab.textContent("#overview")).toMatch(
+            /^1 host\(s\), 4 tenant\(s\), read .* UTC; 3 need\(s\) a look\.$/,
+        );
+        const row = (tenant: string) => tab.locator(`tr[data-tenant="${tenant}"]`);
+        // status-a runs well: healthy, within its memory, backed up three hours ago.
+        expect(await row("status-a").getAttribute("class")).toBe("ok");
+        // The cells as a person sees them.
+        const cells = await row("status-a").locator("td").allInnerTexts();
+        expect(cells.slice(0, 3)).toEqual(["status-a", "running", "healthy"]);
+        expect(cells[4].trim()).toMatch(/^\d+(\.\d)? MiB \/ 256 MiB$/);
+        expect(cells[7]).toMatch(/ UTC \(3h ago\)$/);
+        expect(await row("status-b").locator("li").allInnerTexts()).toEqual([
+            "not running (exited)",
+            "never backed up",
+        ]);
+        expect(await row("status-d").locator("li").allInnerTexts()).toEqual([
+            "declared, but it has no container",
+        ]);
+        expect(await row("status-c").locator("li").allInnerTexts()).toEqual([
+            "no tenant file declares it",
+            "backup record malformed: not JSON",
+        ]);
+        expect(await tab.locator("#attention li").count()).toBe(3);
+        // A person can read it: the table is laid out, wider than it is tall for a few tenants.
+        const box = await tab.locator("section.host table").boundingBox();
+        expect(box!.width).toBeGreaterThan(box!.height);
+    } finally {
+        await browser.close();
+    }
 });
