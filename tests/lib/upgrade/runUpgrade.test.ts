@@ -1,10 +1,6 @@
-import { ImagePlan } from "../../../lib/config/imagePlan";
-import { parseImageRings } from "../../../lib/config/imageRings";
 import { UpgradeEffects, runUpgrade } from "../../../lib/upgrade/runUpgrade";
 import { RingOutcome, UpgradePlan, planUpgrade } from "../../../lib/upgrade/upgradePlan";
-
-const where = "Pulumi.prod.yaml: zeptoclaw-fleet:imageRings";
-const published: ImagePlan = { source: "published", repository: "ghcr.io/qhkm/zeptoclaw", version: "0.9.2" };
+import { publishedImage, ringsLocation, ringsOf } from "../../support/upgradeFixtures";
 const tenants = new Map([
     ["shop-a", "canary"],
     ["shop-b", "early"],
@@ -12,10 +8,15 @@ const tenants = new Map([
 ]);
 
 function plan(): UpgradePlan {
-    const rings = parseImageRings(["canary", "early", "main"], published, where);
-    const planned = rings.ok && planUpgrade(rings.value, published, tenants, "0.9.3", where);
-    if (!planned || !planned.ok) {
-        throw new Error("no plan");
+    const planned = planUpgrade(
+        ringsOf(["canary", "early", "main"]),
+        publishedImage,
+        tenants,
+        "0.9.3",
+        ringsLocation,
+    );
+    if (!planned.ok) {
+        throw new Error(planned.message);
     }
     return planned.plan;
 }

@@ -1,23 +1,16 @@
 import { ImagePlan } from "../../../lib/config/imagePlan";
-import { parseImageRings } from "../../../lib/config/imageRings";
 import { RingOutcome, UpgradePlan, nextStep, planUpgrade } from "../../../lib/upgrade/upgradePlan";
-
-const where = "Pulumi.prod.yaml: zeptoclaw-fleet:imageRings";
-const published: ImagePlan = { source: "published", repository: "ghcr.io/qhkm/zeptoclaw", version: "0.9.2" };
+import {
+    publishedImage as published,
+    ringsLocation as where,
+    ringsOf as rings,
+} from "../../support/upgradeFixtures";
 const tenants = new Map([
     ["shop-a", "canary"],
     ["shop-b", "early"],
     ["shop-c", "main"],
     ["shop-d", "main"],
 ]);
-
-function rings(entries: string[], image: ImagePlan = published) {
-    const parsed = parseImageRings(entries, image, where);
-    if (!parsed.ok) {
-        throw new Error(JSON.stringify(parsed.problems));
-    }
-    return parsed.value;
-}
 
 function planOf(entries: string[], version = "0.9.3"): UpgradePlan {
     const planned = planUpgrade(rings(entries), published, tenants, version, where);
