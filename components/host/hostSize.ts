@@ -1,5 +1,5 @@
 import * as hcloud from "@pulumi/hcloud";
-import { ServerTypeInfo } from "../../lib/capacity/capacity";
+import { HostSize, ServerTypeInfo } from "../../lib/capacity/capacity";
 import { InputProblem, inputError } from "../../lib/errors";
 import {
     HetznerStackConfig,
@@ -9,17 +9,6 @@ import {
 } from "../../lib/config/stackConfig";
 import { imageArchitectureProblems } from "../../lib/host/imageArchitecture";
 import { unreachable } from "../../lib/unreachable";
-
-/** What the capacity check needs to know about the host before it is declared. */
-export interface HostSize {
-    memoryMb: number;
-    /** The key that sets the size, named in capacity errors. */
-    sizeKey: string;
-    label: string;
-    serverTypes?: ServerTypeInfo[];
-    current?: ServerTypeInfo;
-    location?: string;
-}
 
 function fromHcloud(t: hcloud.types.output.GetServerTypesServerType): ServerTypeInfo {
     return {

@@ -18,6 +18,17 @@ export interface ServerTypeInfo {
     locations: string[];
 }
 
+/** What the capacity checks need to know about the host before it is declared. */
+export interface HostSize {
+    memoryMb: number;
+    /** The key that sets the size, named in capacity errors. */
+    sizeKey: string;
+    label: string;
+    serverTypes?: ServerTypeInfo[];
+    current?: ServerTypeInfo;
+    location?: string;
+}
+
 export interface CapacityInput {
     tenants: ReadonlyArray<Tenant>;
     /** Total memory of the host in MB. */
