@@ -61,7 +61,7 @@ import { firstFileOfTar } from "../lib/status/tarFile";
 import { parseVolumeSizes } from "../lib/status/volumeSizes";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
-import { knownEnvironments } from "../lib/fleet/readHostStacks";
+import { knownEnvironments, tenantsDirOf } from "../lib/fleet/readHostStacks";
 
 const usage = "usage: npm run status -- -s <stack> [--json] [--html <file>]";
 const exitNeedsAttention = 3;
@@ -91,11 +91,15 @@ function statusOptions(argv: string[]): StatusOptions {
     }
 }
 
-/** The tenants the stack declares in tenants/, with their container and volume names. */
+/** The tenants the stack declares in its tenants folder, with their container and volume names. */
 function declaredTenants(stack: string, root: string): DeclaredTenant[] {
-    const dir = path.join(root, "tenants");
+    const tenantsDir = tenantsDirOf(root, [stack]);
+    if (!tenantsDir.ok) {
+        fail(tenantsDir.message);
+    }
+    const dir = path.join(root, tenantsDir.dir);
     if (!fs.existsSync(dir)) {
-        fail("there is no tenants/ folder here; run this from the zeptoclaw-fleet project folder");
+        fail(`there is no ${tenantsDir.dir}/ folder here; run this from the zeptoclaw-fleet project folder`);
     }
     const stacks = stacksFromFileNames(fs.readdirSync(root));
     const { tenants, problems } = selectTenants(

@@ -38,7 +38,7 @@ import { newTenantSecrets, renderNewTenantFile } from "../lib/tenants/newTenantF
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants } from "../lib/tenants/selectTenants";
-import { knownEnvironments } from "../lib/fleet/readHostStacks";
+import { knownEnvironments, tenantsDirOf } from "../lib/fleet/readHostStacks";
 import { tenantNamePattern } from "../lib/tenants/tenantSchema";
 import { upstreamDefaultModel } from "../lib/zeptoclaw/contract/agentsSchema";
 import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
@@ -109,7 +109,7 @@ async function add(project: Project, name: string, stacks: string[], secrets: Se
     });
     if (tenantFile(project, name) !== undefined || existing.length > 0) {
         fail(
-            `tenant "${name}" already exists (${existing.map((s) => s.file).join(", ") || `tenants/${name}`})`,
+            `tenant "${name}" already exists (${existing.map((s) => s.file).join(", ") || path.relative(root, path.join(tenantsDir, name))})`,
         );
     }
     const values: Record<string, string> = {};
@@ -272,7 +272,7 @@ function importSeed(project: Project, seedDir: string, stacks: string[], compose
             problems.push({
                 where: seedFile,
                 path: "",
-                message: `tenant "${name}" already exists in tenants/`,
+                message: `tenant "${name}" already exists in ${path.relative(project.root, project.tenantsDir)}/`,
             });
             continue;
         }
@@ -383,49 +383,65 @@ export async function tenantCommand(argv: string[], context: CommandContext): Pr
         },
     });
     const root = projectRoot(context.cwd);
-    const project: Project = { root, tenantsDir: path.join(root, "tenants"), out: context.stdout };
+    // The tenants folder of the stacks the command names (each stack's tenantsDir).
+    const project = (stacks: ReadonlyArray<string>): Project => {
+        const tenantsDir = tenantsDirOf(root, stacks);
+        return {
+            root,
+            tenantsDir: path.join(root, tenantsDir.ok ? tenantsDir.dir : fail(tenantsDir.message)),
+            out: context.stdout,
+        };
+    };
     const [command, name, secret] = positionals;
     let reader: SecretReader | undefined;
     const secrets = () => (reader ??= new SecretReader());
     try {
         switch (command) {
-            case "add":
+            case "add": {
+                const stacks = requireStacks(values.stack, root);
                 await add(
-                    project,
+                    project(stacks),
                     name ?? fail("usage: tenant add <name> --stack <stack>"),
-                    requireStacks(values.stack, root),
+                    stacks,
                     secrets,
                 );
                 return 0;
-            case "rotate":
+            }
+            case "rotate": {
+                const [stack] = requireStacks(values.stack, root);
                 await rotate(
-                    project,
+                    project([stack]),
                     name ?? fail("usage: tenant rotate <name> <secret> --stack <stack>"),
                     secret ?? fail("usage: tenant rotate <name> <secret> --stack <stack>"),
-                    requireStacks(values.stack, root)[0],
+                    stack,
                     secrets,
                 );
                 return 0;
-            case "remove":
+            }
+            case "remove": {
+                const [stack] = requireStacks(values.stack, root);
                 await remove(
-                    project,
+                    project([stack]),
                     name ?? fail("usage: tenant remove <name> --stack <stack> [--purge]"),
-                    requireStacks(values.stack, root)[0],
+                    stack,
                     values.purge,
                     secrets,
                 );
                 return 0;
+            }
             case "list":
-                list(project);
+                list(project(values.stack ?? []));
                 return 0;
-            case "import":
+            case "import": {
+                const stacks = requireStacks(values.stack, root);
                 importSeed(
-                    project,
+                    project(stacks),
                     name ?? fail("usage: tenant import <seed tenants dir> --stack <stack>"),
-                    requireStacks(values.stack, root),
+                    stacks,
                     values["compose-project"],
                 );
                 return 0;
+            }
             default:
                 return fail("usage: tenant add|rotate|remove|list|import (see scripts/tenant.ts)");
         }

@@ -7,14 +7,19 @@ import * as path from "node:path";
 import { describeProblem } from "../lib/errors";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
-import { knownEnvironments } from "../lib/fleet/readHostStacks";
+import { knownEnvironments, tenantsDirOf } from "../lib/fleet/readHostStacks";
 import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
 
 const root = path.resolve(__dirname, "..");
 const stack = process.argv[2] ?? "dev";
 const stacks = stacksFromFileNames(fs.readdirSync(root));
+const tenantsDir = tenantsDirOf(root, [stack]);
+if (!tenantsDir.ok) {
+    process.stderr.write(`${tenantsDir.message}\n`);
+    process.exit(1);
+}
 const { tenants, problems } = selectTenants(
-    readTenantSources(path.join(root, "tenants"), root),
+    readTenantSources(path.join(root, tenantsDir.dir), root),
     stack,
     stacks,
     knownEnvironments(root, stacks),

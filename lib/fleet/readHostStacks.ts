@@ -29,3 +29,26 @@ export function readHostStacks(
 export function knownEnvironments(root: string, stacks: ReadonlyArray<string>): string[] {
     return [...new Set(readHostStacks(root, stacks).hosts.map((h) => h.environment))].sort();
 }
+
+/**
+ * The tenants folder these stacks read (each one's zeptoclaw-fleet:tenantsDir, `tenants` by
+ * default), relative to the project: a command working on them finds and writes tenant files
+ * there. Refused when they read different folders, or a stack file cannot be read.
+ */
+export function tenantsDirOf(
+    root: string,
+    stacks: ReadonlyArray<string>,
+): { ok: true; dir: string } | { ok: false; message: string } {
+    const { hosts, errors } = readHostStacks(root, stacks);
+    if (errors.length > 0) {
+        return { ok: false, message: errors.map((e) => e.message).join("; ") };
+    }
+    const dirs = [...new Set(hosts.map((h) => h.tenantsDir))];
+    if (dirs.length > 1) {
+        return {
+            ok: false,
+            message: `${hosts.map((h) => `${h.stack} reads ${h.tenantsDir}`).join(", ")}: one command works on one tenants folder`,
+        };
+    }
+    return { ok: true, dir: dirs[0] ?? "tenants" };
+}

@@ -58,6 +58,23 @@ function workspace(outputs: Record<string, unknown> = sshHostOutputs) {
 jest.setTimeout(60_000);
 
 describe("npm run tenant", () => {
+    test("add writes the file into the tenants folder its stack reads (tenantsDir), and list reads that folder", async () => {
+        const w = workspace();
+        fs.appendFileSync(path.join(w.dir, "Pulumi.prod.yaml"), "    zeptoclaw-fleet:tenantsDir: clients\n");
+        fs.mkdirSync(path.join(w.dir, "clients"));
+        const result = w.run(["add", "shop-new", "--stack", "prod"], "123:TELEGRAM-SECRET\nsk-ant-SECRET\n");
+        expect(result.status).toBe(0);
+        expect(fs.existsSync(path.join(w.dir, "clients/shop-new.yaml"))).toBe(true);
+        expect(fs.readdirSync(path.join(w.dir, "tenants"))).toEqual([]);
+        const listed = await w.runHere(["list", "--stack", "prod"]);
+        expect(listed.stdout).toMatch(/shop-new/);
+        // dev reads tenants/, prod clients/: one command works on one folder.
+        expect(await w.runHere(["add", "shop-other", "--stack", "dev", "--stack", "prod"])).toMatchObject({
+            status: 2,
+            stderr: "tenant: dev reads tenants, prod reads clients: one command works on one tenants folder\n",
+        });
+    });
+
     test("add writes a valid tenant file with the seed's defaults and sets each secret through stdin only", () => {
         const w = workspace();
         const result = w.run(["add", "shop-new", "--stack", "prod"], "123:TELEGRAM-SECRET\nsk-ant-SECRET\n");
