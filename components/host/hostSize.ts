@@ -1,12 +1,8 @@
 import * as hcloud from "@pulumi/hcloud";
 import { HostSize, ServerTypeInfo } from "../../lib/capacity/capacity";
 import { InputProblem, inputError } from "../../lib/errors";
-import {
-    HetznerStackConfig,
-    StackConfig,
-    configLocation,
-    configNamespace,
-} from "../../lib/config/stackConfig";
+import { HetznerStackConfig, StackConfig } from "../../lib/config/stackConfig";
+import { configLocation, configNamespace } from "../../lib/config/configLocation";
 import { imageArchitectureProblems } from "../../lib/host/imageArchitecture";
 import { unreachable } from "../../lib/unreachable";
 

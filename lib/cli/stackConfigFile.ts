@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { configNamespace } from "../config/stackConfig";
+import { configNamespace } from "../config/configLocation";
 
 /**
  * The plaintext settings of `Pulumi.<stack>.yaml`, bare keys to strings as the program receives

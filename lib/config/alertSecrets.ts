@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InputProblem } from "../errors";
 import { AlertChannels } from "../host/alerts";
-import { configLocation } from "./stackConfig";
+import { configLocation } from "./configLocation";
 
 /** Where the operator's alerts go, each its own encrypted stack config key. */
 export const alertSecretKeys = {

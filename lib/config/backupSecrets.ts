@@ -1,7 +1,7 @@
 import { InputProblem } from "../errors";
 import { unreachable } from "../unreachable";
 import { BackupPlan, BackupTarget } from "./backupPlan";
-import { configLocation } from "./stackConfig";
+import { configLocation } from "./configLocation";
 
 /** The backup credentials, each its own encrypted stack config key. */
 export const backupSecretKeys = {

@@ -1,6 +1,7 @@
 import { defaultHostImage, dockerPackageMismatch, hostImages, supportedHostImages } from "../host/hostImages";
 import { z } from "zod";
 import { InputProblem, formatPath } from "../errors";
+import { configLocation } from "./configLocation";
 import { unreachable } from "../unreachable";
 import { BackupTarget } from "./backupPlan";
 import { restartWindowSeconds } from "../host/alerts";
@@ -13,8 +14,6 @@ import { agentModes } from "../zeptoclaw/contract/agentsSchema";
 import { builtinToolNames } from "../zeptoclaw/contract/toolNames";
 
 /** The Pulumi config namespace: the project name in Pulumi.yaml. */
-export const configNamespace = "zeptoclaw-fleet";
-
 const cidr = z.union([z.cidrv4(), z.cidrv6()], {
     error: "is not an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32",
 });
@@ -254,9 +253,6 @@ function keyKind(key: string): KeyKind | undefined {
 }
 
 /** Where a stack config key is set, for error messages: `Pulumi.<stack>.yaml: zeptoclaw-fleet:<key>`. */
-export function configLocation(stack: string, key: string): string {
-    return `Pulumi.${stack}.yaml: ${configNamespace}:${key}`;
-}
 
 /** Keys that only one host kind reads; the other kind ignores them. */
 const onlyFor: Record<string, "local" | "hetzner"> = {

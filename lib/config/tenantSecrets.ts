@@ -4,7 +4,7 @@ import { secretNamePattern, tenantNamePattern } from "../tenants/tenantSchema";
 import { encryptedValueMessage, isEncryptedValue } from "../zeptoclaw/contract/encryptedValue";
 import { citing } from "../zeptoclaw/contract/upstream";
 import { collectSecretUses } from "../zeptoclaw/secretRefs";
-import { configLocation } from "./stackConfig";
+import { configLocation } from "./configLocation";
 
 /** tenant name → secret name → value. Values are only ever wrapped in pulumi.secret by the caller. */
 export type TenantSecretValues = Record<string, Record<string, string>>;

@@ -1,5 +1,6 @@
 import * as http from "node:http";
-import { StackConfig, configLocation } from "../config/stackConfig";
+import { StackConfig } from "../config/stackConfig";
+import { configLocation } from "../config/configLocation";
 import { InputProblem } from "../errors";
 import { unreachable } from "../unreachable";
 import { healthStartFor, startIntervalApiVersion } from "./tenantHostRuntime";

@@ -1,5 +1,6 @@
 import { parse } from "yaml";
-import { StackConfigResult, configNamespace, parseStackConfig } from "../config/stackConfig";
+import { StackConfigResult, parseStackConfig } from "../config/stackConfig";
+import { configNamespace } from "../config/configLocation";
 
 /**
  * A stack's settings from its Pulumi.<stack>.yaml, without the Pulumi CLI, validated by the

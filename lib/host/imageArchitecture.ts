@@ -1,6 +1,7 @@
 import { InputProblem } from "../errors";
 import { ServerTypeInfo } from "../capacity/capacity";
-import { StackConfig, configLocation } from "../config/stackConfig";
+import { StackConfig } from "../config/stackConfig";
+import { configLocation } from "../config/configLocation";
 
 /**
  * Upstream publishes its image for linux/amd64 only: its release workflow builds on an x86 runner

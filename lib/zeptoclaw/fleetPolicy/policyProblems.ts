@@ -1,5 +1,5 @@
 import { InputProblem } from "../../errors";
-import { configLocation } from "../../config/stackConfig";
+import { configLocation } from "../../config/configLocation";
 import { Tenant } from "../../tenants/tenant";
 import { upstreamDefaultAgentMode } from "../contract/agentsSchema";
 import { FleetPolicy, compareAgentModes, policyKeys } from "./fleetPolicy";

@@ -1,0 +1,106 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as ts from "typescript";
+
+const repo = path.resolve(__dirname, "..", "..");
+
+/** Every TypeScript file of the program and the commands, with the project files each imports. */
+function importGraph(): Map<string, string[]> {
+    const files: string[] = ["index.ts"];
+    const walk = (dir: string) => {
+        for (const entry of fs.readdirSync(path.join(repo, dir), { withFileTypes: true })) {
+            const file = path.join(dir, entry.name);
+            if (entry.isDirectory()) {
+                walk(file);
+            } else if (file.endsWith(".ts")) {
+                files.push(file);
+            }
+        }
+    };
+    ["lib", "components", "scripts", "policy"].forEach(walk);
+    return new Map(
+        files.map((file) => {
+            const imported = ts
+                .preProcessFile(fs.readFileSync(path.join(repo, file), "utf8"), true, true)
+                .importedFiles.map((i) => i.fileName)
+                .filter((name) => name.startsWith("."))
+                .map((name) => path.relative(repo, path.resolve(repo, path.dirname(file), name)))
+                .map((name) => (fs.existsSync(path.join(repo, `${name}.ts`)) ? `${name}.ts` : name));
+            return [file, imported];
+        }),
+    );
+}
+
+/** The import cycles: each a set of files that import each other, round. */
+function cycles(graph: Map<string, string[]>): string[][] {
+    const found: string[][] = [];
+    const index = new Map<string, number>();
+    const low = new Map<string, number>();
+    const stack: string[] = [];
+    const onStack = new Set<string>();
+    let next = 0;
+    const visit = (file: string) => {
+        index.set(file, next);
+        low.set(file, next++);
+        stack.push(file);
+        onStack.add(file);
+        for (const to of (graph.get(file) ?? []).filter((f) => graph.has(f))) {
+            if (!index.has(to)) {
+                visit(to);
+                low.set(file, Math.min(low.get(file)!, low.get(to)!));
+            } else if (onStack.has(to)) {
+                low.set(file, Math.min(low.get(file)!, index.get(to)!));
+            }
+        }
+        if (low.get(file) === index.get(file)) {
+            const members: string[] = [];
+            let member: string;
+            do {
+                member = stack.pop()!;
+                onStack.delete(member);
+                members.push(member);
+            } while (member !== file);
+            if (members.length > 1) {
+                found.push(members.sort());
+            }
+        }
+    };
+    [...graph.keys()].filter((f) => !index.has(f)).forEach(visit);
+    return found;
+}
+
+describe("the code's layers", () => {
+    const graph = importGraph();
+
+    test("no module imports itself back through others", () => {
+        expect(cycles(graph)).toEqual([]);
+        // The check finds one when there is one.
+        expect(
+            cycles(
+                new Map([
+                    ["a.ts", ["b.ts"]],
+                    ["b.ts", ["c.ts"]],
+                    ["c.ts", ["a.ts"]],
+                ]),
+            ),
+        ).toEqual([["a.ts", "b.ts", "c.ts"]]);
+    });
+
+    test("imports point down: lib/ imports only lib/; components/ only lib/ and components/; no one imports a command", () => {
+        const wrong = [...graph].flatMap(([file, imported]) =>
+            imported
+                .filter((to) => {
+                    const [from, into] = [file.split("/")[0], to.split("/")[0]];
+                    if (into === "scripts") {
+                        return from !== "scripts";
+                    }
+                    if (from === "lib") {
+                        return into !== "lib";
+                    }
+                    return from === "components" && into !== "lib" && into !== "components";
+                })
+                .map((to) => `${file} -> ${to}`),
+        );
+        expect(wrong).toEqual([]);
+    });
+});
