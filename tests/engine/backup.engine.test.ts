@@ -9,7 +9,7 @@ import { runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, waitHealthy } from "./support/engineAdapter";
 import { dataDir, dataManifest } from "./support/dataManifest";
-import { execIn } from "./support/engineHelpers";
+import { engineEvents, execIn } from "./support/engineHelpers";
 import { sftpBackupEnv, startSftpRepository } from "./support/sftpRepository";
 
 jest.setTimeout(15 * 60_000);
@@ -39,19 +39,8 @@ function backupTool(...args: string[]): { output: string; seconds: number } {
 
 /** The pause and unpause events of a container since a time (seconds), oldest first. */
 async function pauseEvents(container: string, since: number): Promise<string[]> {
-    const stream = await docker.getEvents({
-        since,
-        until: Math.floor(Date.now() / 1000) + 1,
-        filters: { container: [container], event: ["pause", "unpause"] },
-    });
-    let text = "";
-    for await (const chunk of stream) {
-        text += chunk.toString();
-    }
-    return text
-        .split("\n")
-        .filter((line) => line.trim() !== "")
-        .map((line) => (JSON.parse(line) as { Action: string }).Action);
+    const events = await engineEvents(docker, { container: [container], event: ["pause", "unpause"] }, since);
+    return events.map((e) => e.Action);
 }
 
 let sftpName = "";

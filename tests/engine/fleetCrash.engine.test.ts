@@ -8,7 +8,7 @@
  * exactly once, healthy, where its tenant file says, its data byte-identical to what it was
  * before the first move (owner, mode, SHA-256 of every file), no journal left.
  */
-import { ChildProcess, execFileSync, fork, spawnSync } from "node:child_process";
+import { ChildProcess, fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Docker from "dockerode";
@@ -22,13 +22,11 @@ import { dataManifest } from "./support/dataManifest";
 import { EngineAdapter, removeLabelled } from "./support/engineAdapter";
 import { execIn } from "./support/engineHelpers";
 import type { ChildMessage, PulumiReply } from "./support/fleetChild";
-import { standinImage } from "./support/standinVersions";
+import { startSecondEngine } from "./support/secondEngine";
 
 jest.setTimeout(40 * 60_000);
 
 const repo = path.resolve(__dirname, "..", "..");
-const secondEngine = path.join(repo, "scripts/engine/second-engine.sh");
-/** Fixed, so that a run killed before its cleanup is cleaned up by the next one. */
 const secondDir = "/tmp/zc-crash-engine";
 /**
  * The two host stacks, named as the project's own stack files (the program, under mocks, knows
@@ -234,19 +232,15 @@ async function removeOldVolume(stack: Stack, tenant: string): Promise<void> {
     await dockers[stack].getVolume(`${tenant}-data`).remove();
 }
 
+let secondEngine: Awaited<ReturnType<typeof startSecondEngine>> | undefined;
+
 beforeAll(async () => {
     await removeLabelled(dockers.dev);
-    spawnSync(secondEngine, ["stop", secondDir], { stdio: "inherit" });
-    execFileSync(secondEngine, ["start", secondDir, "debian-13"], { stdio: "inherit" });
+    secondEngine = await startSecondEngine(secondDir, "debian-13", dockers.dev, repository);
     adapters = {
         dev: new EngineAdapter(dockers.dev, runId),
         prod: new EngineAdapter(dockers.prod, runId),
     };
-    // The stand-in under a published name, on both engines; no registry is reachable.
-    await dockers.dev.getImage(standinImage).tag({ repo: repository, tag: "0.9.2" });
-    execFileSync("bash", ["-c", `docker save ${image} | docker -H unix://${sockets.prod} load -q`], {
-        stdio: "inherit",
-    });
 });
 
 afterAll(async () => {
@@ -257,11 +251,7 @@ afterAll(async () => {
             .remove()
             .catch(() => undefined);
     }
-    await dockers.dev
-        .getImage(image)
-        .remove()
-        .catch(() => undefined);
-    spawnSync(secondEngine, ["stop", secondDir], { stdio: "inherit" });
+    await secondEngine?.stop();
 });
 
 test("the second engine is Docker 26 too", async () => {

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,16 +11,13 @@ import { VolumeEnd } from "../../lib/fleet/volumeStream";
 import { derivedTenantUid } from "../../lib/tenants/tenantUid";
 import { ProgramRun, runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
-import { execIn } from "./support/engineHelpers";
+import { engineEvents, execIn } from "./support/engineHelpers";
 import { EngineAdapter, removeLabelled } from "./support/engineAdapter";
-import { standinImage } from "./support/standinVersions";
+import { startSecondEngine } from "./support/secondEngine";
 
 // Two `pulumi up`s each waiting for a first health probe (30 s), and a second engine to start.
 jest.setTimeout(15 * 60_000);
 
-const repo = path.resolve(__dirname, "..", "..");
-const secondEngine = path.join(repo, "scripts/engine/second-engine.sh");
-/** Fixed, so that a run killed before its cleanup is cleaned up by the next one. */
 const secondDir = "/tmp/zc-second-engine";
 const sockets = { dev: "/var/run/docker.sock", prod: `${secondDir}/docker.sock` };
 /** The two host stacks: dev on this machine's engine (Docker 26), prod on the second one (20.10). */
@@ -136,25 +133,13 @@ interface SeenEvent {
 
 /** The tenant container's events on both engines since the test started. */
 async function events(): Promise<SeenEvent[]> {
-    const until = Math.ceil(Date.now() / 1000) + 1;
     const seen: SeenEvent[] = [];
     for (const [host, docker] of [
         ["dev", first],
         ["prod", second],
     ] as const) {
-        const stream = await docker.getEvents({
-            since: testStart,
-            until,
-            filters: { type: ["container"], container: [container] },
-        });
-        let text = "";
-        for await (const chunk of stream) {
-            text += chunk.toString();
-        }
-        for (const line of text.split("\n").filter((l) => l.trim() !== "")) {
-            const e = JSON.parse(line) as { Action: string; timeNano: number };
-            seen.push({ host, action: e.Action, ms: e.timeNano / 1e6 });
-        }
+        const found = await engineEvents(docker, { type: ["container"], container: [container] }, testStart);
+        seen.push(...found.map((e) => ({ host, action: e.Action, ms: e.timeNano / 1e6 })));
     }
     return seen.sort((a, b) => a.ms - b.ms);
 }
@@ -166,28 +151,20 @@ const removeCopiedVolume = () =>
         .remove()
         .catch(() => undefined);
 
+let secondEngine: Awaited<ReturnType<typeof startSecondEngine>> | undefined;
+
 beforeAll(async () => {
     await removeLabelled(first);
     await removeCopiedVolume();
-    spawnSync(secondEngine, ["stop", secondDir], { stdio: "inherit" });
-    execFileSync(secondEngine, ["start", secondDir], { stdio: "inherit" });
-    second = new Docker({ socketPath: sockets.prod });
+    secondEngine = await startSecondEngine(secondDir, "debian-12", first, repository);
+    second = secondEngine.docker;
     adapters = { dev: new EngineAdapter(first, runId), prod: new EngineAdapter(second, runId) };
-    // The stand-in under a published name, on both engines; no registry is reachable.
-    await first.getImage(standinImage).tag({ repo: repository, tag: "0.9.2" });
-    execFileSync("bash", ["-c", `docker save ${image} | docker -H unix://${sockets.prod} load -q`], {
-        stdio: "inherit",
-    });
 });
 
 afterAll(async () => {
     await adapters?.dev.removeEverything();
     await removeCopiedVolume();
-    await first
-        .getImage(image)
-        .remove()
-        .catch(() => undefined);
-    spawnSync(secondEngine, ["stop", secondDir], { stdio: "inherit" });
+    await secondEngine?.stop();
     for (const dir of Object.values(configRoots)) {
         fs.rmSync(dir, { recursive: true, force: true });
     }

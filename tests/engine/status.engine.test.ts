@@ -9,7 +9,7 @@ import { StatusJson } from "../../lib/status/statusJson";
 import { runProgram } from "../support/runProgram";
 import { runnableSecretsFor, runnableSettings, tenantYaml } from "../support/tenantFiles";
 import { EngineAdapter, removeLabelled, testLabel } from "./support/engineAdapter";
-import { execIn } from "./support/engineHelpers";
+import { engineEvents, execIn } from "./support/engineHelpers";
 import { operatorProject } from "./support/operatorProject";
 
 // Real containers: the first health probe runs after the 30 s interval the program declares.
@@ -71,20 +71,13 @@ async function writeIntoVolume(tenant: string, content: string): Promise<void> {
 
 /** Exec events in the tenants' containers between two times, health probes left out. */
 async function execsIn(containers: string[], since: number, until: number): Promise<string[]> {
-    const stream = await docker.getEvents({
-        since: Math.floor(since / 1000),
-        until: Math.ceil(until / 1000),
-        filters: { type: ["container"], event: ["exec_create"], container: containers },
-    });
-    let text = "";
-    for await (const chunk of stream) {
-        text += String(chunk);
-    }
-    return text
-        .split("\n")
-        .filter((l) => l.trim() !== "")
-        .map((l) => (JSON.parse(l) as { Action: string }).Action)
-        .filter((action) => !action.includes(`127.0.0.1:${healthPort}/readyz`));
+    const events = await engineEvents(
+        docker,
+        { type: ["container"], event: ["exec_create"], container: containers },
+        Math.floor(since / 1000),
+        Math.ceil(until / 1000),
+    );
+    return events.map((e) => e.Action).filter((action) => !action.includes(`127.0.0.1:${healthPort}/readyz`));
 }
 
 test("npm run status shows each tenant's state, health, limits, data and last backup over the stack's connection", async () => {

@@ -71,13 +71,25 @@ export async function eventually(
     }
 }
 
-/** The actions (start, oom, die...) of a container's events on the engine since a Unix time, in order. */
-export async function containerEvents(docker: Docker, container: string, since: number): Promise<string[]> {
-    const stream = await docker.getEvents({
-        since,
-        until: Math.ceil(Date.now() / 1000) + 1,
-        filters: { type: ["container"], container: [container] },
-    });
+/** One of the engine's events, as its event stream gives it. */
+export interface EngineEvent {
+    Action: string;
+    /** The time, in nanoseconds since the epoch. */
+    timeNano: number;
+    Actor: { ID: string; Attributes: Record<string, string> };
+}
+
+/**
+ * The engine's events that match `filters`, from `since` until `until` (Unix seconds; by default
+ * a second from now, so that what just happened is in), oldest first.
+ */
+export async function engineEvents(
+    docker: Docker,
+    filters: Record<string, string[]>,
+    since: number,
+    until: number = Math.ceil(Date.now() / 1000) + 1,
+): Promise<EngineEvent[]> {
+    const stream = await docker.getEvents({ since, until, filters });
     let text = "";
     for await (const chunk of stream) {
         text += String(chunk);
@@ -85,5 +97,12 @@ export async function containerEvents(docker: Docker, container: string, since: 
     return text
         .split("\n")
         .filter((line) => line.trim() !== "")
-        .map((line) => (JSON.parse(line) as { Action: string }).Action);
+        .map((line) => JSON.parse(line) as EngineEvent);
+}
+
+/** The actions (start, oom, die...) of a container's events on the engine since a Unix time, in order. */
+export async function containerEvents(docker: Docker, container: string, since: number): Promise<string[]> {
+    return (await engineEvents(docker, { type: ["container"], container: [container] }, since)).map(
+        (e) => e.Action,
+    );
 }
