@@ -18,6 +18,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { CommandContext, errorMessage, fail, knownStacks } from "../lib/cli/command";
+import { unreachable } from "../lib/unreachable";
 import { stackEngine } from "../lib/cli/stackEngine";
 import { tenantSecretsKey } from "../lib/config/tenantSecrets";
 import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
@@ -192,22 +193,27 @@ export async function journaledMove(
         if (!decided.ok) {
             fail(decided.message, 1);
         }
-    } else if (move.kind === "abort") {
-        fail(`${tenant} has no unfinished move; nothing to undo`, 1);
     }
-    const fresh: MoveEntry = unfinished?.entry ?? {
-        plan: plan(root, tenant, (move as { target: string }).target),
-        progress: { done: 0, begun: false },
+    const fresh = (): MoveEntry => {
+        switch (move.kind) {
+            case "move":
+                return { plan: plan(root, tenant, move.target), progress: { done: 0, begun: false } };
+            case "abort":
+                return fail(`${tenant} has no unfinished move; nothing to undo`, 1);
+            default:
+                return unreachable(move);
+        }
     };
-    const claimed = JournalFile.claim<MoveEntry>(file, fresh, { force: request.takeOver });
+    const entry = unfinished?.entry ?? fresh();
+    const claimed = JournalFile.claim<MoveEntry>(file, entry, { force: request.takeOver });
     if (claimed.kind === "held") {
         fail(heldMessage(tenant, claimed.owner), 1);
     }
     const { journal } = claimed;
-    const entry = claimed.kind === "taken over" ? claimed.entry : fresh;
+    const journaled = claimed.kind === "taken over" ? claimed.entry : entry;
     let hosts: ReachedHosts;
     try {
-        hosts = await reach(entry.plan);
+        hosts = await reach(journaled.plan);
     } catch (err) {
         if (claimed.kind === "new") {
             journal.remove();
@@ -217,13 +223,13 @@ export async function journaledMove(
     try {
         const effects: MoveEffects = {
             ...hosts.effects,
-            record: (progress) => journal.write({ plan: entry.plan, progress }),
+            record: (progress) => journal.write({ plan: journaled.plan, progress }),
             finish: () => journal.remove(),
         };
-        const resume = claimed.kind === "taken over" ? entry.progress : undefined;
+        const resume = claimed.kind === "taken over" ? journaled.progress : undefined;
         return move.kind === "abort"
-            ? await abortMove(entry.plan, effects, print, entry.progress)
-            : await runMove(entry.plan, effects, print, resume);
+            ? await abortMove(journaled.plan, effects, print, journaled.progress)
+            : await runMove(journaled.plan, effects, print, resume);
     } finally {
         hosts.close();
     }
