@@ -9,12 +9,13 @@
  * the stack's `knownHostsLine` output and nothing else. The restore first backs up what it is
  * about to replace (tag pre-restore), stops only that tenant, and waits until it is healthy.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { backupUsage, parseBackupArgs } from "../lib/cli/backupArgs";
 import { CommandContext, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
+import { runSync } from "../lib/cli/processRunner";
+import { pulumiDriver } from "../lib/cli/pulumiDriver";
 import { stackConnection } from "../lib/cli/stackConnection";
 import { backupPaths } from "../lib/host/backup";
 import { pinnedSshOptions } from "../lib/status/dockerConnection";
@@ -23,7 +24,7 @@ import { pinnedSshOptions } from "../lib/status/dockerConnection";
  * `npm run backup|restore|snapshots`, callable in-process: the host tool's exit status. The verb
  * is the first argument (package.json passes it).
  */
-export function backupCommand(argv: string[], context: CommandContext): Promise<number> {
+export async function backupCommand(argv: string[], context: CommandContext): Promise<number> {
     const root = projectRoot(context.cwd);
     const parsed = parseBackupArgs(argv);
     if (!parsed.ok) {
@@ -31,7 +32,8 @@ export function backupCommand(argv: string[], context: CommandContext): Promise<
     }
     const { verb, remote } = parsed.args;
     const stack = requireStack(parsed.args.stack, root, backupUsage);
-    const plan = stackConnection(stack, root);
+    const pulumi = await pulumiDriver(root, (line) => context.stderr.write(`backup: ${line}\n`));
+    const plan = stackConnection(stack, root, pulumi);
     if (!plan.ok) {
         fail(plan.message);
     }
@@ -45,7 +47,7 @@ export function backupCommand(argv: string[], context: CommandContext): Promise<
     try {
         const knownHosts = path.join(dir, "known_hosts");
         fs.writeFileSync(knownHosts, plan.connection.knownHosts, { mode: 0o600 });
-        const result = spawnSync(
+        const result = runSync(
             "ssh",
             [
                 ...pinnedSshOptions(knownHosts),
@@ -57,12 +59,9 @@ export function backupCommand(argv: string[], context: CommandContext): Promise<
                 verb,
                 ...remote,
             ],
-            { stdio: "inherit" },
+            { terminal: "all" },
         );
-        if (result.error !== undefined) {
-            fail(`could not run ssh: ${result.error.message}`);
-        }
-        return Promise.resolve(result.status ?? 1);
+        return result.code ?? 1;
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }

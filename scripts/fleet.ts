@@ -14,7 +14,7 @@
  * for each host in this process. The Pulumi CLI is the one on PATH when it is recent enough, else
  * the pinned version from ~/.pulumi/versions/<version>, installed there by the Automation API
  * when absent
- * (lib/fleet/pulumiCli.ts).
+ * (lib/cli/pulumiCliChoice.ts).
  *
  * `npm run fleet -- move <tenant> <host-stack>` moves a tenant with its data (scripts/fleetMove.ts);
  * `npm run fleet -- drain <host-stack>` moves every tenant off a host (scripts/fleetDrain.ts).
@@ -22,7 +22,6 @@
  * Exit status: 0 when every host succeeded, 1 when one failed, 3 when status found a host with
  * tenants that need attention, 2 for a usage error.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Writable } from "node:stream";
@@ -37,6 +36,8 @@ import {
     projectRoot,
     runMain,
 } from "../lib/cli/command";
+import { runSync } from "../lib/cli/processRunner";
+import { pulumiDriver } from "../lib/cli/pulumiDriver";
 import { mapLimit } from "../lib/concurrency/mapLimit";
 import { changedHosts } from "../lib/fleet/changedHosts";
 import { HostStack, environmentStacks } from "../lib/fleet/fleetEnvironments";
@@ -49,7 +50,6 @@ import { StatusJson } from "../lib/status/statusJson";
 import { formatSummary } from "../lib/status/statusTable";
 import { pulumiFailure } from "../lib/fleet/pulumiFailure";
 import { readHostStacks } from "../lib/fleet/readHostStacks";
-import { resolvePulumiCli } from "../lib/fleet/resolvePulumiCli";
 import { drainCommand } from "./fleetDrain";
 import { moveCommand, reachHosts } from "./fleetMove";
 import { PlaceDependencies, defaultPlaceDependencies, placeCommand } from "./fleetPlace";
@@ -76,8 +76,8 @@ function selectHosts(request: FleetRequest, root: string, context: CommandContex
         return stacks;
     }
     const git: Git = (args) => {
-        const result = spawnSync("git", args, { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-        return result.status === 0 ? result.stdout : undefined;
+        const result = runSync("git", args, { cwd: root });
+        return result.code === 0 ? result.stdout : undefined;
     };
     const range = resolveGitRange(git, request.changed);
     if ("error" in range) {
@@ -218,7 +218,7 @@ export async function fleetCommand(
         case "preview":
         case "up":
         case "refresh": {
-            const cli = await resolvePulumiCli((line) => context.stderr.write(`fleet: ${line}\n`));
+            const { cli } = await pulumiDriver(root, (line) => context.stderr.write(`fleet: ${line}\n`));
             outcomes = await mapLimit(stacks, request.parallel, (stack) =>
                 timed(stack, () =>
                     runPulumi(cli, root, stack, operation).then(

@@ -11,14 +11,15 @@
  * key, before anything changes. Exit status: 0 when the tenant runs healthy on the target, 1 when
  * the move stopped (what was undone, or the state it left, is printed), 2 for a usage error.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { CommandContext, errorMessage, fail, knownStacks } from "../lib/cli/command";
 import { unreachable } from "../lib/unreachable";
+import { lastLine } from "../lib/cli/processRunner";
+import { PulumiDriver, pulumiDriver } from "../lib/cli/pulumiDriver";
 import { stackEngine } from "../lib/cli/stackEngine";
 import { tenantSecretsKey } from "../lib/config/tenantSecrets";
 import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
@@ -35,7 +36,6 @@ import { MoveFacts, MovePlan, planMove } from "../lib/fleet/moveTenant";
 import { JournalFile } from "../lib/fleet/operationJournal";
 import { pulumiFailure } from "../lib/fleet/pulumiFailure";
 import { readHostStacks } from "../lib/fleet/readHostStacks";
-import { resolvePulumiCli } from "../lib/fleet/resolvePulumiCli";
 import { MoveEffects, Outcome, abortMove, runMove } from "../lib/fleet/runMove";
 import { VolumeEnd } from "../lib/fleet/volumeStream";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
@@ -83,7 +83,7 @@ function plan(root: string, tenant: string, target: string): MovePlan {
 
 /** Pulumi (Automation API) and the tenant file: the effects that are not on an engine. */
 function projectEffects(
-    cli: PulumiCommand,
+    pulumi: PulumiDriver,
     root: string,
     stacks: ReadonlyMap<string, Stack>,
     context: CommandContext,
@@ -104,14 +104,13 @@ function projectEffects(
         // on pulumi's command line, which every process on the machine can read.
         writeSecret: (name, tenant, secret, value) => {
             const args = ["config", "set", "--secret", "--path", key(tenant, secret), "--stack", name];
-            const result = spawnSync(cli.command, args, { cwd: root, input: value, encoding: "utf8" });
-            if (result.status !== 0) {
-                const last = (result.stderr ?? "").trim().split("\n").pop() ?? "";
-                return Promise.reject(
-                    new Error(`pulumi config set --path ${key(tenant, secret)} -s ${name} failed: ${last}`),
-                );
-            }
-            return Promise.resolve();
+            return pulumi.run(args, { input: value }).then((result) => {
+                if (result.code !== 0) {
+                    throw new Error(
+                        `pulumi config set --path ${key(tenant, secret)} -s ${name} failed: ${lastLine(result.stderr)}`,
+                    );
+                }
+            });
         },
         removeSecrets: (name, tenant) => stack(name).removeConfig(`${tenantSecretsKey}.${tenant}`, true),
         readFile: (file) => fs.readFileSync(path.join(root, file), "utf8"),
@@ -123,8 +122,8 @@ function projectEffects(
 }
 
 /** A stack's engine and the fleet image on it (its `image` output), or why it cannot be reached. */
-async function engineOf(root: string, stack: Stack, dir: string): Promise<VolumeEnd> {
-    const engine = stackEngine(stack.name, root, dir);
+async function engineOf(root: string, pulumi: PulumiDriver, stack: Stack, dir: string): Promise<VolumeEnd> {
+    const engine = stackEngine(stack.name, root, pulumi, dir);
     if (!engine.ok) {
         fail(`${engine.message}; nothing was changed`, 1);
     }
@@ -149,12 +148,15 @@ export async function reachHosts(
     names: ReadonlyArray<string>,
     context: CommandContext,
 ): Promise<ReachedHosts> {
-    const cli: PulumiCommand = await resolvePulumiCli((line) => context.stderr.write(`fleet: ${line}\n`));
+    const pulumi = await pulumiDriver(root, (line) => context.stderr.write(`fleet: ${line}\n`));
     const stacks = new Map<string, Stack>();
     for (const name of names) {
         stacks.set(
             name,
-            await LocalWorkspace.selectStack({ stackName: name, workDir: root }, { pulumiCommand: cli }),
+            await LocalWorkspace.selectStack(
+                { stackName: name, workDir: root },
+                { pulumiCommand: pulumi.cli },
+            ),
         );
     }
     const dirs = names.map(() => fs.mkdtempSync(path.join(os.tmpdir(), "zc-move-")));
@@ -163,11 +165,11 @@ export async function reachHosts(
         // Both engines answer to their stacks' pinned keys, or nothing happens.
         const engines = new Map<string, VolumeEnd>();
         for (const [i, name] of names.entries()) {
-            engines.set(name, await engineOf(root, stacks.get(name)!, dirs[i]));
+            engines.set(name, await engineOf(root, pulumi, stacks.get(name)!, dirs[i]));
         }
         return {
             effects: {
-                ...projectEffects(cli, root, stacks, context),
+                ...projectEffects(pulumi, root, stacks, context),
                 ...engineEffects(engines, healthVerdictSeconds * 1000),
             },
             close,

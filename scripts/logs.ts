@@ -8,7 +8,6 @@
  * Exit status: 0 when the log was read to its end (or followed until Ctrl-C), 2 for a usage
  * error, 1 when the engine or the tenant's container could not be read.
  */
-import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -23,6 +22,8 @@ import {
     projectRoot,
     runMain,
 } from "../lib/cli/command";
+import { runSync, start } from "../lib/cli/processRunner";
+import { pulumiDriver } from "../lib/cli/pulumiDriver";
 import { stackEngine } from "../lib/cli/stackEngine";
 import { LogsRequest, dockerLogsArgs, parseLogsRequest } from "../lib/logs/logsRequest";
 import { readableLogLine } from "../lib/logs/readableLogLine";
@@ -38,34 +39,27 @@ function relay(from: Readable, to: Writable, json: boolean): Promise<void> {
 async function logs(request: LogsRequest, env: NodeJS.ProcessEnv, context: CommandContext): Promise<number> {
     // Docker's own errors and the container's stderr share the CLI's stderr: ask first whether
     // the container is there, so that "not found" is ours to say.
-    const found = spawnSync(
+    const found = runSync(
         "docker",
         ["inspect", "--type", "container", "--format", "{{.Id}}", request.container],
         {
             env,
-            encoding: "utf8",
         },
     );
-    if (found.error !== undefined) {
-        fail(
-            "the docker CLI is not installed or not on PATH (https://docs.docker.com/engine/install/)",
-            exitFailure,
-        );
-    }
-    if (found.status !== 0) {
+    if (found.code !== 0) {
         const reason = printable(found.stderr.trim().split("\n").pop() ?? "").replace(/^Error: /, "");
         fail(
             `no container ${request.container} on the engine of stack "${request.stack}" (${env.DOCKER_HOST}): ${reason}; npm run status -- -s ${request.stack} lists its tenants`,
             exitFailure,
         );
     }
-    const child = spawn("docker", dockerLogsArgs(request), { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = start("docker", dockerLogsArgs(request), { env });
     // Ctrl-C reaches the docker CLI too (same process group); its exit ends the relays.
     process.on("SIGINT", () => undefined);
     const [code] = await Promise.all([
         new Promise<number>((resolve) => child.on("close", (status) => resolve(status ?? 0))),
-        relay(child.stdout, context.stdout, request.json),
-        relay(child.stderr, context.stderr, request.json),
+        relay(child.stdout!, context.stdout, request.json),
+        relay(child.stderr!, context.stderr, request.json),
     ]);
     return code;
 }
@@ -79,7 +73,8 @@ export async function logsCommand(argv: string[], context: CommandContext): Prom
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-logs-"));
     try {
-        const engine = stackEngine(parsed.request.stack, root, dir);
+        const pulumi = await pulumiDriver(root, (line) => context.stderr.write(`logs: ${line}\n`));
+        const engine = stackEngine(parsed.request.stack, root, pulumi, dir);
         if (!engine.ok) {
             fail(engine.message, exitFailure);
         }

@@ -17,22 +17,14 @@
  * Exit status: 0 when every declared tenant is running and none is unhealthy, 3 when some need
  * attention (for scripts and monitoring), 2 for a usage error, 1 when the engine was not read.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import {
-    CommandContext,
-    CommandError,
-    errorMessage,
-    exitUsage,
-    fail,
-    projectRoot,
-    requireStack,
-    runMain,
-} from "../lib/cli/command";
+import { CommandContext, errorMessage, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
 import { dockerEnvironment } from "../lib/cli/dockerEnvironment";
+import { run, runBytes } from "../lib/cli/processRunner";
+import { pulumiDriver } from "../lib/cli/pulumiDriver";
 import { mapLimit } from "../lib/concurrency/mapLimit";
 import { stackConnection } from "../lib/cli/stackConnection";
 import { labelKeys } from "../lib/docker/labels";
@@ -118,57 +110,6 @@ function declaredTenants(stack: string, root: string): DeclaredTenant[] {
     });
 }
 
-interface RunResult {
-    code: number | null;
-    stdout: Buffer;
-    stderr: string;
-}
-
-/**
- * Runs a command and collects its output. Past `maxStdout` bytes, the command is stopped and the
- * output cut there: a file a tenant can write to is read with a limit.
- */
-function run(
-    command: string,
-    args: string[],
-    env: NodeJS.ProcessEnv,
-    maxStdout = Infinity,
-): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-        const out: Buffer[] = [];
-        let outBytes = 0;
-        let stderr = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-            if (outBytes < maxStdout) {
-                out.push(chunk);
-            }
-            outBytes += chunk.length;
-            if (outBytes > maxStdout) {
-                child.kill();
-            }
-        });
-        child.stderr.on("data", (chunk: Buffer) => {
-            if (stderr.length < 64 * 1024) {
-                stderr += chunk.toString("utf8");
-            }
-        });
-        child.on("error", (err: NodeJS.ErrnoException) =>
-            reject(
-                err.code === "ENOENT"
-                    ? new CommandError(
-                          `the docker CLI is not installed or not on PATH (https://docs.docker.com/engine/install/)`,
-                          exitUsage,
-                      )
-                    : err,
-            ),
-        );
-        child.on("close", (code) =>
-            resolve({ code: outBytes > maxStdout ? 0 : code, stdout: Buffer.concat(out), stderr }),
-        );
-    });
-}
-
 /** Docker's error without its boilerplate, on one line, safe to print. */
 function dockerError(stderr: string): string {
     const line = stderr
@@ -182,12 +123,10 @@ function dockerError(stderr: string): string {
 /** The tenant's backup record, through the archive API (`docker cp`), read as untrusted input. */
 async function readBackup(env: NodeJS.ProcessEnv, container: TenantContainer): Promise<BackupStatus> {
     // The tar stream holds a header before the file: room for it beyond the record's own limit.
-    const result = await run(
-        "docker",
-        ["cp", `${container.id}:${backupRecordPath}`, "-"],
+    const result = await runBytes("docker", ["cp", `${container.id}:${backupRecordPath}`, "-"], {
         env,
-        backupRecordMaxBytes + 4096,
-    );
+        maxStdoutBytes: backupRecordMaxBytes + 4096,
+    });
     if (result.code !== 0) {
         // "Could not find the file" (current engines), "No such container:path" (older ones).
         if (/Could not find the file|No such container:path/.test(result.stderr)) {
@@ -215,7 +154,7 @@ async function status(
     try {
         const prepared = dockerEnvironment(connection, dir);
         const env = prepared.ok ? prepared.env : fail(prepared.message);
-        const docker = (args: string[]) => run("docker", args, env);
+        const docker = (args: string[]) => run("docker", args, { env });
 
         // Every gateway on this stack's host, declared or not.
         const filters = ["--filter", `label=${labelKeys.role}=gateway`];
@@ -233,16 +172,12 @@ async function status(
                 `cannot reach the Docker engine of stack "${stack}" at ${connection.dockerHost}: ${dockerError(ps.stderr)}${refused}`,
             );
         }
-        const ids = ps.stdout
-            .toString("utf8")
-            .split("\n")
-            .filter((l) => l.trim() !== "");
+        const ids = ps.stdout.split("\n").filter((l) => l.trim() !== "");
         let containers: TenantContainer[] = [];
         if (ids.length > 0) {
             // A container removed since `ps` makes inspect fail for it alone; the others are printed.
             const inspect = await docker(["inspect", ...ids]);
-            containers =
-                inspect.stdout.length > 0 ? parseContainerInspect(inspect.stdout.toString("utf8")) : [];
+            containers = inspect.stdout.length > 0 ? parseContainerInspect(inspect.stdout) : [];
         }
 
         const measurable = containers.filter(isMeasurable).map((c) => c.id);
@@ -258,14 +193,14 @@ async function status(
         }
         let volumeSizes: Map<string, number> | undefined;
         if (df.code === 0) {
-            volumeSizes = parseVolumeSizes(df.stdout.toString("utf8"));
+            volumeSizes = parseVolumeSizes(df.stdout);
         } else {
             warn(`docker system df failed: ${dockerError(df.stderr)}`);
         }
 
         const rows = statusRows(declared, {
             containers,
-            usage: parseDockerStats(stats?.stdout.toString("utf8") ?? ""),
+            usage: parseDockerStats(stats?.stdout ?? ""),
             volumeSizes,
             backups: new Map(containers.map((c, i) => [c.id, backups[i]])),
         });
@@ -294,7 +229,8 @@ export async function statusCommand(argv: string[], context: CommandContext): Pr
     const root = projectRoot(context.cwd);
     const stack = requireStack(options.stack, root, usage);
     const declared = declaredTenants(stack, root);
-    const plan = stackConnection(stack, root);
+    const pulumi = await pulumiDriver(root, (line) => context.stderr.write(`status: ${line}\n`));
+    const plan = stackConnection(stack, root, pulumi);
     if (!plan.ok) {
         fail(plan.message);
     }

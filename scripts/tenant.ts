@@ -13,7 +13,6 @@
  *          [--compose-project zeptoclaw]              into tenant files adopting their compose
  *                                                     volumes; their secrets go to the stack config
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -28,6 +27,8 @@ import {
     requireKnownStack,
     runMain,
 } from "../lib/cli/command";
+import { runSync } from "../lib/cli/processRunner";
+import { PulumiDriver, pulumiDriver } from "../lib/cli/pulumiDriver";
 import { SecretReader } from "../lib/cli/readSecret";
 import { stackEngine } from "../lib/cli/stackEngine";
 import { tenantSecretsKey } from "../lib/config/tenantSecrets";
@@ -44,10 +45,18 @@ import { upstreamDefaultModel } from "../lib/zeptoclaw/contract/agentsSchema";
 import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
 
 /** The project the command works on, and where it reports. */
-interface Project {
+interface Folders {
     root: string;
     tenantsDir: string;
     out: Writable;
+}
+
+/**
+ * A project whose stacks the command changes, through the operator commands' Pulumi driver:
+ * chosen when first needed, so that a refusal never waits for (or depends on) the CLI.
+ */
+interface Project extends Folders {
+    pulumi: () => Promise<PulumiDriver>;
 }
 
 /** The secret reader, opened on standard input only when a secret is asked for. */
@@ -62,19 +71,15 @@ function requireStacks(stacks: string[] | undefined, root: string): string[] {
 }
 
 /** The tenant's file, or undefined. */
-function tenantFile({ tenantsDir }: Project, name: string): string | undefined {
+function tenantFile({ tenantsDir }: Folders, name: string): string | undefined {
     return [".yaml", ".yml", ".json"]
         .map((ext) => path.join(tenantsDir, `${name}${ext}`))
         .find((f) => fs.existsSync(f));
 }
 
-function pulumi(root: string, args: string[], input?: string): void {
-    const result = spawnSync("pulumi", args, {
-        cwd: root,
-        input,
-        stdio: [input === undefined ? "inherit" : "pipe", "inherit", "inherit"],
-    });
-    if (result.error !== undefined || result.status !== 0) {
+async function pulumi(project: Project, args: string[], input?: string): Promise<void> {
+    const result = (await project.pulumi()).runSync(args, { input, terminal: "all" });
+    if (result.code !== 0) {
         fail(
             `pulumi ${args
                 .filter((a) => a !== "--secret")
@@ -84,13 +89,19 @@ function pulumi(root: string, args: string[], input?: string): void {
     }
 }
 
-function setSecret(root: string, stack: string, tenant: string, secret: string, value: string): void {
+async function setSecret(
+    project: Project,
+    stack: string,
+    tenant: string,
+    secret: string,
+    value: string,
+): Promise<void> {
     if (value === "") {
         fail(`the value for ${secret} is empty`);
     }
     // The value goes on standard input: a command line is visible to every process on the machine.
-    pulumi(
-        root,
+    await pulumi(
+        project,
         ["config", "set", "--secret", "--path", `${tenantSecretsKey}.${tenant}.${secret}`, "-s", stack],
         value,
     );
@@ -125,10 +136,12 @@ async function add(project: Project, name: string, stacks: string[], secrets: Se
     if (!parsed.ok) {
         fail(parsed.problems.map(describeProblem).join("\n"));
     }
+    // The CLI that sets the secrets, before the file is written.
+    await project.pulumi();
     fs.writeFileSync(file, text);
     for (const stack of stacks) {
         for (const secret of newTenantSecrets) {
-            setSecret(root, stack, name, secret.name, values[secret.name]);
+            await setSecret(project, stack, name, secret.name, values[secret.name]);
         }
     }
     project.out.write(
@@ -153,7 +166,7 @@ async function rotate(
     if (!names.includes(secret)) {
         fail(`tenant "${name}" has no secret "${secret}"; its secrets: ${names.join(", ")}`);
     }
-    setSecret(root, stack, name, secret, await secrets().read(`New ${secret} for ${name}`));
+    await setSecret(project, stack, name, secret, await secrets().read(`New ${secret} for ${name}`));
     project.out.write(
         `rotated ${secret} of ${name} in ${stack}; pulumi up -s ${stack} restarts that tenant with it\n`,
     );
@@ -170,8 +183,8 @@ interface Engine {
  * the confirmation: pulumi may prompt for a passphrase on the same standard input): from the
  * stack's outputs, over SSH with its pinned host key only, as npm run status does.
  */
-function engineOf(root: string, stack: string, dir: string): Engine {
-    const engine = stackEngine(stack, root, dir);
+async function engineOf(project: Project, stack: string, dir: string): Promise<Engine> {
+    const engine = stackEngine(stack, project.root, await project.pulumi(), dir);
     if (!engine.ok) {
         fail(`${engine.message}; nothing was changed`);
     }
@@ -210,7 +223,8 @@ async function remove(
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-tenant-"));
     try {
-        const purged = volume === undefined ? undefined : { volume, engine: engineOf(root, stack, dir) };
+        const purged =
+            volume === undefined ? undefined : { volume, engine: await engineOf(project, stack, dir) };
         const rest = stacks.filter((s) => s !== stack);
         if (rest.length === 0) {
             fs.rmSync(file);
@@ -218,7 +232,7 @@ async function remove(
             document.set("stacks", rest);
             fs.writeFileSync(file, document.toString());
         }
-        pulumi(root, ["config", "rm", "--path", `${tenantSecretsKey}.${name}`, "-s", stack]);
+        await pulumi(project, ["config", "rm", "--path", `${tenantSecretsKey}.${name}`, "-s", stack]);
         if (purged === undefined) {
             project.out.write(
                 `removed ${name} from ${stack}; its data volume stays. Apply with: pulumi up -s ${stack}\n`,
@@ -226,12 +240,12 @@ async function remove(
             return;
         }
         // The container must be gone before its volume can be deleted.
-        pulumi(root, ["up", "--yes", "-s", stack]);
-        const rm = spawnSync("docker", ["volume", "rm", purged.volume], {
+        await pulumi(project, ["up", "--yes", "-s", stack]);
+        const rm = runSync("docker", ["volume", "rm", purged.volume], {
             env: purged.engine.env,
-            stdio: "inherit",
+            terminal: "all",
         });
-        if (rm.status !== 0) {
+        if (rm.code !== 0) {
             fail(`docker volume rm ${purged.volume} failed on ${purged.engine.dockerHost}`);
         }
         project.out.write(`removed ${name} from ${stack} and deleted its data volume ${purged.volume}\n`);
@@ -244,7 +258,12 @@ async function remove(
  * Imports every tenant of the seed's layout: all or nothing, so a refused tenant leaves no half
  * migration behind. Each tenant file is checked by the same validation as `pulumi preview`.
  */
-function importSeed(project: Project, seedDir: string, stacks: string[], composeProject: string): void {
+async function importSeed(
+    project: Project,
+    seedDir: string,
+    stacks: string[],
+    composeProject: string,
+): Promise<void> {
     const { root, tenantsDir } = project;
     // The seed folder as the operator named it (for messages), relative to the project folder.
     const at = (p: string) => path.resolve(root, p);
@@ -308,13 +327,15 @@ function importSeed(project: Project, seedDir: string, stacks: string[], compose
     if (problems.length > 0) {
         fail(`nothing was imported:\n${problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`);
     }
+    // The CLI that sets the secrets, before any file is written.
+    await project.pulumi();
     for (const plan of plans) {
         fs.writeFileSync(plan.file, plan.text);
     }
     for (const { imported } of plans) {
         for (const stack of stacks) {
             for (const secret of imported.secrets) {
-                setSecret(root, stack, imported.name, secret.name, secret.value);
+                await setSecret(project, stack, imported.name, secret.name, secret.value);
             }
         }
     }
@@ -332,7 +353,7 @@ function importSeed(project: Project, seedDir: string, stacks: string[], compose
     );
 }
 
-function list(project: Project): void {
+function list(project: Folders): void {
     const { root, tenantsDir } = project;
     const sources = readTenantSources(tenantsDir, root);
     const rows = [["STACK", "TENANT", "MEMORY", "RESERVED", "CPUS", "CPU-WEIGHT", "PIDS", "DISK"]];
@@ -384,7 +405,7 @@ export async function tenantCommand(argv: string[], context: CommandContext): Pr
     });
     const root = projectRoot(context.cwd);
     // The tenants folder of the stacks the command names (each stack's tenantsDir).
-    const project = (stacks: ReadonlyArray<string>): Project => {
+    const folders = (stacks: ReadonlyArray<string>): Folders => {
         const tenantsDir = tenantsDirOf(root, stacks);
         return {
             root,
@@ -392,6 +413,11 @@ export async function tenantCommand(argv: string[], context: CommandContext): Pr
             out: context.stdout,
         };
     };
+    let driver: Promise<PulumiDriver> | undefined;
+    const project = (stacks: ReadonlyArray<string>): Project => ({
+        ...folders(stacks),
+        pulumi: () => (driver ??= pulumiDriver(root, (line) => context.stderr.write(`tenant: ${line}\n`))),
+    });
     const [command, name, secret] = positionals;
     let reader: SecretReader | undefined;
     const secrets = () => (reader ??= new SecretReader());
@@ -430,11 +456,11 @@ export async function tenantCommand(argv: string[], context: CommandContext): Pr
                 return 0;
             }
             case "list":
-                list(project(values.stack ?? []));
+                list(folders(values.stack ?? []));
                 return 0;
             case "import": {
                 const stacks = requireStacks(values.stack, root);
-                importSeed(
+                await importSeed(
                     project(stacks),
                     name ?? fail("usage: tenant import <seed tenants dir> --stack <stack>"),
                     stacks,

@@ -15,14 +15,14 @@
  * changes. Exit status: 0 when every ring is ready on the version, 1 when the upgrade stopped or
  * a tool failed, 2 for a refused command line.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { CommandContext, errorMessage, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
 import { waitGatewaysReady } from "../lib/cli/gatewayReadiness";
+import { Ran, run } from "../lib/cli/processRunner";
+import { PulumiDriver, pulumiDriver } from "../lib/cli/pulumiDriver";
 import { readStackConfigFile } from "../lib/cli/stackConfigFile";
 import { stackEngine } from "../lib/cli/stackEngine";
 import { unknownRingProblems } from "../lib/config/imageRings";
@@ -40,43 +40,8 @@ import { RingOutcome, UpgradePlan, planUpgrade } from "../lib/upgrade/upgradePla
 
 const usage = "usage: npm run upgrade -- -s <stack> <version> [--timeout <seconds>] [--parallel <n>]";
 
-interface Run {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-}
-
-/** Runs a tool; its output is collected, and also copied to `echo` when given. */
-function run(
-    command: string,
-    args: string[],
-    options: { cwd?: string; env?: NodeJS.ProcessEnv; echo?: { stdout: Writable; stderr: Writable } },
-): Promise<Run> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(command, args, {
-            cwd: options.cwd,
-            env: options.env,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-            stdout += chunk.toString("utf8");
-            options.echo?.stdout.write(chunk);
-        });
-        child.stderr.on("data", (chunk: Buffer) => {
-            stderr += chunk.toString("utf8");
-            options.echo?.stderr.write(chunk);
-        });
-        child.on("error", (err: NodeJS.ErrnoException) =>
-            reject(err.code === "ENOENT" ? new Error(`${command} is not installed or not on PATH`) : err),
-        );
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-}
-
 /** How a tool failed: its exit status, and the last line it printed on stderr, if any. */
-function failure(result: Run): string {
+function failure(result: Ran): string {
     const line = result.stderr
         .split("\n")
         .map((l) => l.trim())
@@ -90,7 +55,7 @@ function failure(result: Run): string {
  * `docker inspect` on the stack's engine (`env`).
  */
 function cliEffects(
-    root: string,
+    pulumi: PulumiDriver,
     stack: string,
     env: NodeJS.ProcessEnv,
     timeoutMs: number,
@@ -102,17 +67,14 @@ function cliEffects(
     return {
         async setRing(index, entry) {
             const args = ["config", "set", "--path", `imageRings[${index}]`, entry, "-s", stack];
-            const result = await run("pulumi", args, { cwd: root });
+            const result = await pulumi.run(args);
             if (result.code !== 0) {
                 fail(`pulumi ${args.join(" ")} ${failure(result)}`, 1);
             }
         },
         async up() {
             const args = ["up", "--yes", "--skip-preview", "--parallel", String(parallel), "-s", stack];
-            const result = await run("pulumi", args, {
-                cwd: root,
-                echo: context,
-            });
+            const result = await pulumi.run(args, { echo: context });
             return result.code === 0
                 ? { ok: true }
                 : {
@@ -230,7 +192,8 @@ export async function upgradeCommand(argv: string[], context: CommandContext): P
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zc-upgrade-"));
     try {
         // Decided before anything changes: the engine the readiness is read from.
-        const engine = stackEngine(stack, root, dir);
+        const pulumi = await pulumiDriver(root, (line) => context.stderr.write(`upgrade: ${line}\n`));
+        const engine = stackEngine(stack, root, pulumi, dir);
         if (!engine.ok) {
             fail(`${engine.message}; nothing was changed`, 1);
         }
@@ -244,7 +207,7 @@ export async function upgradeCommand(argv: string[], context: CommandContext): P
         }
         context.stdout.write(`upgrade: replacing at most ${atOnce} tenants at once (pulumi up --parallel)\n`);
         const effects = cliEffects(
-            root,
+            pulumi,
             stack,
             engine.env,
             timeoutSeconds * 1000,

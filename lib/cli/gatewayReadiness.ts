@@ -1,32 +1,20 @@
-import { spawn } from "node:child_process";
 import { tenantNames } from "../docker/tenantNames";
 import { GatewayHealth, parseGatewayInspect } from "../upgrade/tenantReadiness";
 import { TenantOutcome } from "../upgrade/upgradePlan";
 import { waitReady } from "../upgrade/waitReady";
+import { run } from "./processRunner";
 
 /**
  * The tenants' gateways as the Docker CLI in `env` (a stack's engine, lib/cli/stackEngine.ts)
  * inspects them. A container that does not exist makes inspect fail for it alone; the others
  * are printed.
  */
-export function inspectGateways(env: NodeJS.ProcessEnv, containers: string[]): Promise<GatewayHealth[]> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("docker", ["inspect", "--type", "container", ...containers], {
-            env,
-            stdio: ["ignore", "pipe", "ignore"],
-        });
-        let stdout = "";
-        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-        child.on("error", (err: NodeJS.ErrnoException) =>
-            reject(err.code === "ENOENT" ? new Error("the docker CLI is not installed or not on PATH") : err),
-        );
-        child.on("close", () => {
-            // A parse error rejects the promise, as a throw inside its executor would.
-            resolve(
-                Promise.resolve(stdout.trim()).then((text) => (text === "" ? [] : parseGatewayInspect(text))),
-            );
-        });
-    });
+export async function inspectGateways(
+    env: NodeJS.ProcessEnv,
+    containers: string[],
+): Promise<GatewayHealth[]> {
+    const { stdout } = await run("docker", ["inspect", "--type", "container", ...containers], { env });
+    return stdout.trim() === "" ? [] : parseGatewayInspect(stdout.trim());
 }
 
 /** Waits until the tenants' gateways on the engine in `env` run `version`, healthy, or will not. */

@@ -1,4 +1,5 @@
 import { dockerEnvironment } from "./dockerEnvironment";
+import { PulumiDriver } from "./pulumiDriver";
 import { stackConnection } from "./stackConnection";
 
 export type StackEngine =
@@ -9,8 +10,13 @@ export type StackEngine =
  * for an SSH host the stack's pinned host key as the only one accepted. `dir` is a private
  * temporary folder for the known_hosts file and the ssh wrapper.
  */
-export function stackEngine(stack: string, projectRoot: string, dir: string): StackEngine {
-    const plan = stackConnection(stack, projectRoot);
+export function stackEngine(
+    stack: string,
+    projectRoot: string,
+    pulumi: PulumiDriver,
+    dir: string,
+): StackEngine {
+    const plan = stackConnection(stack, projectRoot, pulumi);
     if (!plan.ok) {
         return plan;
     }

@@ -1,35 +1,18 @@
-import { spawn } from "node:child_process";
 import { inspectGateways } from "../cli/gatewayReadiness";
+import { Ran, lastLine, run } from "../cli/processRunner";
 import { waitReady } from "../upgrade/waitReady";
 import { MoveEffects } from "./runMove";
 import { VolumeEnd, streamVolume } from "./volumeStream";
 
-interface Ran {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-}
-
 function docker(env: NodeJS.ProcessEnv, args: string[]): Promise<Ran> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("docker", args, { env, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-        child.on("error", (err: NodeJS.ErrnoException) =>
-            reject(err.code === "ENOENT" ? new Error("the docker CLI is not installed or not on PATH") : err),
-        );
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    return run("docker", args, { env });
 }
 
 async function mustRun(env: NodeJS.ProcessEnv, args: string[], where: string): Promise<string> {
     const ran = await docker(env, args);
     if (ran.code !== 0) {
-        const last = ran.stderr.trim().split("\n").pop() ?? "";
         throw new Error(
-            `docker ${args.slice(0, 2).join(" ")} on ${where} failed (exit status ${ran.code}): ${last}`,
+            `docker ${args.slice(0, 2).join(" ")} on ${where} failed (exit status ${ran.code}): ${lastLine(ran.stderr)}`,
         );
     }
     return ran.stdout;

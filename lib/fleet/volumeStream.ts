@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from "node:child_process";
+import { finished, start } from "../cli/processRunner";
 import { labelKeys } from "../docker/labels";
 
 /** One host's engine as the Docker CLI reaches it, and an image there that has GNU tar. */
@@ -49,26 +49,8 @@ export function tarRunArgs(volume: string, image: string, tenant: string, side: 
           ]);
 }
 
-function finished(child: ChildProcess, what: string): Promise<void> {
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    return new Promise((resolve, reject) => {
-        child.on("error", (err: NodeJS.ErrnoException) =>
-            reject(err.code === "ENOENT" ? new Error("the docker CLI is not installed or not on PATH") : err),
-        );
-        child.on("close", (code) => {
-            const last = stderr.trim().split("\n").pop() ?? "";
-            if (code === 0) {
-                resolve();
-            } else {
-                reject(new Error(`${what} failed (exit status ${code})${last === "" ? "" : `: ${last}`}`));
-            }
-        });
-    });
-}
-
 function docker(env: NodeJS.ProcessEnv, args: string[], what: string): Promise<void> {
-    return finished(spawn("docker", args, { env, stdio: ["ignore", "ignore", "pipe"] }), what);
+    return finished(start("docker", args, { env, stdout: "ignore" }), "docker", what);
 }
 
 /**
@@ -88,19 +70,17 @@ export async function streamVolume(
         ["volume", "create", "--label", `${labelKeys.tenant}=${tenant}`, volume],
         `docker volume create ${volume} on the target`,
     );
-    const reader = spawn("docker", tarRunArgs(volume, from.image, tenant, "from"), {
-        env: from.env,
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    const writer = spawn("docker", tarRunArgs(volume, to.image, tenant, "to"), {
+    const reader = start("docker", tarRunArgs(volume, from.image, tenant, "from"), { env: from.env });
+    const writer = start("docker", tarRunArgs(volume, to.image, tenant, "to"), {
         env: to.env,
-        stdio: ["pipe", "ignore", "pipe"],
+        stdin: "pipe",
+        stdout: "ignore",
     });
-    reader.stdout.pipe(writer.stdin);
+    reader.stdout!.pipe(writer.stdin!);
     // A writer that ends early must not leave the reader blocked on a full pipe.
-    writer.stdin.on("error", () => reader.kill());
+    writer.stdin!.on("error", () => reader.kill());
     await Promise.all([
-        finished(reader, `tar of ${volume} on the source`),
-        finished(writer, `untar of ${volume} on the target`),
+        finished(reader, "docker", `tar of ${volume} on the source`),
+        finished(writer, "docker", `untar of ${volume} on the target`),
     ]);
 }

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { backupCommand } from "../../scripts/backup";
 import { runInProcess } from "../support/runInProcess";
 import { runScript } from "../support/runScript";
+import { fakePulumiShellHeader } from "../support/fakePulumi";
 import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -20,9 +21,13 @@ function run(args: string[], outputs: Record<string, unknown>) {
     const dir = tempDir("zc-backup-cli-");
     dirs.push(dir);
     const log = path.join(dir, "calls.log");
-    fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/sh\necho '${JSON.stringify(outputs)}'\n`, {
-        mode: 0o755,
-    });
+    fs.writeFileSync(
+        path.join(dir, "pulumi"),
+        `${fakePulumiShellHeader}echo '${JSON.stringify(outputs)}'\n`,
+        {
+            mode: 0o755,
+        },
+    );
     fs.writeFileSync(
         path.join(dir, "ssh"),
         `#!/bin/sh\nprintf '%s\\n' "$@" > "${log}"\n` +

@@ -2,12 +2,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "../support/tempDir";
+import { pinnedPulumiVersion } from "../support/fakePulumi";
 
 const repo = path.resolve(__dirname, "..", "..");
 
 jest.setTimeout(60_000);
-
-const sdkVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
 
 /**
  * A fake pulumi at `<dir>/bin` (or `binDir`) printing `version`: `stack select` and `config get`
@@ -44,7 +43,7 @@ function devUp(dir: string) {
 test("dev:up deploys the dev stack on a local backend, giving missing secrets placeholders through stdin", () => {
     const dir = tempDir("zc-devup-");
     const log = path.join(dir, "calls.log");
-    fakePulumi(path.join(dir, "bin"), log, `v${sdkVersion}`);
+    fakePulumi(path.join(dir, "bin"), log, `v${pinnedPulumiVersion}`);
     const result = devUp(dir);
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
@@ -68,11 +67,15 @@ test("dev:up drives the pinned Pulumi CLI from ~/.pulumi/versions when the one o
     const oldLog = path.join(dir, "old.log");
     const pinnedLog = path.join(dir, "pinned.log");
     fakePulumi(path.join(dir, "bin"), oldLog, "v3.200.0");
-    fakePulumi(path.join(dir, "home/.pulumi/versions", sdkVersion, "bin"), pinnedLog, `v${sdkVersion}`);
+    fakePulumi(
+        path.join(dir, "home/.pulumi/versions", pinnedPulumiVersion, "bin"),
+        pinnedLog,
+        `v${pinnedPulumiVersion}`,
+    );
     const result = devUp(dir);
     expect(result.status).toBe(0);
     expect(result.stderr).toContain(
-        `pulumi-cli: using Pulumi CLI ${sdkVersion} from ${path.join(dir, "home/.pulumi/versions", sdkVersion)} (pulumi on PATH is 3.200.0`,
+        `pulumi-cli: using Pulumi CLI ${pinnedPulumiVersion} from ${path.join(dir, "home/.pulumi/versions", pinnedPulumiVersion)} (pulumi on PATH is 3.200.0`,
     );
     expect(fs.existsSync(oldLog)).toBe(false);
     expect(fs.readFileSync(pinnedLog, "utf8").trim().split("\n").pop()).toMatch(/^ARGS up -s dev --yes /);

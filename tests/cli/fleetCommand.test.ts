@@ -7,10 +7,10 @@ import { runInProcess } from "../support/runInProcess";
 import { serverTypeInfosFixture } from "../support/serverTypes";
 import { tenantYaml } from "../support/tenantFiles";
 import { tempDir } from "../support/tempDir";
+import { pinnedPulumiVersion } from "../support/fakePulumi";
 
 const repo = path.resolve(__dirname, "..", "..");
 const fakePulumi = path.join(repo, "tests/fixtures/fake-pulumi/pulumi.js");
-const sdkVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
 
 jest.setTimeout(60_000);
 
@@ -54,7 +54,9 @@ function installFake(
  * tenant on each prod host; committed to git. The fake CLI first on PATH.
  */
 function project(
-    settings: { version: string; fail?: string[]; lastKind?: string } = { version: `v${sdkVersion}` },
+    settings: { version: string; fail?: string[]; lastKind?: string } = {
+        version: `v${pinnedPulumiVersion}`,
+    },
 ) {
     const dir = tempDir("zc-fleet-cli-");
     dirs.push(dir);
@@ -131,7 +133,7 @@ describe("npm run fleet", () => {
     });
 
     test("a failing host fails the run and says why; the other hosts still run", async () => {
-        const p = project({ version: `v${sdkVersion}`, fail: ["prod-a"] });
+        const p = project({ version: `v${pinnedPulumiVersion}`, fail: ["prod-a"] });
         const result = await p.run(["up", "-e", "prod", "--parallel", "1"]);
         expect(result.status).toBe(1);
         expect(p.operations()).toEqual(["up prod-a", "up prod-b"]);
@@ -170,7 +172,7 @@ describe("npm run fleet", () => {
     });
 
     test("--comment writes the pull request's comment: each previewed host's changes, even when one failed", async () => {
-        const p = project({ version: `v${sdkVersion}`, fail: ["prod-a"] });
+        const p = project({ version: `v${pinnedPulumiVersion}`, fail: ["prod-a"] });
         const file = path.join(p.dir, "preview.md");
         const result = await p.run(["preview", "-e", "prod", "--comment", file]);
         expect(result.status).toBe(1);
@@ -226,13 +228,17 @@ describe("npm run fleet", () => {
     test("without a recent enough pulumi on PATH, the pinned version from ~/.pulumi/versions is driven", async () => {
         const p = project({ version: "v3.200.0" });
         const home = path.join(p.dir, "home");
-        installFake(path.join(home, ".pulumi/versions", sdkVersion, "bin"), path.join(p.dir, "pinned"), {
-            version: `v${sdkVersion}`,
-        });
+        installFake(
+            path.join(home, ".pulumi/versions", pinnedPulumiVersion, "bin"),
+            path.join(p.dir, "pinned"),
+            {
+                version: `v${pinnedPulumiVersion}`,
+            },
+        );
         process.env.HOME = home;
         const result = await p.run(["preview", "-e", "prod"]);
         expect(result.stderr).toBe(
-            `fleet: using Pulumi CLI ${sdkVersion} from ${path.join(home, ".pulumi/versions", sdkVersion)} (pulumi on PATH is 3.200.0, this project drives ${sdkVersion} or a newer 3.x)\n`,
+            `fleet: using Pulumi CLI ${pinnedPulumiVersion} from ${path.join(home, ".pulumi/versions", pinnedPulumiVersion)} (pulumi on PATH is 3.200.0, this project drives ${pinnedPulumiVersion} or a newer 3.x)\n`,
         );
         expect(result.status).toBe(0);
         // The old CLI was asked its version only; the pinned one ran the previews.

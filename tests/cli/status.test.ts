@@ -4,6 +4,7 @@ import { statusCommand } from "../../scripts/status";
 import { runInProcess } from "../support/runInProcess";
 import { runScript } from "../support/runScript";
 import { tenantYaml } from "../support/tenantFiles";
+import { fakePulumiShellHeader, pinnedPulumiVersion } from "../support/fakePulumi";
 import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -39,7 +40,7 @@ function workspace(outputs: Record<string, unknown> | undefined) {
             : `echo '${JSON.stringify(outputs)}'`;
     fs.writeFileSync(
         path.join(bin, "pulumi"),
-        `#!/bin/sh\nprintf 'pulumi %s\\n' "$*" >> "${log}"\n${printed}\n`,
+        `${fakePulumiShellHeader}printf 'pulumi %s\\n' "$*" >> "${log}"\n${printed}\n`,
         {
             mode: 0o755,
         },
@@ -51,16 +52,36 @@ function workspace(outputs: Record<string, unknown> | undefined) {
             `echo 'Host key verification failed.' >&2\nexit 255\n`,
         { mode: 0o755 },
     );
-    const run = (args: string[]) => runScript("status.ts", args, { cwd: dir, fakeBin: bin });
+    const run = (args: string[], env?: Record<string, string>) =>
+        runScript("status.ts", args, { cwd: dir, fakeBin: bin, env });
     /** The command in this process (its refusals come before any tool is run). */
     const runHere = (args: string[]) => runInProcess("status", statusCommand, args, dir);
     const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
-    return { run, runHere, calls };
+    return { dir, bin, log, run, runHere, calls };
 }
 
 jest.setTimeout(60_000);
 
 describe("npm run status", () => {
+    test("reads the stack through the CLI every operator command drives: the pinned one when PATH's is older", () => {
+        const w = workspace(undefined);
+        // An old CLI on PATH; the pinned version in its folder under HOME, as fleet installs it.
+        fs.writeFileSync(path.join(w.bin, "pulumi"), `#!/bin/sh\necho v3.200.0\n`, { mode: 0o755 });
+        const pinnedBin = path.join(w.dir, "home/.pulumi/versions", pinnedPulumiVersion, "bin");
+        fs.mkdirSync(pinnedBin, { recursive: true });
+        fs.writeFileSync(
+            path.join(pinnedBin, "pulumi"),
+            `${fakePulumiShellHeader}printf 'pinned pulumi %s\\n' "$*" >> "${w.log}"\n` +
+                `echo '${JSON.stringify({ dockerHost: "ssh://root@198.51.100.7", knownHostsLine: `198.51.100.7 ${hostKey}` })}'\n`,
+            { mode: 0o755 },
+        );
+        const result = w.run(["-s", "dev"], { HOME: path.join(w.dir, "home") });
+        expect(result.stderr).toMatch(
+            `status: using Pulumi CLI ${pinnedPulumiVersion} from ${path.dirname(pinnedBin)} (pulumi on PATH is 3.200.0`,
+        );
+        expect(w.calls()).toContain("pinned pulumi stack output --json -s dev");
+    });
+
     test("refuses a missing or unknown stack before asking pulumi anything", async () => {
         const w = workspace({ dockerHost: "unix:///var/run/docker.sock" });
         const missing = await w.runHere([]);

@@ -6,6 +6,7 @@ import { runInProcess } from "../support/runInProcess";
 import { runScript } from "../support/runScript";
 import { seedConfig, writeSeedTenants } from "../support/seedTenants";
 import { tenantYaml } from "../support/tenantFiles";
+import { fakePulumiShellHeader } from "../support/fakePulumi";
 import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -32,11 +33,12 @@ function workspace(outputs: Record<string, unknown> = sshHostOutputs) {
     fs.mkdirSync(bin);
     const log = path.join(dir, "calls.log");
     // Records its arguments and its standard input, one line each, as the fake `pulumi` and `docker`.
-    const fake = (tool: string) =>
-        `#!/bin/sh\nprintf '%s ARGS %s\\n' ${tool} "$*" >> "${log}"\nif [ ! -t 0 ]; then input=$(cat); [ -z "$input" ] || printf '%s STDIN %s\\n' ${tool} "$input" >> "${log}"; fi\n`;
+    const fake = (tool: string, header = "#!/bin/sh\n") =>
+        `${header}printf '%s ARGS %s\\n' ${tool} "$*" >> "${log}"\nif [ ! -t 0 ]; then input=$(cat); [ -z "$input" ] || printf '%s STDIN %s\\n' ${tool} "$input" >> "${log}"; fi\n`;
     fs.writeFileSync(
         path.join(bin, "pulumi"),
-        fake("pulumi") + `case "$*" in "stack output --json"*) echo '${JSON.stringify(outputs)}';; esac\n`,
+        fake("pulumi", fakePulumiShellHeader) +
+            `case "$*" in "stack output --json"*) echo '${JSON.stringify(outputs)}';; esac\n`,
         { mode: 0o755 },
     );
     fs.writeFileSync(

@@ -6,6 +6,7 @@ import { upgradeCommand } from "../../scripts/upgrade";
 import { runInProcess } from "../support/runInProcess";
 import { runScript } from "../support/runScript";
 import { tenantYaml } from "../support/tenantFiles";
+import { pinnedPulumiVersion } from "../support/fakePulumi";
 import { tempDir } from "../support/tempDir";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -33,6 +34,10 @@ interface FakeFleet {
 const fakePulumi = (state: string, log: string, outputs: string) => `#!/usr/bin/env node
 const fs = require("fs");
 const args = process.argv.slice(2);
+if (args[0] === "version") {
+    console.log("v${pinnedPulumiVersion}");
+    process.exit(0);
+}
 fs.appendFileSync(${JSON.stringify(log)}, "pulumi " + args.join(" ") + "\\n");
 const state = JSON.parse(fs.readFileSync(${JSON.stringify(state)}, "utf8"));
 const save = () => fs.writeFileSync(${JSON.stringify(state)}, JSON.stringify(state));

@@ -4,8 +4,8 @@ import * as ts from "typescript";
 
 const repo = path.resolve(__dirname, "..", "..");
 
-/** Every TypeScript file of the program and the commands, with the project files each imports. */
-function importGraph(): Map<string, string[]> {
+/** Every TypeScript file of the program and the commands, with what each imports (node's modules too). */
+function allImports(): Map<string, string[]> {
     const files: string[] = ["index.ts"];
     const walk = (dir: string) => {
         for (const entry of fs.readdirSync(path.join(repo, dir), { withFileTypes: true })) {
@@ -22,12 +22,22 @@ function importGraph(): Map<string, string[]> {
         files.map((file) => {
             const imported = ts
                 .preProcessFile(fs.readFileSync(path.join(repo, file), "utf8"), true, true)
-                .importedFiles.map((i) => i.fileName)
-                .filter((name) => name.startsWith("."))
-                .map((name) => path.relative(repo, path.resolve(repo, path.dirname(file), name)))
-                .map((name) => (fs.existsSync(path.join(repo, `${name}.ts`)) ? `${name}.ts` : name));
+                .importedFiles.map((i) => i.fileName);
             return [file, imported];
         }),
+    );
+}
+
+/** The project files each file imports. */
+function importGraph(all: Map<string, string[]>): Map<string, string[]> {
+    return new Map(
+        [...all].map(([file, imported]) => [
+            file,
+            imported
+                .filter((name) => name.startsWith("."))
+                .map((name) => path.relative(repo, path.resolve(repo, path.dirname(file), name)))
+                .map((name) => (fs.existsSync(path.join(repo, `${name}.ts`)) ? `${name}.ts` : name)),
+        ]),
     );
 }
 
@@ -70,7 +80,15 @@ function cycles(graph: Map<string, string[]>): string[][] {
 }
 
 describe("the code's layers", () => {
-    const graph = importGraph();
+    const all = allImports();
+    const graph = importGraph(all);
+
+    test("processes are started in one place, lib/cli/processRunner.ts", () => {
+        const spawning = [...all]
+            .filter(([, imported]) => imported.some((name) => /^(node:)?child_process$/.test(name)))
+            .map(([file]) => file);
+        expect(spawning).toEqual(["lib/cli/processRunner.ts"]);
+    });
 
     test("no module imports itself back through others", () => {
         expect(cycles(graph)).toEqual([]);

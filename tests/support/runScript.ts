@@ -10,6 +10,8 @@ export interface ScriptRun {
     fakeBin: string;
     /** Standard input, when the script reads one. */
     input?: string;
+    /** More of the script's environment (HOME, for the pinned Pulumi CLI's folder). */
+    env?: Record<string, string>;
 }
 
 /**
@@ -33,6 +35,7 @@ export function runScript(script: string, args: string[], run: ScriptRun): Spawn
                 ...process.env,
                 PATH: `${run.fakeBin}:${process.env.PATH}`,
                 TS_NODE_PROJECT: path.join(repo, "tsconfig.json"),
+                ...run.env,
             },
         },
     );

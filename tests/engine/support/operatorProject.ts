@@ -1,6 +1,7 @@
 import { SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fakePulumiShellHeader } from "../../support/fakePulumi";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 
@@ -38,7 +39,7 @@ export function operatorProject(
     fs.mkdirSync(bin);
     fs.writeFileSync(
         path.join(bin, "pulumi"),
-        `#!/bin/sh\ncase "$*" in "stack output --json -s dev") echo '${JSON.stringify(outputs)}';; *) exit 1;; esac\n`,
+        `${fakePulumiShellHeader}case "$*" in "stack output --json -s dev") echo '${JSON.stringify(outputs)}';; *) exit 1;; esac\n`,
         { mode: 0o755 },
     );
     const env = {

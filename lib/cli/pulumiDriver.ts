@@ -4,8 +4,9 @@ import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { version as sdkVersion } from "@pulumi/pulumi/version";
 import { SemVer } from "semver";
-import { errorMessage, exitFailure, fail } from "../cli/command";
-import { chooseCli } from "./pulumiCli";
+import { errorMessage, exitFailure, fail } from "./command";
+import { chooseCli } from "./pulumiCliChoice";
+import { AsyncRunOptions, Ran, RunOptions, run, runSync } from "./processRunner";
 
 /**
  * Where the Automation API installs a version by default (cmd.js `withDefaults`). HOME first:
@@ -16,11 +17,11 @@ function pinnedRoot(version: string): string {
 }
 
 /**
- * The Pulumi CLI to drive (lib/fleet/pulumiCli.ts decides): the one on PATH, or the pinned
+ * The Pulumi CLI to drive (lib/cli/pulumiCliChoice.ts decides): the one on PATH, or the pinned
  * version from its folder, which the Automation API's installer fills when it is empty. `log`
  * hears which one and why.
  */
-export async function resolvePulumiCli(log: (line: string) => void): Promise<PulumiCommand> {
+async function resolvePulumiCli(log: (line: string) => void): Promise<PulumiCommand> {
     let installed: PulumiCommand | undefined;
     try {
         installed = await PulumiCommand.get({ skipVersionCheck: true });
@@ -49,4 +50,28 @@ export async function resolvePulumiCli(log: (line: string) => void): Promise<Pul
             }
         }
     }
+}
+
+/**
+ * The one way the operator commands drive Pulumi: the same CLI for every command (fleet, move,
+ * drain, upgrade, status, logs, tenant, backup), run in the project folder, with the operator's
+ * login and backend.
+ */
+export interface PulumiDriver {
+    /** The CLI for the Automation API (LocalWorkspace's `pulumiCommand`). */
+    cli: PulumiCommand;
+    /** `pulumi <args>` without blocking, collected (lib/cli/processRunner.ts `run`). */
+    run(args: string[], options?: Omit<AsyncRunOptions, "cwd">): Promise<Ran>;
+    /** `pulumi <args>` to its end; `terminal` as processRunner's `runSync`. */
+    runSync(args: string[], options?: Omit<RunOptions, "cwd">): Ran;
+}
+
+/** The driver for the project at `root`; `log` hears which CLI it chose, when not the one on PATH. */
+export async function pulumiDriver(root: string, log: (line: string) => void): Promise<PulumiDriver> {
+    const cli = await resolvePulumiCli(log);
+    return {
+        cli,
+        run: (args, options) => run(cli.command, args, { ...options, cwd: root }),
+        runSync: (args, options) => runSync(cli.command, args, { ...options, cwd: root }),
+    };
 }

@@ -1,4 +1,4 @@
-import { chooseCli } from "../../../lib/fleet/pulumiCli";
+import { chooseCli } from "../../../lib/cli/pulumiCliChoice";
 
 describe("chooseCli", () => {
     test("the installed CLI when it is the pinned version or a newer one of the same major", () => {
