@@ -16,8 +16,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { CommandContext, errorMessage, exitFailure, fail, knownStacks } from "../lib/cli/command";
+import { CommandContext, exitFailure, fail, knownStacks } from "../lib/cli/command";
+import { commonOptions, parseCommandLine } from "../lib/cli/commandLine";
 import { healthcheckIntervalSeconds } from "../lib/docker/tenantContainers";
 import { DrainPlan, describeDrain, planDrain } from "../lib/fleet/drainHost";
 import { moveJournalFile } from "../lib/fleet/moveJournal";
@@ -171,17 +171,11 @@ function movedAlready(root: string, move: DrainPlan["moves"][number], host: stri
 }
 
 function parseDrainArgs(argv: string[]): { host: string; dryRun: boolean; takeOver: boolean } {
-    let parsed;
-    try {
-        parsed = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            options: { "dry-run": { type: "boolean" }, "take-over": { type: "boolean" } },
-        });
-    } catch (err) {
-        fail(`name the host stack to drain (${errorMessage(err)})\n${drainUsage}`);
-    }
-    const { positionals, values } = parsed;
+    const { positionals, values } = parseCommandLine(
+        argv,
+        { "dry-run": { type: "boolean" }, "take-over": commonOptions["take-over"] },
+        drainUsage,
+    );
     if (positionals.length !== 1) {
         fail(`name the host stack to drain\n${drainUsage}`);
     }

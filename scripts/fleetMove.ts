@@ -14,9 +14,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { CommandContext, errorMessage, fail, knownStacks } from "../lib/cli/command";
+import { commonOptions, parseCommandLine } from "../lib/cli/commandLine";
 import { unreachable } from "../lib/unreachable";
 import { lastLine } from "../lib/cli/processRunner";
 import { PulumiDriver, pulumiDriver } from "../lib/cli/pulumiDriver";
@@ -258,17 +258,11 @@ const moveWhat = "name the tenant and the host stack to move it to, or the tenan
 
 /** `<tenant> <host-stack>` or `<tenant> --abort`, and `--take-over`. */
 function parseMoveArgs(argv: string[]): { tenant: string; move: MoveRequest; takeOver: boolean } {
-    let parsed;
-    try {
-        parsed = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            options: { abort: { type: "boolean" }, "take-over": { type: "boolean" } },
-        });
-    } catch (err) {
-        fail(`${moveWhat} (${errorMessage(err)})\n${moveUsage}`);
-    }
-    const { positionals, values } = parsed;
+    const { positionals, values } = parseCommandLine(
+        argv,
+        { abort: { type: "boolean" }, "take-over": commonOptions["take-over"] },
+        moveUsage,
+    );
     const takeOver = values["take-over"] === true;
     if (values.abort === true && positionals.length === 1) {
         return { tenant: positionals[0], move: { kind: "abort" }, takeOver };

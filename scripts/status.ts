@@ -20,8 +20,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { CommandContext, errorMessage, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
+import { CommandContext, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
+import { commonOptions, parseCommandLine } from "../lib/cli/commandLine";
 import { dockerEnvironment } from "../lib/cli/dockerEnvironment";
 import { run, runBytes } from "../lib/cli/processRunner";
 import { pulumiDriver } from "../lib/cli/pulumiDriver";
@@ -68,19 +68,13 @@ interface StatusOptions {
 }
 
 function statusOptions(argv: string[]): StatusOptions {
-    try {
-        const { values } = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string", short: "s" },
-                json: { type: "boolean", default: false },
-                html: { type: "string" },
-            },
-        });
-        return { stack: values.stack, json: values.json, html: values.html };
-    } catch (err) {
-        fail(`${errorMessage(err)}\n${usage}`);
-    }
+    const { values } = parseCommandLine(
+        argv,
+        { stack: commonOptions.stack, json: { type: "boolean", default: false }, html: { type: "string" } },
+        usage,
+        { positionals: false },
+    );
+    return { stack: values.stack, json: values.json ?? false, html: values.html };
 }
 
 /** The tenants the stack declares in its tenants folder, with their container and volume names. */

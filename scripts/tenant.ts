@@ -17,7 +17,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Writable } from "node:stream";
-import { parseArgs } from "node:util";
 import { parseDocument, stringify } from "yaml";
 import {
     CommandContext,
@@ -27,6 +26,7 @@ import {
     requireKnownStack,
     runMain,
 } from "../lib/cli/command";
+import { commonOptions, parseCommandLine } from "../lib/cli/commandLine";
 import { runSync } from "../lib/cli/processRunner";
 import { PulumiDriver, pulumiDriver } from "../lib/cli/pulumiDriver";
 import { SecretReader } from "../lib/cli/readSecret";
@@ -43,6 +43,12 @@ import { knownEnvironments, tenantsDirOf } from "../lib/fleet/readHostStacks";
 import { tenantNamePattern } from "../lib/tenants/tenantSchema";
 import { upstreamDefaultModel } from "../lib/zeptoclaw/contract/agentsSchema";
 import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
+
+export const tenantUsage = `usage: npm run tenant -- add <name> --stack <stack> [--stack <stack>...]
+       npm run tenant -- rotate <name> <secret> --stack <stack>
+       npm run tenant -- remove <name> --stack <stack> [--purge]
+       npm run tenant -- list [--stack <stack>...]
+       npm run tenant -- import <seed tenants dir> --stack <stack> [--compose-project <name>]`;
 
 /** The project the command works on, and where it reports. */
 interface Folders {
@@ -390,19 +396,18 @@ function list(project: Folders): void {
 }
 
 /**
- * `npm run tenant`, callable in-process. A malformed command line (node's parseArgs) ends with 1,
- * a refused one with 2.
+ * `npm run tenant`, callable in-process. A malformed or refused command line ends with 2.
  */
 export async function tenantCommand(argv: string[], context: CommandContext): Promise<number> {
-    const { positionals, values } = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-            stack: { type: "string", multiple: true },
+    const { positionals, values } = parseCommandLine(
+        argv,
+        {
+            stack: { ...commonOptions.stack, multiple: true },
             purge: { type: "boolean", default: false },
             "compose-project": { type: "string", default: "zeptoclaw" },
         },
-    });
+        tenantUsage,
+    );
     const root = projectRoot(context.cwd);
     // The tenants folder of the stacks the command names (each stack's tenantsDir).
     const folders = (stacks: ReadonlyArray<string>): Folders => {
@@ -469,7 +474,7 @@ export async function tenantCommand(argv: string[], context: CommandContext): Pr
                 return 0;
             }
             default:
-                return fail("usage: tenant add|rotate|remove|list|import (see scripts/tenant.ts)");
+                return fail(tenantUsage);
         }
     } finally {
         reader?.close();

@@ -18,8 +18,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { CommandContext, errorMessage, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
+import { CommandContext, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
+import { commonOptions, parseCommandLine, wholeNumberOption } from "../lib/cli/commandLine";
 import { waitGatewaysReady } from "../lib/cli/gatewayReadiness";
 import { Ran, run } from "../lib/cli/processRunner";
 import { PulumiDriver, pulumiDriver } from "../lib/cli/pulumiDriver";
@@ -147,32 +147,23 @@ function plan(root: string, stack: string, version: string): UpgradePlan {
 
 /** `npm run upgrade`, callable in-process: 0 when every ring is ready on the version, 1 when it stopped. */
 export async function upgradeCommand(argv: string[], context: CommandContext): Promise<number> {
-    let parsed;
-    try {
-        parsed = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                stack: { type: "string", short: "s" },
-                timeout: { type: "string" },
-                parallel: { type: "string" },
-            },
-        });
-    } catch (err) {
-        fail(`${errorMessage(err)}\n${usage}`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandLine(
+        argv,
+        { stack: commonOptions.stack, timeout: { type: "string" }, parallel: { type: "string" } },
+        usage,
+    );
     const root = projectRoot(context.cwd);
     const stack = requireStack(values.stack, root, usage);
     if (positionals.length !== 1) {
         fail(`name the one version to upgrade to\n${usage}`);
     }
-    const timeoutSeconds = values.timeout === undefined ? healthVerdictSeconds : Number(values.timeout);
-    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
+    const timeout = wholeNumberOption(values.timeout);
+    if (timeout === false) {
         fail(`--timeout is a whole number of seconds, such as ${healthVerdictSeconds}\n${usage}`);
     }
-    const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
-    if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1)) {
+    const timeoutSeconds = timeout ?? healthVerdictSeconds;
+    const parallel = wholeNumberOption(values.parallel);
+    if (parallel === false) {
         fail(`--parallel is a whole number of tenants replaced at once, 1 or more\n${usage}`);
     }
     const version = positionals[0];

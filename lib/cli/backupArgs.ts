@@ -1,3 +1,4 @@
+import { commonOptions, readCommandLine } from "./commandLine";
 import { tenantNamePattern } from "../tenants/tenantSchema";
 
 export const backupVerbs = ["backup", "restore", "snapshots"] as const;
@@ -26,7 +27,7 @@ const snapshotIdPattern = /^[0-9a-f]{8,64}$/;
  * remote shell over SSH, so only names and ids of a known shape get through.
  */
 export function parseBackupArgs(
-    argv: ReadonlyArray<string>,
+    argv: string[],
 ): { ok: true; args: BackupArgs } | { ok: false; message: string } {
     const refuse = (message: string) => ({ ok: false as const, message: `${message}\n${backupUsage}` });
     const [first, ...args] = argv;
@@ -34,28 +35,22 @@ export function parseBackupArgs(
     if (verb === undefined) {
         return { ok: false, message: backupUsage };
     }
-    let stack: string | undefined;
-    let fromHost: string | undefined;
-    const positional: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-        const arg = args[i];
-        if (arg === "-s" || arg === "--stack") {
-            stack = args[++i];
-        } else if (arg === "--from-host") {
-            if (verb === "backup") {
-                return refuse(
-                    "--from-host is for restore and snapshots: a host backs up only its own tenants",
-                );
-            }
-            fromHost = args[++i];
-            if (fromHost === undefined || !hostNamePattern.test(fromHost)) {
-                return refuse(
-                    `--from-host takes a host name (the dead host's hostName), not "${fromHost ?? ""}"`,
-                );
-            }
-        } else {
-            positional.push(arg);
-        }
+    const read = readCommandLine(
+        args,
+        { stack: commonOptions.stack, "from-host": { type: "string" } },
+        backupUsage,
+    );
+    if (!read.ok) {
+        return read;
+    }
+    const { stack } = read.line.values;
+    const fromHost = read.line.values["from-host"];
+    const positional = read.line.positionals;
+    if (fromHost !== undefined && verb === "backup") {
+        return refuse("--from-host is for restore and snapshots: a host backs up only its own tenants");
+    }
+    if (fromHost !== undefined && !hostNamePattern.test(fromHost)) {
+        return refuse(`--from-host takes a host name (the dead host's hostName), not "${fromHost}"`);
     }
     const tenants = verb === "backup" ? positional : positional.slice(0, 1);
     const badTenant = tenants.find((t) => !tenantNamePattern.test(t));

@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { commonOptions, readCommandLine, wholeNumberOption } from "../cli/commandLine";
 
 export const fleetOperations = ["preview", "up", "refresh", "status", "place"] as const;
 export type FleetOperation = (typeof fleetOperations)[number];
@@ -28,23 +28,21 @@ const defaultParallel = 4;
 
 /** The command line, checked: one operation, an environment, a whole number of parallel hosts. */
 export function parseFleetRequest(argv: string[]): ParsedFleetRequest {
-    let parsed;
-    try {
-        parsed = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                environment: { type: "string", short: "e" },
-                changed: { type: "string" },
-                parallel: { type: "string" },
-                comment: { type: "string" },
-                html: { type: "string" },
-            },
-        });
-    } catch (err) {
-        return { ok: false, message: `${(err as Error).message}\n${fleetUsage}` };
+    const read = readCommandLine(
+        argv,
+        {
+            environment: commonOptions.environment,
+            changed: { type: "string" },
+            parallel: { type: "string" },
+            comment: { type: "string" },
+            html: { type: "string" },
+        },
+        fleetUsage,
+    );
+    if (!read.ok) {
+        return read;
     }
-    const { positionals, values } = parsed;
+    const { positionals, values } = read.line;
     const operation = positionals[0];
     if (positionals.length !== 1 || !(fleetOperations as ReadonlyArray<string>).includes(operation)) {
         return {
@@ -58,8 +56,8 @@ export function parseFleetRequest(argv: string[]): ParsedFleetRequest {
             message: `name the environment with -e <environment>, e.g. -e prod\n${fleetUsage}`,
         };
     }
-    const parallel = values.parallel === undefined ? defaultParallel : Number(values.parallel);
-    if (!Number.isInteger(parallel) || parallel < 1) {
+    const parallel = wholeNumberOption(values.parallel) ?? defaultParallel;
+    if (parallel === false) {
         return {
             ok: false,
             message: `--parallel is a whole number of hosts, 1 or more (got "${values.parallel}")`,

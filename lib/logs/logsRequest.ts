@@ -1,5 +1,4 @@
-import { parseArgs } from "node:util";
-import { errorMessage } from "../cli/command";
+import { commonOptions, readCommandLine } from "../cli/commandLine";
 import { tenantNames } from "../docker/tenantNames";
 import { unknownStackMessage } from "../tenants/selectTenants";
 import { tenantNamePattern } from "../tenants/tenantSchema";
@@ -29,22 +28,20 @@ const timePattern = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 
 /** The command line of `npm run logs`, checked against the stacks the project has. */
 export function parseLogsRequest(argv: string[], knownStacks: ReadonlyArray<string>): ParsedLogsRequest {
-    let parsed;
-    try {
-        parsed = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                stack: { type: "string", short: "s" },
-                since: { type: "string" },
-                follow: { type: "boolean", short: "f", default: false },
-                json: { type: "boolean", default: false },
-            },
-        });
-    } catch (err) {
-        return { ok: false, message: `${errorMessage(err)}\n${logsUsage}` };
+    const read = readCommandLine(
+        argv,
+        {
+            stack: commonOptions.stack,
+            since: { type: "string" },
+            follow: { type: "boolean", short: "f", default: false },
+            json: { type: "boolean", default: false },
+        },
+        logsUsage,
+    );
+    if (!read.ok) {
+        return read;
     }
-    const { values, positionals } = parsed;
+    const { values, positionals } = read.line;
     const { stack, since } = values;
     if (stack === undefined || stack === "") {
         return {

@@ -41,7 +41,10 @@ describe("npm run fleet -- move", () => {
                 ["move", "shop-a"],
                 /^fleet: name the tenant and the host stack to move it to, or the tenant and --abort\nusage: npm run fleet -- move/,
             ],
-            [["move", "shop-a", "prod-b", "--yes"], /name the tenant and the host stack/],
+            [
+                ["move", "shop-a", "prod-b", "--yes"],
+                /^fleet: Unknown option '--yes'.*\nusage: npm run fleet -- move/,
+            ],
             [["move", "shop-x", "prod-b"], /^fleet: no tenant "shop-x" in the tenant files\n$/],
             [
                 ["move", "shop-a", "prod-c"],
