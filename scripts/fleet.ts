@@ -32,7 +32,6 @@ import {
     exitFailure,
     exitUsage,
     fail,
-    knownStacks,
     projectRoot,
     runMain,
 } from "../lib/cli/command";
@@ -40,7 +39,10 @@ import { runSync } from "../lib/cli/processRunner";
 import { pulumiDriver } from "../lib/cli/pulumiDriver";
 import { mapLimit } from "../lib/concurrency/mapLimit";
 import { changedHosts } from "../lib/fleet/changedHosts";
-import { HostStack, environmentStacks } from "../lib/fleet/fleetEnvironments";
+import { environmentStacks } from "../lib/fleet/fleetEnvironments";
+import { HostStack } from "../lib/project/hostStack";
+import { readFleetProject } from "../lib/project/fleetProject";
+import { describeProblem } from "../lib/errors";
 import { FleetOperation, FleetRequest, parseFleetRequest } from "../lib/fleet/fleetRequest";
 import { Git, gitChanges, resolveGitRange } from "../lib/fleet/gitChanges";
 import { HostOutcome, fleetExitStatus, formatChanges, formatOutcomes } from "../lib/fleet/hostOutcome";
@@ -49,16 +51,15 @@ import { HostStatusPage, renderStatusHtml } from "../lib/status/statusHtml";
 import { StatusJson } from "../lib/status/statusJson";
 import { formatSummary } from "../lib/status/statusTable";
 import { pulumiFailure } from "../lib/fleet/pulumiFailure";
-import { readHostStacks } from "../lib/fleet/readHostStacks";
 import { drainCommand } from "./fleetDrain";
 import { moveCommand, reachHosts } from "./fleetMove";
 import { PlaceDependencies, defaultPlaceDependencies, placeCommand } from "./fleetPlace";
 import { statusCommand } from "./status";
 
 function hostStacks(root: string): HostStack[] {
-    const { hosts, errors } = readHostStacks(root, knownStacks(root));
-    if (errors.length > 0) {
-        fail(errors.map((e) => e.message).join("\n"));
+    const { hosts, problems } = readFleetProject(root);
+    if (problems.length > 0) {
+        fail(problems.map(describeProblem).join("\n"));
     }
     return hosts;
 }

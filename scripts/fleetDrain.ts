@@ -16,14 +16,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CommandContext, exitFailure, fail, knownStacks } from "../lib/cli/command";
+import { CommandContext, exitFailure, fail } from "../lib/cli/command";
 import { commonOptions, parseCommandLine } from "../lib/cli/commandLine";
 import { healthcheckIntervalSeconds } from "../lib/docker/tenantContainers";
 import { DrainPlan, describeDrain, planDrain } from "../lib/fleet/drainHost";
 import { moveJournalFile } from "../lib/fleet/moveJournal";
 import { MovePlan } from "../lib/fleet/moveTenant";
 import { JournalFile, describeOwner, journalDir } from "../lib/fleet/operationJournal";
-import { readHostStacks } from "../lib/fleet/readHostStacks";
+import { readFleetProject } from "../lib/project/fleetProject";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { PlaceDependencies, readEnvironment, sizedHosts } from "./fleetPlace";
 import { ReachedHosts, journaledMove } from "./fleetMove";
@@ -129,8 +129,7 @@ export async function drainCommand(
 
 /** The drain of a host, planned from the project's files and the hosts' sizes. */
 async function plan(root: string, host: string, dependencies: PlaceDependencies): Promise<DrainPlan> {
-    const known = knownStacks(root);
-    const { hosts } = readHostStacks(root, known);
+    const { stacks: known, hosts } = readFleetProject(root);
     const stack = hosts.find((h) => h.stack === host);
     if (stack === undefined) {
         fail(

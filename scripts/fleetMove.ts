@@ -15,7 +15,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { CommandContext, errorMessage, fail, knownStacks } from "../lib/cli/command";
+import { CommandContext, errorMessage, fail } from "../lib/cli/command";
+import { describeProblem } from "../lib/errors";
 import { commonOptions, parseCommandLine } from "../lib/cli/commandLine";
 import { unreachable } from "../lib/unreachable";
 import { lastLine } from "../lib/cli/processRunner";
@@ -35,7 +36,7 @@ import {
 import { MoveFacts, MovePlan, planMove } from "../lib/fleet/moveTenant";
 import { JournalFile } from "../lib/fleet/operationJournal";
 import { pulumiFailure } from "../lib/fleet/pulumiFailure";
-import { readHostStacks } from "../lib/fleet/readHostStacks";
+import { readFleetProject } from "../lib/project/fleetProject";
 import { MoveEffects, Outcome, abortMove, runMove } from "../lib/fleet/runMove";
 import { VolumeEnd } from "../lib/fleet/volumeStream";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
@@ -48,9 +49,9 @@ export const moveUsage =
 
 /** The plan, from the project's files: the host stacks and the tenant's file. */
 function plan(root: string, tenant: string, target: string): MovePlan {
-    const { hosts, errors } = readHostStacks(root, knownStacks(root));
-    if (errors.length > 0) {
-        fail(errors.map((e) => e.message).join("\n"));
+    const { hosts, problems } = readFleetProject(root);
+    if (problems.length > 0) {
+        fail(problems.map(describeProblem).join("\n"));
     }
     const tenantsDir = hosts.find((h) => h.stack === target)?.tenantsDir ?? "tenants";
     const dir = path.resolve(root, tenantsDir);

@@ -10,17 +10,16 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CommandContext, errorMessage, exitFailure, fail, knownStacks } from "../lib/cli/command";
+import { CommandContext, errorMessage, exitFailure, fail } from "../lib/cli/command";
 import { ServerTypeInfo } from "../lib/capacity/capacity";
 import { StackConfig } from "../lib/config/stackConfig";
 import { configLocation } from "../lib/config/configLocation";
 import { healthcheckIntervalSeconds } from "../lib/docker/tenantContainers";
 import { describeProblem } from "../lib/errors";
-import { HostStack, environmentStacks } from "../lib/fleet/fleetEnvironments";
+import { environmentStacks } from "../lib/fleet/fleetEnvironments";
 import { hetznerServerTypes } from "../lib/fleet/hetznerServerTypes";
 import { PlacementHost, UnplacedTenant, placeTenants } from "../lib/fleet/placeTenants";
-import { readHostStacks } from "../lib/fleet/readHostStacks";
-import { stackFileSettings } from "../lib/fleet/stackFileSettings";
+import { projectEnvironments, readFleetProject, readStackSettings } from "../lib/project/fleetProject";
 import { withStacksEntry } from "../lib/fleet/tenantFileStacks";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenantsOfStacks } from "../lib/tenants/selectTenants";
@@ -43,17 +42,12 @@ export const defaultPlaceDependencies: PlaceDependencies = {
     },
 };
 
-function stackFile(root: string, stack: string): string {
-    const yaml = path.join(root, `Pulumi.${stack}.yaml`);
-    return fs.existsSync(yaml) ? yaml : path.join(root, `Pulumi.${stack}.yml`);
-}
-
 /** Each host's settings, from its stack file, refused as preview would refuse them. */
 function hostSettings(root: string, stacks: ReadonlyArray<string>): Map<string, StackConfig> {
     const settings = new Map<string, StackConfig>();
     const problems: string[] = [];
     for (const stack of stacks) {
-        const parsed = stackFileSettings(stack, fs.readFileSync(stackFile(root, stack), "utf8"));
+        const parsed = readStackSettings(root, stack);
         if (parsed.ok) {
             settings.set(stack, parsed.config);
         } else {
@@ -113,10 +107,10 @@ export interface EnvironmentRead {
 }
 
 export function readEnvironment(root: string, environment: string): EnvironmentRead {
-    const known = knownStacks(root);
-    const { hosts, errors } = readHostStacks(root, known);
-    if (errors.length > 0) {
-        fail(errors.map((e) => e.message).join("\n"));
+    const project = readFleetProject(root);
+    const { stacks: known, hosts } = project;
+    if (project.problems.length > 0) {
+        fail(project.problems.map(describeProblem).join("\n"));
     }
     let stacks: string[];
     try {
@@ -125,7 +119,7 @@ export function readEnvironment(root: string, environment: string): EnvironmentR
         fail(errorMessage(err));
     }
     const settings = hostSettings(root, stacks);
-    const environments = [...new Set(hosts.map((h: HostStack) => h.environment))];
+    const environments = projectEnvironments(project);
     const selectionOf = new Map<string, ReturnType<typeof selectTenantsOfStacks>>();
     for (const dir of new Set([...settings.values()].map((s) => s.tenantsDir))) {
         const sources = readTenantSources(path.resolve(root, dir), root);

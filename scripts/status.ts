@@ -51,9 +51,7 @@ import {
 import { formatStatusTable, formatSummary, printable } from "../lib/status/statusTable";
 import { firstFileOfTar } from "../lib/status/tarFile";
 import { parseVolumeSizes } from "../lib/status/volumeSizes";
-import { readTenantSources } from "../lib/tenants/readTenantSources";
-import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
-import { knownEnvironments, tenantsDirOf } from "../lib/fleet/readHostStacks";
+import { readFleetProject, stackTenants } from "../lib/project/fleetProject";
 
 const usage = "usage: npm run status -- -s <stack> [--json] [--html <file>]";
 const exitNeedsAttention = 3;
@@ -79,21 +77,11 @@ function statusOptions(argv: string[]): StatusOptions {
 
 /** The tenants the stack declares in its tenants folder, with their container and volume names. */
 function declaredTenants(stack: string, root: string): DeclaredTenant[] {
-    const tenantsDir = tenantsDirOf(root, [stack]);
-    if (!tenantsDir.ok) {
-        fail(tenantsDir.message);
+    const read = stackTenants(readFleetProject(root), stack);
+    if (!read.ok) {
+        fail(read.message);
     }
-    const dir = path.join(root, tenantsDir.dir);
-    if (!fs.existsSync(dir)) {
-        fail(`there is no ${tenantsDir.dir}/ folder here; run this from the zeptoclaw-fleet project folder`);
-    }
-    const stacks = stacksFromFileNames(fs.readdirSync(root));
-    const { tenants, problems } = selectTenants(
-        readTenantSources(dir, root),
-        stack,
-        stacks,
-        knownEnvironments(root, stacks),
-    );
+    const { tenants, problems } = read.selection;
     if (problems.length > 0) {
         fail(`fix the tenant files first:\n${problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`);
     }

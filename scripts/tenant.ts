@@ -39,7 +39,7 @@ import { newTenantSecrets, renderNewTenantFile } from "../lib/tenants/newTenantF
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants } from "../lib/tenants/selectTenants";
-import { knownEnvironments, tenantsDirOf } from "../lib/fleet/readHostStacks";
+import { projectEnvironments, readFleetProject, tenantsDirOf } from "../lib/project/fleetProject";
 import { tenantNamePattern } from "../lib/tenants/tenantSchema";
 import { upstreamDefaultModel } from "../lib/zeptoclaw/contract/agentsSchema";
 import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
@@ -363,8 +363,9 @@ function list(project: Folders): void {
     const { root, tenantsDir } = project;
     const sources = readTenantSources(tenantsDir, root);
     const rows = [["STACK", "TENANT", "MEMORY", "RESERVED", "CPUS", "CPU-WEIGHT", "PIDS", "DISK"]];
-    const stacks = knownStacks(root);
-    const environments = knownEnvironments(root, stacks);
+    const fleet = readFleetProject(root);
+    const { stacks } = fleet;
+    const environments = projectEnvironments(fleet);
     for (const stack of stacks) {
         const { tenants, problems } = selectTenants(sources, stack, stacks, environments);
         if (problems.length > 0) {
@@ -411,7 +412,7 @@ export async function tenantCommand(argv: string[], context: CommandContext): Pr
     const root = projectRoot(context.cwd);
     // The tenants folder of the stacks the command names (each stack's tenantsDir).
     const folders = (stacks: ReadonlyArray<string>): Folders => {
-        const tenantsDir = tenantsDirOf(root, stacks);
+        const tenantsDir = tenantsDirOf(readFleetProject(root), stacks);
         return {
             root,
             tenantsDir: path.join(root, tenantsDir.ok ? tenantsDir.dir : fail(tenantsDir.message)),

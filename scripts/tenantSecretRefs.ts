@@ -3,7 +3,6 @@
  * that the tenants of a stack reference, one per line. Used by dev-up.sh to give the dev stack
  * placeholder secrets. Run from the project folder.
  */
-import * as path from "node:path";
 import {
     CommandContext,
     fail,
@@ -14,9 +13,7 @@ import {
 } from "../lib/cli/command";
 import { parseCommandLine } from "../lib/cli/commandLine";
 import { describeProblem } from "../lib/errors";
-import { readTenantSources } from "../lib/tenants/readTenantSources";
-import { selectTenants } from "../lib/tenants/selectTenants";
-import { knownEnvironments, tenantsDirOf } from "../lib/fleet/readHostStacks";
+import { readFleetProject, stackTenants } from "../lib/project/fleetProject";
 import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
 
 const usage = "usage: ts-node scripts/tenantSecretRefs.ts <stack>";
@@ -27,18 +24,12 @@ export function tenantSecretRefsCommand(argv: string[], context: CommandContext)
     if (positionals.length !== 1) {
         fail(`name one stack\n${usage}`);
     }
-    const stacks = knownStacks(root);
-    const stack = requireKnownStack(positionals[0], stacks);
-    const tenantsDir = tenantsDirOf(root, [stack]);
-    if (!tenantsDir.ok) {
-        fail(tenantsDir.message);
+    const stack = requireKnownStack(positionals[0], knownStacks(root));
+    const read = stackTenants(readFleetProject(root), stack);
+    if (!read.ok) {
+        fail(read.message);
     }
-    const { tenants, problems } = selectTenants(
-        readTenantSources(path.join(root, tenantsDir.dir), root),
-        stack,
-        stacks,
-        knownEnvironments(root, stacks),
-    );
+    const { tenants, problems } = read.selection;
     if (problems.length > 0) {
         fail(problems.map(describeProblem).join("\n"), 1);
     }

@@ -23,17 +23,13 @@ import { commonOptions, parseCommandLine, wholeNumberOption } from "../lib/cli/c
 import { waitGatewaysReady } from "../lib/cli/gatewayReadiness";
 import { Ran, run } from "../lib/cli/processRunner";
 import { PulumiDriver, pulumiDriver } from "../lib/cli/pulumiDriver";
-import { readStackConfigFile } from "../lib/cli/stackConfigFile";
 import { stackEngine } from "../lib/cli/stackEngine";
 import { unknownRingProblems } from "../lib/config/imageRings";
-import { parseStackConfig } from "../lib/config/stackConfig";
 import { configLocation } from "../lib/config/configLocation";
 import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
 import { describeProblem } from "../lib/errors";
-import { readTenantSources } from "../lib/tenants/readTenantSources";
-import { selectTenants, stacksFromFileNames } from "../lib/tenants/selectTenants";
 import { JournalFile, describeOwner, journalDir } from "../lib/fleet/operationJournal";
-import { knownEnvironments } from "../lib/fleet/readHostStacks";
+import { readFleetProject, readStackSettings, stackTenants } from "../lib/project/fleetProject";
 import { UpgradeEffects, runUpgrade } from "../lib/upgrade/runUpgrade";
 import { replacementsAtOnce } from "../lib/upgrade/replacementsAtOnce";
 import { RingOutcome, UpgradePlan, planUpgrade } from "../lib/upgrade/upgradePlan";
@@ -110,23 +106,18 @@ async function engineCores(env: NodeJS.ProcessEnv): Promise<number> {
 
 /** The stack's rings and tenants, read as the program reads them, and the plan to move them. */
 function plan(root: string, stack: string, version: string): UpgradePlan {
-    const parsed = parseStackConfig(readStackConfigFile(root, stack), stack);
+    const project = readFleetProject(root);
+    const parsed = readStackSettings(root, stack);
     if (!parsed.ok) {
         fail(
             `fix the stack config first:\n${parsed.problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`,
         );
     }
-    const dir = path.resolve(root, parsed.config.tenantsDir);
-    if (!fs.existsSync(dir)) {
-        fail(`the tenants folder ${parsed.config.tenantsDir} does not exist here`);
+    const read = stackTenants(project, stack);
+    if (!read.ok) {
+        fail(read.message);
     }
-    const stacks = stacksFromFileNames(fs.readdirSync(root));
-    const { tenants, problems } = selectTenants(
-        readTenantSources(dir, root),
-        stack,
-        stacks,
-        knownEnvironments(root, stacks),
-    );
+    const { tenants, problems } = read.selection;
     const ringsLocation = configLocation(stack, "imageRings");
     problems.push(...unknownRingProblems(tenants, parsed.rings, ringsLocation));
     if (problems.length > 0) {

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Writable } from "node:stream";
-import { stacksFromFileNames, unknownStackMessage } from "../tenants/selectTenants";
+import { projectStacks } from "../project/fleetProject";
+import { unknownStackMessage } from "../tenants/selectTenants";
 
 /** The operator named something wrong: the command line, the folder, the stack. */
 export const exitUsage = 2;
@@ -45,7 +46,7 @@ export function projectRoot(cwd: string): string {
 
 /** The stacks the project has: one Pulumi.<stack>.yaml each. */
 export function knownStacks(root: string): string[] {
-    return stacksFromFileNames(fs.readdirSync(root));
+    return projectStacks(root);
 }
 
 /** `stack`, when the project has it. */

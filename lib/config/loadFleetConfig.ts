@@ -3,10 +3,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { InputProblem, inputError } from "../errors";
 import { readTenantSources } from "../tenants/readTenantSources";
-import { selectTenants, stacksFromFileNames } from "../tenants/selectTenants";
+import { selectTenants } from "../tenants/selectTenants";
 import { tenantFilesOfStack } from "../tenants/tenantFilesOfStack";
 import { doublePlacements, unplacedTenants } from "../fleet/placement";
-import { readHostStacks } from "../fleet/readHostStacks";
+import { projectEnvironments, readFleetProject } from "../project/fleetProject";
 import { Tenant } from "../tenants/tenant";
 import { FleetPolicy, fleetPolicyOf } from "../zeptoclaw/fleetPolicy/fleetPolicy";
 import { fleetPolicyProblems } from "../zeptoclaw/fleetPolicy/policyProblems";
@@ -92,12 +92,12 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
             },
         ]);
     }
-    const knownStacks = stacksFromFileNames(fs.readdirSync(root));
+    const project = readFleetProject(root);
+    const knownStacks = project.stacks;
     const sources = readTenantSources(tenantsDir, root);
-    const { hosts, errors } = readHostStacks(root, knownStacks);
-    problems.push(...errors.map((e) => ({ where: `Pulumi.${e.stack}.yaml`, path: "", message: e.message })));
+    problems.push(...project.problems.map(({ stack: _, ...problem }) => problem));
     const environment = settings.environment ?? stack;
-    const environments = [...new Set(hosts.map((h) => h.environment))];
+    const environments = projectEnvironments(project);
     // A host stack parses the files that could concern it, and leaves the others to their hosts.
     const { parse, elsewhere } = tenantFilesOfStack(sources, {
         stack,
@@ -108,8 +108,8 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     problems.push(...selection.problems);
     // Each file parsed once: with 1000 tenant files, a second parse was a tenth of a preview.
     problems.push(
-        ...doublePlacements(selection.placements, hosts),
-        ...unplacedTenants(selection.placements, hosts, environment),
+        ...doublePlacements(selection.placements, project.hosts),
+        ...unplacedTenants(selection.placements, project.hosts, environment),
     );
     const policy = fleetPolicyOf(settings);
     for (const tenant of selection.tenants) {

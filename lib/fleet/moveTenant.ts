@@ -1,4 +1,4 @@
-import { HostStack } from "./fleetEnvironments";
+import { HostStack } from "../project/hostStack";
 
 /** What a move is decided from: the project's host stacks and the tenant's file, as read. */
 export interface MoveFacts {

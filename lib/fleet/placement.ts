@@ -1,5 +1,5 @@
 import { InputProblem } from "../errors";
-import { HostStack } from "./fleetEnvironments";
+import { HostStack } from "../project/hostStack";
 
 /** A tenant file's name and the stacks it lists. */
 export interface TenantPlacement {

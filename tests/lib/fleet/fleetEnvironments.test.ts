@@ -1,33 +1,4 @@
-import { environmentStacks, stackEnvironment } from "../../../lib/fleet/fleetEnvironments";
-
-describe("stackEnvironment", () => {
-    test("the environment key names the environment; without it a stack is its own", () => {
-        expect(
-            stackEnvironment(
-                "prod-fsn1-b",
-                "config:\n    zeptoclaw-fleet:environment: prod\n    zeptoclaw-fleet:tenantsDir: shops\n",
-            ),
-        ).toEqual({ stack: "prod-fsn1-b", environment: "prod", tenantsDir: "shops" });
-        expect(stackEnvironment("dev", "config:\n    zeptoclaw-fleet:hostKind: local\n")).toEqual({
-            stack: "dev",
-            environment: "dev",
-            tenantsDir: "tenants",
-        });
-        expect(stackEnvironment("empty", "")).toMatchObject({ environment: "empty" });
-        expect(stackEnvironment("blank", 'config:\n    zeptoclaw-fleet:environment: ""\n')).toMatchObject({
-            environment: "blank",
-        });
-    });
-
-    test("names the file and the key when they cannot be read", () => {
-        expect(() => stackEnvironment("prod", "config: [\n")).toThrow(
-            /^Pulumi\.prod\.yaml is not valid YAML/,
-        );
-        expect(() => stackEnvironment("prod", "config:\n    zeptoclaw-fleet:environment: [prod]\n")).toThrow(
-            "Pulumi.prod.yaml: zeptoclaw-fleet:environment must be a string",
-        );
-    });
-});
+import { environmentStacks } from "../../../lib/fleet/fleetEnvironments";
 
 describe("environmentStacks", () => {
     const hosts = [

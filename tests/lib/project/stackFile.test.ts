@@ -1,15 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stackFileSettings } from "../../../lib/fleet/stackFileSettings";
+import { parseStackFile, stackFileSettings } from "../../../lib/project/stackFile";
+
+/** The settings of a stack file's text, as fleet place and upgrade read them. */
+const settingsOf = (stack: string, text: string) => stackFileSettings(stack, parseStackFile(stack, text));
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 
-describe("stackFileSettings", () => {
+describe("parseStackFile and stackFileSettings", () => {
     test("reads the shipped prod stack as the program would, with Pulumi.yaml's defaults", () => {
-        const parsed = stackFileSettings(
-            "prod",
-            fs.readFileSync(path.join(repo, "Pulumi.prod.yaml"), "utf8"),
-        );
+        const parsed = settingsOf("prod", fs.readFileSync(path.join(repo, "Pulumi.prod.yaml"), "utf8"));
         expect(parsed.ok && parsed.config).toMatchObject({
             hostKind: "hetzner",
             serverType: "cx32",
@@ -36,7 +36,7 @@ describe("stackFileSettings", () => {
             "                secure: v1:def",
             "",
         ].join("\n");
-        const parsed = stackFileSettings("prod-a", text);
+        const parsed = settingsOf("prod-a", text);
         expect(parsed.ok && parsed.config).toMatchObject({
             hostKind: "local",
             environment: "prod",
@@ -47,7 +47,7 @@ describe("stackFileSettings", () => {
     });
 
     test("a wrong value is refused with the program's own message, naming the stack file and key", () => {
-        const parsed = stackFileSettings("prod-a", "config:\n    zeptoclaw-fleet:hostMemoryMb: lots\n");
+        const parsed = settingsOf("prod-a", "config:\n    zeptoclaw-fleet:hostMemoryMb: lots\n");
         expect(parsed.ok ? [] : parsed.problems).toEqual([
             {
                 where: "Pulumi.prod-a.yaml: zeptoclaw-fleet:hostMemoryMb",
@@ -58,8 +58,27 @@ describe("stackFileSettings", () => {
     });
 
     test("a file that is not YAML is named", () => {
-        const parsed = stackFileSettings("prod-a", "config: [\n");
+        const parsed = settingsOf("prod-a", "config: [\n");
         expect(parsed.ok ? "" : parsed.problems[0].message).toMatch(/^is not valid YAML/);
         expect(parsed.ok ? "" : parsed.problems[0].where).toBe("Pulumi.prod-a.yaml");
+    });
+
+    test("values keep their YAML types, without the namespace; secrets and other namespaces are left out", () => {
+        const text = [
+            "config:",
+            "    hcloud:token:",
+            "        secure: v1:abc",
+            "    zeptoclaw-fleet:environment: prod",
+            "    zeptoclaw-fleet:hostMemoryMb: 8192",
+            "    zeptoclaw-fleet:imageRings: [canary, main]",
+            "    zeptoclaw-fleet:backupPassword:",
+            "        secure: v1:def",
+            "",
+        ].join("\n");
+        expect(parseStackFile("prod-a", text)).toEqual({
+            ok: true,
+            values: { environment: "prod", hostMemoryMb: 8192, imageRings: ["canary", "main"] },
+        });
+        expect(parseStackFile("empty", "")).toEqual({ ok: true, values: {} });
     });
 });
