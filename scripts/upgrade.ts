@@ -24,7 +24,7 @@ import { waitGatewaysReady } from "../lib/cli/gatewayReadiness";
 import { Ran, run } from "../lib/cli/processRunner";
 import { PulumiDriver, pulumiDriver } from "../lib/cli/pulumiDriver";
 import { stackEngine } from "../lib/cli/stackEngine";
-import { unknownRingProblems } from "../lib/config/imageRings";
+import { tenantImages } from "../lib/config/imageRings";
 import { configLocation } from "../lib/config/configLocation";
 import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
 import { describeProblem } from "../lib/errors";
@@ -119,7 +119,7 @@ function plan(root: string, stack: string, version: string): UpgradePlan {
     }
     const { tenants, problems } = read.selection;
     const ringsLocation = configLocation(stack, "imageRings");
-    problems.push(...unknownRingProblems(tenants, parsed.rings, ringsLocation));
+    problems.push(...tenantImages(tenants, parsed.rings, ringsLocation).problems);
     if (problems.length > 0) {
         fail(`fix the tenant files first:\n${problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`);
     }

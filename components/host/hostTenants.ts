@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetConfig } from "../../lib/config/loadFleetConfig";
 import { ImagePlan } from "../../lib/config/imagePlan";
-import { distinctImages } from "../../lib/config/imageRings";
 import { tenantHostRuntime } from "../../lib/docker/tenantHostRuntime";
 import { declareInWindow, tenantsAtOnce } from "../../lib/runtime/registrationWindow";
 import { withoutStackTraces } from "../../lib/runtime/withoutStackTraces";
@@ -28,19 +27,22 @@ export interface HostTenants {
 export async function declareHostTenants(host: FleetHost, config: FleetConfig): Promise<HostTenants> {
     const { settings } = config;
     const onHost = { parent: host, providers: [host.dockerProvider] };
-    // Built on, or pulled to, the host's engine: the stack's, and one per other version an upgrade ring runs.
-    const images = new Map(
-        distinctImages(config.image, config.rings).map((plan) => [
-            plan.version,
+    // Built on, or pulled to, the host's engine: the stack's, and one per other version an upgrade
+    // ring runs, declared once per version, the stack's first.
+    const images = new Map<string, ZeptoClawImage>();
+    const imageOf = (plan: ImagePlan): ZeptoClawImage => {
+        const declared =
+            images.get(plan.version) ??
             new ZeptoClawImage(
                 ringImageName(host.hostName, config.image, plan),
                 { plan, projectDir: config.projectDir },
                 onHost,
-            ),
-        ]),
-    );
-    const image = images.get(config.image.version)!;
-    const ringImage = new Map(config.rings.map((ring) => [ring.name, ring.image]));
+            );
+        images.set(plan.version, declared);
+        return declared;
+    };
+    const image = imageOf(config.image);
+    config.rings.forEach((ring) => imageOf(ring.image));
     const network = new TenantNetwork(
         `${host.hostName}/tenants`,
         { hostName: host.hostName, subnet: settings.tenantSubnet },
@@ -48,8 +50,9 @@ export async function declareHostTenants(host: FleetHost, config: FleetConfig): 
     );
     const runtime = tenantHostRuntime(settings);
     const tenants = await withoutStackTraces(() => {
-        const configs = config.tenants.map((tenant) => ({
+        const configs = config.tenantImages.map(({ tenant, image: plan }) => ({
             tenant,
+            plan,
             ...tenantConfigOutput(tenant, config.secrets[tenant.name], config.policy),
         }));
         const configFiles = new TenantConfigFiles(
@@ -70,15 +73,14 @@ export async function declareHostTenants(host: FleetHost, config: FleetConfig): 
         return declareInWindow(
             configs,
             tenantsAtOnce(pulumi.runtime.isDryRun(), configs.length),
-            ({ tenant, sha256 }) => {
-                const plan = ringImage.get(tenant.ring)!;
-                return new ZeptoClawTenant(
+            ({ tenant, plan, sha256 }) =>
+                new ZeptoClawTenant(
                     tenant.name,
                     {
                         tenant,
                         configSha256: sha256,
                         configFiles: configFiles.writer,
-                        image: images.get(plan.version)!.id,
+                        image: imageOf(plan).id,
                         version: plan.version,
                         environment: config.environment,
                         hostName: host.hostName,
@@ -87,8 +89,7 @@ export async function declareHostTenants(host: FleetHost, config: FleetConfig): 
                         runtime,
                     },
                     onHost,
-                );
-            },
+                ),
             (declared) => declared.registeredUrns,
         );
     });

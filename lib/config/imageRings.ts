@@ -113,29 +113,35 @@ function ringImage(
     }
 }
 
-/** Tenants naming a ring the stack does not define: the tenant file and its `ring` key. */
-export function unknownRingProblems(
+/** A tenant with the image its ring runs. */
+export interface TenantImage {
+    tenant: Tenant;
+    image: ImagePlan;
+}
+
+/**
+ * Each tenant with the image of its ring, in the tenants' order; a tenant naming a ring the
+ * stack does not define is a problem of its file's `ring` key instead.
+ */
+export function tenantImages(
     tenants: ReadonlyArray<Tenant>,
     rings: ReadonlyArray<ImageRing>,
     ringsLocation: string,
-): InputProblem[] {
-    const names = rings.map((r) => r.name);
-    return tenants
-        .filter((t) => !names.includes(t.ring))
-        .map((t) => ({
-            where: t.file,
-            path: "ring",
-            message: `is "${t.ring}", a ring this stack does not define (${ringsLocation} lists ${names.join(", ")}); use one of those or add the ring there`,
-        }));
-}
-
-/** The images the fleet needs: one per distinct version, the stack's own first. */
-export function distinctImages(stackImage: ImagePlan, rings: ReadonlyArray<ImageRing>): ImagePlan[] {
-    const byVersion = new Map<string, ImagePlan>([[stackImage.version, stackImage]]);
-    for (const ring of rings) {
-        if (!byVersion.has(ring.image.version)) {
-            byVersion.set(ring.image.version, ring.image);
+): { tenantImages: TenantImage[]; problems: InputProblem[] } {
+    const byName = new Map(rings.map((r) => [r.name, r.image]));
+    const found: TenantImage[] = [];
+    const problems: InputProblem[] = [];
+    for (const tenant of tenants) {
+        const image = byName.get(tenant.ring);
+        if (image !== undefined) {
+            found.push({ tenant, image });
+        } else {
+            problems.push({
+                where: tenant.file,
+                path: "ring",
+                message: `is "${tenant.ring}", a ring this stack does not define (${ringsLocation} lists ${[...byName.keys()].join(", ")}); use one of those or add the ring there`,
+            });
         }
     }
-    return [...byVersion.values()];
+    return { tenantImages: found, problems };
 }

@@ -19,7 +19,7 @@ import { parseAlertSecrets, secretAlertChannels } from "./alertSecrets";
 import { BackupPlan } from "./backupPlan";
 import { parseBackupSecrets } from "./backupSecrets";
 import { ImagePlan } from "./imagePlan";
-import { ImageRing, unknownRingProblems } from "./imageRings";
+import { ImageRing, TenantImage, tenantImages } from "./imageRings";
 import {
     missingSecretProblems,
     parseTenantSecrets,
@@ -43,6 +43,8 @@ export interface FleetConfig {
     image: ImagePlan;
     /** The upgrade rings, in order, each with the image its tenants run. */
     rings: ImageRing[];
+    /** Each tenant (as `tenants`, in order) with the image its ring runs. */
+    tenantImages: TenantImage[];
     /** Where backups go, with the credentials that target needs, each a Pulumi secret. */
     backup: BackupPlan<pulumi.Output<string>>;
     /** Where the host's alerts go, each value a Pulumi secret; empty when none is set. */
@@ -115,9 +117,8 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
     for (const tenant of selection.tenants) {
         problems.push(...fleetPolicyProblems(tenant, policy, stack));
     }
-    problems.push(
-        ...unknownRingProblems(selection.tenants, parsed.rings, configLocation(stack, "imageRings")),
-    );
+    const ringed = tenantImages(selection.tenants, parsed.rings, configLocation(stack, "imageRings"));
+    problems.push(...ringed.problems);
 
     const secretValues = parseTenantSecrets(
         raw[tenantSecretsKey],
@@ -169,6 +170,7 @@ export function loadFleetConfig(root: string = projectDir): FleetConfig {
         secrets,
         image: parsed.image,
         rings: parsed.rings,
+        tenantImages: ringed.tenantImages,
         backup: secretBackupPlan(backup.plan),
         alerts: secretAlertChannels(alerts.channels),
         projectDir: root,
