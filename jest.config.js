@@ -11,6 +11,7 @@ module.exports = {
             roots: ["<rootDir>/tests"],
             testMatch: [
                 "<rootDir>/tests/lib/**/*.test.ts",
+                "<rootDir>/tests/components/**/*.test.ts",
                 "<rootDir>/tests/program/**/*.test.ts",
                 "<rootDir>/tests/cli/**/*.test.ts",
             ],

@@ -34,6 +34,7 @@ export class LocalHost extends pulumi.ComponentResource implements FleetHost {
             address: this.address,
             dockerHost: this.dockerHost,
             sshCommand: this.sshCommand,
+            knownHostsLine: this.knownHostsLine,
         });
     }
 }

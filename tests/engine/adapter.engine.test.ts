@@ -158,6 +158,8 @@ function declared(type: string, name: string, inputs: Record<string, unknown>, s
 function handMade(resources: DeclaredResource[]): ProgramRun {
     return {
         resources,
+        components: [],
+        ancestors: () => [],
         outputs: {},
         rawOutputs: {},
         logs: [],

@@ -29,8 +29,20 @@ export interface DeclaredResource {
     };
 }
 
+/** A component as the program declared it: where it sits in the tree. */
+export interface DeclaredComponent {
+    type: string;
+    name: string;
+    urn: string;
+    parent: string;
+}
+
 export interface ProgramRun {
     resources: DeclaredResource[];
+    /** The ComponentResources, in the order they were declared. */
+    components: DeclaredComponent[];
+    /** The URNs from `urn` up to the stack: its parent, the parent's parent, and so on. */
+    ancestors(urn: string): string[];
     outputs: Record<string, unknown>;
     /** Stack outputs as serialized, secrets wrapped. */
     rawOutputs: unknown;
@@ -55,7 +67,15 @@ export interface RunOptions {
     /** Tenant files: file name → text. Written to a fresh folder used as tenantsDir. */
     tenantFiles?: Record<string, string>;
     preview?: boolean;
+    /**
+     * What to run instead of index.ts, for a component's own tests: given `load`, which requires
+     * a module of the project by its path from the project folder (`components/host/createHost`)
+     * in the run's own module registry, where Pulumi's mocks are. Default: the program.
+     */
+    program?: (load: (modulePath: string) => any) => unknown;
 }
+
+const repo = path.resolve(__dirname, "..", "..");
 
 export const secretSigKey = "4dabf18193072939515e22adb298388d";
 
@@ -87,6 +107,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     Object.assign(config, options.extraConfig ?? {});
 
     const resources: DeclaredResource[] = [];
+    const components: DeclaredComponent[] = [];
     const logs: string[] = [];
     let outputs: Record<string, unknown> = {};
     let rawOutputs: unknown;
@@ -129,6 +150,14 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                         });
                     }
                     return original.call(this, req, (err: unknown, response: any) => {
+                        if (!err && !req.getCustom()) {
+                            components.push({
+                                type: req.getType(),
+                                name: req.getName(),
+                                urn: response.getUrn(),
+                                parent: req.getParent(),
+                            });
+                        }
                         if (!err && req.getCustom()) {
                             const entry = resources.find(
                                 (r) => r.name === req.getName() && r.type === req.getType() && r.urn === "",
@@ -174,8 +203,8 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                         options.preview ?? false,
                     )
                     .then(async () => {
-                        const program = require("../../index");
-                        const result = await program();
+                        const load = (modulePath: string) => require(path.join(repo, modulePath));
+                        const result = await (options.program ?? (() => require("../../index")()))(load);
                         const resolved = pulumi.output(result);
                         outputs = await new Promise((r) =>
                             resolved.apply((v: Record<string, unknown>) => r(v)),
@@ -206,8 +235,17 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
         Object.assign(failure, { declared: resources });
         throw failure;
     }
+    const parentOf = new Map([...resources, ...components].map((r) => [r.urn, r.parent] as [string, string]));
     return {
         resources,
+        components,
+        ancestors: (urn) => {
+            const chain: string[] = [];
+            for (let at = parentOf.get(urn); at !== undefined && at !== ""; at = parentOf.get(at)) {
+                chain.push(at);
+            }
+            return chain;
+        },
         outputs,
         rawOutputs,
         logs,
