@@ -8,8 +8,6 @@ import { stackProblems } from "./lib/config/stackProblems";
 import { engineApiProblems } from "./lib/docker/engineApiVersion";
 import { webhookCallbackUrls, webhookDomainOf } from "./lib/docker/webhookListener";
 import { failOnProblems } from "./lib/errors";
-import { runTenantQuotas } from "./lib/host/tenantQuota";
-import { webhookProxyFor } from "./lib/host/webhookProxy";
 
 export = async () => {
     // Config: stack settings, tenant files and tenant secrets, validated before anything is declared.
@@ -23,22 +21,7 @@ export = async () => {
         void pulumi.log.warn(checks.warning);
     }
     failOnProblems([...checks.problems, ...(await engineApiProblems(settings, config.stack))]);
-    const host = createHost({
-        settings,
-        environment: config.environment,
-        backup: config.backup,
-        alerts: config.alerts,
-        tenants: config.tenants,
-        // Each tenant's uid held to its disk limit on the data Volume, at every configure step.
-        // Then the webhook proxy, routing each WhatsApp tenant's callback path to it alone.
-        configureFinally:
-            runTenantQuotas(config.tenants) +
-            webhookProxyFor(
-                config.tenants,
-                webhookDomainOf(settings),
-                settings.hostKind === "hetzner" ? settings.webhookAcmeEmail : undefined,
-            ),
-    });
+    const host = createHost(config);
 
     // Images and tenants, on the host's engine.
     const { image, tenants } = await declareHostTenants(host, config);

@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BackupPlan } from "../../lib/config/backupPlan";
 import { HetznerStackConfig, StackConfig } from "../../lib/config/stackConfig";
+import { webhookDomainOf } from "../../lib/docker/webhookListener";
 import { AlertChannels } from "../../lib/host/alerts";
+import { runTenantQuotas } from "../../lib/host/tenantQuota";
+import { webhookProxyFor } from "../../lib/host/webhookProxy";
 import { Tenant } from "../../lib/tenants/tenant";
 import { unreachable } from "../../lib/unreachable";
 import { BackupStorageBox } from "../backup/backupStorageBox";
@@ -18,10 +21,11 @@ export interface CreateHostInput {
     backup: BackupPlan<pulumi.Output<string>>;
     /** Where the host's alerts go (see loadFleetConfig); none set means no alerts. */
     alerts: AlertChannels<pulumi.Output<string>>;
-    /** The host's tenants, for what the host keeps per tenant (slices with process limits). */
+    /**
+     * The host's tenants, for what the host keeps per tenant: slices with process limits, disk
+     * quotas, and the webhook proxy's routes.
+     */
     tenants: ReadonlyArray<Tenant>;
-    /** Bash run at the end of every host configure step. Default: none. */
-    configureFinally?: pulumi.Input<string>;
 }
 
 /** Declares the stack's host: a local engine or a Hetzner server, behind one interface. */
@@ -51,7 +55,11 @@ export function createHost(input: CreateHostInput, opts?: pulumi.ComponentResour
                     backup: hostBackup(settings, input.backup, labels, opts),
                     alerts: hostAlerts(settings, input),
                     tenants: input.tenants,
-                    configureFinally: input.configureFinally,
+                    // Each tenant's uid held to its disk limit on the data Volume, at every configure
+                    // step; then the webhook proxy, routing each WhatsApp tenant's callback path to it alone.
+                    configureFinally:
+                        runTenantQuotas(input.tenants) +
+                        webhookProxyFor(input.tenants, webhookDomainOf(settings), settings.webhookAcmeEmail),
                     webhooks: settings.webhookDomain !== undefined,
                     labels,
                 },
