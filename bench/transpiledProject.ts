@@ -50,7 +50,7 @@ export async function withTranspiledProject<T>(use: (dir: string) => Promise<T>)
                 fs.writeFileSync(`${out}.map`, sourceMapText);
             }
         }
-        // The program finds its stacks' files next to itself (lib/config/loadFleetConfig.ts).
+        // The program finds its stacks' files next to itself (lib/program/loadFleetConfig.ts).
         for (const file of fs.readdirSync(root).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f))) {
             fs.copyFileSync(path.join(root, file), path.join(dir, file));
         }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FleetConfig } from "../../lib/config/loadFleetConfig";
+import { FleetConfig } from "../../lib/program/loadFleetConfig";
 import { ImagePlan } from "../../lib/config/imagePlan";
 import { tenantHostRuntime } from "../../lib/docker/tenantHostRuntime";
 import { declareInWindow, tenantsAtOnce } from "../../lib/runtime/registrationWindow";

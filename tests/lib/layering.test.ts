@@ -83,6 +83,16 @@ describe("the code's layers", () => {
     const all = allImports();
     const graph = importGraph(all);
 
+    test("lib/program/ is the program's: only index.ts, components/ and lib/program/ import it", () => {
+        const wrong = [...graph].flatMap(([file, imported]) =>
+            imported
+                .filter((to) => to.startsWith("lib/program/"))
+                .filter(() => !(file === "index.ts" || /^(components|lib\/program)\//.test(file)))
+                .map((to) => `${file} -> ${to}`),
+        );
+        expect(wrong).toEqual([]);
+    });
+
     test("processes are started in one place, lib/cli/processRunner.ts", () => {
         const spawning = [...all]
             .filter(([, imported]) => imported.some((name) => /^(node:)?child_process$/.test(name)))

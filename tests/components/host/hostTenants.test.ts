@@ -6,7 +6,7 @@ function hostWithTenants(names: ReadonlyArray<string>) {
     return runProgram({
         ...fleet(names),
         program: async (load) => {
-            const config = load("lib/config/loadFleetConfig").loadFleetConfig();
+            const config = load("lib/program/loadFleetConfig").loadFleetConfig();
             const host = load("components/host/createHost").createHost({
                 settings: config.settings,
                 environment: config.environment,

@@ -47,7 +47,7 @@ async function previewError(stack: string, tenants: Record<string, string[] | st
                         true,
                     )
                     .then(() => {
-                        const { loadFleetConfig } = require("../../../lib/config/loadFleetConfig");
+                        const { loadFleetConfig } = require("../../../lib/program/loadFleetConfig");
                         try {
                             loadFleetConfig(root);
                         } catch (err) {

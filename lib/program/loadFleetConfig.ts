@@ -11,21 +11,21 @@ import { Tenant } from "../tenants/tenant";
 import { FleetPolicy, fleetPolicyOf } from "../zeptoclaw/fleetPolicy/fleetPolicy";
 import { fleetPolicyProblems } from "../zeptoclaw/fleetPolicy/policyProblems";
 import { collectSecretUses } from "../zeptoclaw/secretRefs";
-import { StackConfig, parseStackConfig } from "./stackConfig";
-import { configLocation, configNamespace } from "./configLocation";
+import { StackConfig, parseStackConfig } from "../config/stackConfig";
+import { configLocation, configNamespace } from "../config/configLocation";
 import { unreachable } from "../unreachable";
 import { AlertChannels } from "../host/alerts";
-import { parseAlertSecrets, secretAlertChannels } from "./alertSecrets";
-import { BackupPlan } from "./backupPlan";
-import { parseBackupSecrets } from "./backupSecrets";
-import { ImagePlan } from "./imagePlan";
-import { ImageRing, TenantImage, tenantImages } from "./imageRings";
+import { parseAlertSecrets, secretAlertChannels } from "../config/alertSecrets";
+import { BackupPlan } from "../config/backupPlan";
+import { parseBackupSecrets } from "../config/backupSecrets";
+import { ImagePlan } from "../config/imagePlan";
+import { ImageRing, TenantImage, tenantImages } from "../config/imageRings";
 import {
     missingSecretProblems,
     parseTenantSecrets,
     tenantSecretsKey,
     verifyTokenProblems,
-} from "./tenantSecrets";
+} from "../config/tenantSecrets";
 
 /** Everything the program needs from the operator, validated. */
 export interface FleetConfig {

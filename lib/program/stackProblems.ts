@@ -6,7 +6,7 @@ import { webhookDomainOf, webhookDomainProblems, webhookPortProblems } from "../
 import { InputProblem } from "../errors";
 import { unreachable } from "../unreachable";
 import { FleetConfig } from "./loadFleetConfig";
-import { configLocation } from "./configLocation";
+import { configLocation } from "../config/configLocation";
 
 /**
  * What a preview refuses of a valid config on its host before anything is declared: memory,
