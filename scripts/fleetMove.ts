@@ -41,7 +41,7 @@ import { MoveEffects, Outcome, abortMove, runMove } from "../lib/fleet/runMove";
 import { VolumeEnd } from "../lib/fleet/volumeStream";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
-import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
+import { collectSecretUses } from "../lib/tenants/secretRefs";
 
 export const moveUsage =
     "usage: npm run fleet -- move <tenant> <host-stack> [--take-over]\n" +

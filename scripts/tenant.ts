@@ -42,7 +42,7 @@ import { selectTenants } from "../lib/tenants/selectTenants";
 import { projectEnvironments, readFleetProject, tenantsDirOf } from "../lib/project/fleetProject";
 import { tenantNamePattern } from "../lib/tenants/tenantSchema";
 import { upstreamDefaultModel } from "../lib/zeptoclaw/contract/agentsSchema";
-import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
+import { collectSecretUses } from "../lib/tenants/secretRefs";
 
 export const tenantUsage = `usage: npm run tenant -- add <name> --stack <stack> [--stack <stack>...]
        npm run tenant -- rotate <name> <secret> --stack <stack>

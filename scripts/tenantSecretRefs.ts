@@ -14,7 +14,7 @@ import {
 import { parseCommandLine } from "../lib/cli/commandLine";
 import { describeProblem } from "../lib/errors";
 import { readFleetProject, stackTenants } from "../lib/project/fleetProject";
-import { collectSecretUses } from "../lib/zeptoclaw/secretRefs";
+import { collectSecretUses } from "../lib/tenants/secretRefs";
 
 const usage = "usage: ts-node scripts/tenantSecretRefs.ts <stack>";
 

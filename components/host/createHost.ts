@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BackupPlan } from "../../lib/config/backupPlan";
 import { HetznerStackConfig, StackConfig } from "../../lib/config/stackConfig";
 import { webhookDomainOf } from "../../lib/docker/webhookListener";
-import { AlertChannels } from "../../lib/host/alerts";
+import { AlertChannels } from "../../lib/config/alertSettings";
 import { runTenantQuotas } from "../../lib/host/tenantQuota";
 import { webhookProxyFor } from "../../lib/host/webhookProxy";
 import { Tenant } from "../../lib/tenants/tenant";

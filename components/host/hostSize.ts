@@ -3,7 +3,7 @@ import { HostSize, ServerTypeInfo } from "../../lib/capacity/capacity";
 import { InputProblem, inputError } from "../../lib/errors";
 import { HetznerStackConfig, StackConfig } from "../../lib/config/stackConfig";
 import { configLocation, configNamespace } from "../../lib/config/configLocation";
-import { imageArchitectureProblems } from "../../lib/host/imageArchitecture";
+import { imageArchitectureProblems } from "../../lib/program/imageArchitecture";
 import { unreachable } from "../../lib/unreachable";
 
 function fromHcloud(t: hcloud.types.output.GetServerTypesServerType): ServerTypeInfo {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InputProblem } from "../errors";
-import { AlertChannels } from "../host/alerts";
+import { AlertChannels } from "./alertSettings";
 import { configLocation } from "./configLocation";
 
 /** Where the operator's alerts go, each its own encrypted stack config key. */

@@ -1,4 +1,9 @@
-import { BackupRetention } from "../host/backup";
+/** How many snapshots of each tenant restic keeps (`restic forget --keep-*`). */
+export interface BackupRetention {
+    daily: number;
+    weekly: number;
+    monthly: number;
+}
 
 interface Scheduled {
     /** systemd OnCalendar expression, e.g. `*-*-* 03:00:00`. */

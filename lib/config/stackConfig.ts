@@ -1,10 +1,10 @@
-import { defaultHostImage, dockerPackageMismatch, hostImages, supportedHostImages } from "../host/hostImages";
+import { defaultHostImage, dockerPackageMismatch, hostImages, supportedHostImages } from "./hostImages";
 import { z } from "zod";
 import { InputProblem, formatPath } from "../errors";
 import { configLocation } from "./configLocation";
 import { unreachable } from "../unreachable";
 import { BackupTarget } from "./backupPlan";
-import { restartWindowSeconds } from "../host/alerts";
+import { restartWindowSeconds } from "./alertSettings";
 import { isAlertSecretKey } from "./alertSecrets";
 import { isBackupSecretKey } from "./backupSecrets";
 import { ImagePlan } from "./imagePlan";

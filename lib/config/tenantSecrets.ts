@@ -3,7 +3,7 @@ import { Tenant } from "../tenants/tenant";
 import { secretNamePattern, tenantNamePattern } from "../tenants/tenantSchema";
 import { encryptedValueMessage, isEncryptedValue } from "../zeptoclaw/contract/encryptedValue";
 import { citing } from "../zeptoclaw/contract/upstream";
-import { collectSecretUses } from "../zeptoclaw/secretRefs";
+import { collectSecretUses } from "../tenants/secretRefs";
 import { configLocation } from "./configLocation";
 
 /** tenant name → secret name → value. Values are only ever wrapped in pulumi.secret by the caller. */

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { Tenant } from "../tenants/tenant";
-import { configPathInContainer, dataDir, workspaceDir } from "../zeptoclaw/renderConfig";
+import { configPathInContainer, dataDir, workspaceDir } from "./containerPaths";
 import { labelKeys, toLabels } from "./labels";
 import { mcpDiscoveryPaths } from "./tenantContainers";
 import { TenantNames } from "./tenantNames";

@@ -66,7 +66,7 @@ export function startIntervalProblems(
 
 /**
  * The engine's API against what the stack says of it, before anything is declared. A Hetzner
- * host's API is its image's Docker (lib/host/hostImages.ts); a local engine is asked where it can be.
+ * host's API is its image's Docker (lib/config/hostImages.ts); a local engine is asked where it can be.
  */
 export async function engineApiProblems(settings: StackConfig, stack: string): Promise<InputProblem[]> {
     switch (settings.hostKind) {

@@ -1,9 +1,9 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { Tenant } from "../tenants/tenant";
-import { configPathInContainer, dataDir, workspaceDir } from "../zeptoclaw/renderConfig";
+import { configPathInContainer, dataDir, workspaceDir } from "./containerPaths";
 import { labelKeys, toLabels } from "./labels";
-import { declaredCpus } from "./providerCpus";
+import { declaredCpus } from "../tenants/providerCpus";
 import { unreachable } from "../unreachable";
 import { HealthStart, TenantHostRuntime } from "./tenantHostRuntime";
 import { TenantNames } from "./tenantNames";

@@ -1,5 +1,5 @@
 import { StackConfig } from "../config/stackConfig";
-import { hostImages } from "../host/hostImages";
+import { hostImages } from "../config/hostImages";
 import { unreachable } from "../unreachable";
 import { CgroupDriver } from "./tenantSlice";
 

@@ -1,11 +1,6 @@
 import { InputProblem } from "../errors";
 import { HostStack } from "../project/hostStack";
-
-/** A tenant file's name and the stacks it lists. */
-export interface TenantPlacement {
-    file: string;
-    stacks: ReadonlyArray<string>;
-}
+import { TenantPlacement } from "../tenants/selectTenants";
 
 /**
  * Tenants placed on two hosts of one environment. Each host would run the tenant's gateway with

@@ -1,6 +1,7 @@
 import { backupPaths, backupRecordFile } from "./backup";
 import { dataMountPoint } from "./dataVolume";
 import { labelKeys } from "../docker/labels";
+import { AlertChannels, restartWindowSeconds } from "../config/alertSettings";
 import { shellQuote } from "../shellQuote";
 
 /** Where the alert script, its settings and its incident state live on the host. */
@@ -11,14 +12,6 @@ export const alertsPaths = {
     service: "zeptoclaw-fleet-alerts.service",
     timer: "zeptoclaw-fleet-alerts.timer",
 } as const;
-
-/** Where alerts go; each value is a secret (`Secret`: the value, or a Pulumi secret of it). */
-export interface AlertChannels<Secret> {
-    /** Receives a JSON POST per run that found something new or recovered. */
-    webhookUrl?: Secret;
-    /** The operator's own bot and chat: a Bot API sendMessage per such run. */
-    telegram?: { botToken: Secret; chatId: Secret };
-}
 
 /** When a condition counts as an incident. */
 export interface AlertThresholds {
@@ -33,13 +26,6 @@ export interface AlertThresholds {
     /** A tenant's last successful backup older than this; 0 when the host makes no backups. */
     backupMaxAgeHours: number;
 }
-
-/**
- * How long a restart loop is looked for. Docker waits twice as long before each restart, at most
- * a minute (moby's restartmanager), so a tenant that keeps crashing restarts about ten times in
- * ten minutes even once its waits are at their longest.
- */
-export const restartWindowSeconds = 600;
 
 /**
  * How long a condition must stay away before "recovered" is sent. A tenant that keeps failing its

@@ -1,5 +1,6 @@
 import { shellQuote } from "../shellQuote";
 import { labelKeys } from "../docker/labels";
+import { BackupRetention } from "../config/backupPlan";
 
 /** Where the backup script, its settings and its working folders live on the host. */
 export const backupPaths = {
@@ -19,13 +20,6 @@ export const backupPaths = {
  * can read but neither change nor remove it; `npm run status` reads it through the Docker API.
  */
 export const backupRecordFile = ".zeptoclaw-fleet-backup.json";
-
-/** How many snapshots of each tenant restic keeps (`restic forget --keep-*`). */
-export interface BackupRetention {
-    daily: number;
-    weekly: number;
-    monthly: number;
-}
 
 /** An SFTP repository (a Hetzner Storage Box or any SSH server) reached with a key of its own. */
 export interface SftpTarget {

@@ -1,5 +1,5 @@
 import { InputProblem, formatPath } from "../errors";
-import { workspaceDir } from "../zeptoclaw/renderConfig";
+import { workspaceDir } from "../docker/containerPaths";
 
 /**
  * Turning one tenant of the seed's compose deployment (`tenants/<name>/config.json`, written by

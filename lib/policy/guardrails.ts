@@ -1,5 +1,5 @@
 import { labelKeys } from "../docker/labels";
-import { configPathInContainer } from "../zeptoclaw/renderConfig";
+import { configPathInContainer } from "../docker/containerPaths";
 
 /** What a policy sees of a resource: its type, its inputs and the options the engine reports. */
 export interface ResourceUnderPolicy {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { backupRecordFile } from "../host/backup";
-import { dataDir } from "../zeptoclaw/renderConfig";
+import { dataDir } from "../docker/containerPaths";
 import { formatAge, formatUtcMinute } from "./age";
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { labelKeys } from "../docker/labels";
-import { dataDir } from "../zeptoclaw/renderConfig";
+import { dataDir } from "../docker/containerPaths";
 import { TenantReport, latestReport } from "./tenantReport";
 
 /** What the status line shows of one tenant container, from `docker inspect`. */

@@ -1,10 +1,15 @@
 import * as path from "node:path";
 import { InputProblem } from "../errors";
 import { parseTenantFile } from "./parseTenantFile";
-import { TenantPlacement } from "../fleet/placement";
 import { Tenant } from "./tenant";
 import { TenantFile } from "./tenantSchema";
 import { derivedTenantUid } from "./tenantUid";
+
+/** A tenant file's name and the stacks it lists: where it asks to run. */
+export interface TenantPlacement {
+    file: string;
+    stacks: ReadonlyArray<string>;
+}
 
 export interface TenantSource {
     /** Path shown to the operator, e.g. `tenants/shop-ahmad.yaml`. */

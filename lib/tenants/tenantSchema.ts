@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { declaredCpus, cpusSurviveReadBack } from "../docker/providerCpus";
+import { declaredCpus, cpusSurviveReadBack } from "./providerCpus";
 import { zeptoclawSchema } from "../zeptoclaw/contract/zeptoclawSchema";
 
 export { secretNamePattern } from "../zeptoclaw/contract/secretRef";

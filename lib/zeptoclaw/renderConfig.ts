@@ -2,14 +2,8 @@ import { webhookListener } from "../docker/webhookListener";
 import { ZeptoClawSettings } from "./contract/zeptoclawSchema";
 import { FleetPolicy } from "./fleetPolicy/fleetPolicy";
 import { deniedTools, effectiveAgentMode, effectiveQuota } from "./fleetPolicy/applyFleetPolicy";
-import { substituteSecrets } from "./secretRefs";
-
-/** Where the tenant's data volume is mounted, and HOME of its process. */
-export const dataDir = "/data";
-/** The one file ZeptoClaw reads: `$HOME/.zeptoclaw/config.json`. */
-export const configPathInContainer = `${dataDir}/.zeptoclaw/config.json`;
-/** The seed's workspace; it lies on the data volume, so it survives container replacement. */
-export const workspaceDir = `${dataDir}/workspace`;
+import { workspaceDir } from "../docker/containerPaths";
+import { substituteSecrets } from "../tenants/secretRefs";
 
 /**
  * The `logging` section: JSON lines, one event per line, for `docker logs` and log shippers

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { hostImages } from "../../lib/host/hostImages";
+import { hostImages } from "../../lib/config/hostImages";
 import { decodeConfigureFiles } from "../support/configureFiles";
 import { prodBackupSecrets, prodStack } from "../support/prodStack";
 import { runProgram } from "../support/runProgram";

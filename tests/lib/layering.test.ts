@@ -114,6 +114,35 @@ describe("the code's layers", () => {
         ).toEqual([["a.ts", "b.ts", "c.ts"]]);
     });
 
+    test("lib/'s folders import only folders of lower layers, as README's layer table says", () => {
+        // Rows of README.md such as "| 3     | `lib/docker`   | ...".
+        const layers = new Map(
+            [
+                ...fs
+                    .readFileSync(path.join(repo, "README.md"), "utf8")
+                    .matchAll(/^\| (\d+) +\| `(lib[^`]*)` +\|/gm),
+            ].map((m) => [m[2], Number(m[1])]),
+        );
+        const folders = new Map<string, Set<string>>();
+        for (const [file, imported] of graph) {
+            if (file.startsWith("lib/")) {
+                const from = path.dirname(file);
+                const to = folders.get(from) ?? new Set<string>();
+                imported.filter((f) => f.startsWith("lib/")).forEach((f) => to.add(path.dirname(f)));
+                to.delete(from);
+                folders.set(from, to);
+            }
+        }
+        expect([...folders.keys()].filter((f) => !layers.has(f))).toEqual([]);
+        const upward = [...folders].flatMap(([from, to]) =>
+            [...to]
+                .filter((into) => (layers.get(into) ?? Infinity) >= layers.get(from)!)
+                .map((into) => `${from} (layer ${layers.get(from)}) -> ${into} (layer ${layers.get(into)})`),
+        );
+        expect(upward).toEqual([]);
+        expect(cycles(new Map([...folders].map(([from, to]) => [from, [...to]])))).toEqual([]);
+    });
+
     test("imports point down: lib/ imports only lib/; components/ only lib/ and components/; no one imports a command", () => {
         const wrong = [...graph].flatMap(([file, imported]) =>
             imported

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import Docker from "dockerode";
 import * as tarFs from "tar-fs";
 import * as tarStream from "tar-stream";
-import { nanoCpus } from "../../../lib/docker/providerCpus";
+import { nanoCpus } from "../../../lib/tenants/providerCpus";
 import { DeclaredResource, ProgramRun } from "../../support/runProgram";
 import {
     InspectedContainer,

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { cpusReadBack } from "../../../lib/docker/providerCpus";
+import { cpusReadBack } from "../../../lib/tenants/providerCpus";
 import { FieldRule, nestedKeys } from "./providerSchema";
 
 /**

@@ -1,6 +1,6 @@
 import { unrestrictedPolicy } from "../../../lib/zeptoclaw/fleetPolicy/fleetPolicy";
 import { renderZeptoClawConfig, renderZeptoClawConfigJson } from "../../../lib/zeptoclaw/renderConfig";
-import { collectSecretUses } from "../../../lib/zeptoclaw/secretRefs";
+import { collectSecretUses } from "../../../lib/tenants/secretRefs";
 import { tenantOf as tenant } from "../../support/tenantFiles";
 
 describe("renderZeptoClawConfig", () => {

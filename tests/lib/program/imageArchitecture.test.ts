@@ -1,4 +1,4 @@
-import { imageArchitectureProblems } from "../../../lib/host/imageArchitecture";
+import { imageArchitectureProblems } from "../../../lib/program/imageArchitecture";
 
 const type = (name: string, architecture: string) => ({
     name,

@@ -1,5 +1,5 @@
 import { formatPath } from "../errors";
-import { SecretRef } from "./contract/secretRef";
+import { SecretRef } from "../zeptoclaw/contract/secretRef";
 
 export interface SecretUse {
     /** Where the reference stands in the tenant file, e.g. `zeptoclaw.channels.telegram.token`. */

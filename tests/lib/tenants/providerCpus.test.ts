@@ -1,4 +1,4 @@
-import { cpusReadBack, cpusSurviveReadBack, declaredCpus } from "../../../lib/docker/providerCpus";
+import { cpusReadBack, cpusSurviveReadBack, declaredCpus } from "../../../lib/tenants/providerCpus";
 
 describe("cpus as terraform-provider-docker v4.5.0 reads it back (nanoInt64ToDecimalString)", () => {
     test.each([
