@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { labelKeys } from "../docker/labels";
 import { dataDir } from "../docker/containerPaths";
+import { readDockerInspect } from "../docker/dockerInspect";
 import { TenantReport, latestReport } from "./tenantReport";
 
 /** What the status line shows of one tenant container, from `docker inspect`. */
@@ -51,14 +52,7 @@ const inspectSchema = z.array(
 
 /** Reads `docker inspect <container>...` output; throws naming the first field that does not fit. */
 export function parseContainerInspect(json: string): TenantContainer[] {
-    const result = inspectSchema.safeParse(JSON.parse(json));
-    if (!result.success) {
-        const issue = result.error.issues[0];
-        throw new Error(
-            `docker inspect printed something unexpected at ${issue.path.join(".")}: ${issue.message}`,
-        );
-    }
-    return result.data.map((c) => ({
+    return readDockerInspect(json, inspectSchema).map((c) => ({
         id: c.Id,
         name: c.Name.replace(/^\//, ""),
         tenant: c.Config.Labels?.[labelKeys.tenant] ?? "",

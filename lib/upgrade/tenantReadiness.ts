@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readDockerInspect } from "../docker/dockerInspect";
 import { labelKeys } from "../docker/labels";
 
 /** What an upgrade reads of one tenant's gateway container, from `docker inspect`. */
@@ -88,14 +89,7 @@ function probeLine(output: string): string {
 
 /** Reads `docker inspect <container>...` output; throws naming the first field that does not fit. */
 export function parseGatewayInspect(json: string): GatewayHealth[] {
-    const result = inspectSchema.safeParse(JSON.parse(json));
-    if (!result.success) {
-        const issue = result.error.issues[0];
-        throw new Error(
-            `docker inspect printed something unexpected at ${issue.path.join(".")}: ${issue.message}`,
-        );
-    }
-    return result.data.map((c) => {
+    return readDockerInspect(json, inspectSchema).map((c) => {
         const log = c.State.Health?.Log ?? [];
         const last = log.length === 0 ? undefined : log[log.length - 1];
         const output = last === undefined ? "" : probeLine(last.Output);
