@@ -129,14 +129,14 @@ export async function drainCommand(
 
 /** The drain of a host, planned from the project's files and the hosts' sizes. */
 async function plan(root: string, host: string, dependencies: PlaceDependencies): Promise<DrainPlan> {
-    const { stacks: known, hosts } = readFleetProject(root);
-    const stack = hosts.find((h) => h.stack === host);
+    const project = readFleetProject(root);
+    const stack = project.hosts.find((h) => h.stack === host);
     if (stack === undefined) {
         fail(
-            `"${host}" is not a host stack of this project (stacks: ${known.join(", ") || "none"}); nothing was changed`,
+            `"${host}" is not a host stack of this project (stacks: ${project.stacks.join(", ") || "none"}); nothing was changed`,
         );
     }
-    const read = readEnvironment(root, stack.environment);
+    const read = readEnvironment(project, stack.environment);
     const sized = await sizedHosts(read, dependencies);
     const stackIndex = new Map(
         [...read.selectionOf.values()].flatMap((s) =>

@@ -36,7 +36,7 @@ import {
 import { MoveFacts, MovePlan, planMove } from "../lib/fleet/moveTenant";
 import { JournalFile } from "../lib/fleet/operationJournal";
 import { pulumiFailure } from "../lib/fleet/pulumiFailure";
-import { readFleetProject } from "../lib/project/fleetProject";
+import { readFleetProject, tenantsDirOf } from "../lib/project/fleetProject";
 import { MoveEffects, Outcome, abortMove, runMove } from "../lib/fleet/runMove";
 import { VolumeEnd } from "../lib/fleet/volumeStream";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
@@ -49,12 +49,12 @@ export const moveUsage =
 
 /** The plan, from the project's files: the host stacks and the tenant's file. */
 function plan(root: string, tenant: string, target: string): MovePlan {
-    const { hosts, problems } = readFleetProject(root);
-    if (problems.length > 0) {
-        fail(problems.map(describeProblem).join("\n"));
+    const project = readFleetProject(root);
+    if (project.problems.length > 0) {
+        fail(project.problems.map(describeProblem).join("\n"));
     }
-    const tenantsDir = hosts.find((h) => h.stack === target)?.tenantsDir ?? "tenants";
-    const dir = path.resolve(root, tenantsDir);
+    const tenantsDir = tenantsDirOf(project, [target]);
+    const dir = path.resolve(root, tenantsDir.ok ? tenantsDir.dir : fail(tenantsDir.message));
     let file: MoveFacts["file"];
     let secrets: string[] = [];
     let volume: string | undefined;
@@ -70,7 +70,7 @@ function plan(root: string, tenant: string, target: string): MovePlan {
     const planned = planMove({
         tenant,
         target,
-        hosts,
+        hosts: project.hosts,
         file,
         secrets,
         container: names.container,

@@ -19,7 +19,12 @@ import { describeProblem } from "../lib/errors";
 import { environmentStacks } from "../lib/fleet/fleetEnvironments";
 import { hetznerServerTypes } from "../lib/fleet/hetznerServerTypes";
 import { PlacementHost, UnplacedTenant, placeTenants } from "../lib/fleet/placeTenants";
-import { projectEnvironments, readFleetProject, readStackSettings } from "../lib/project/fleetProject";
+import {
+    FleetProject,
+    projectEnvironments,
+    readFleetProject,
+    stackSettings,
+} from "../lib/project/fleetProject";
 import { withStacksEntry } from "../lib/fleet/tenantFileStacks";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenantsOfStacks } from "../lib/tenants/selectTenants";
@@ -43,11 +48,11 @@ export const defaultPlaceDependencies: PlaceDependencies = {
 };
 
 /** Each host's settings, from its stack file, refused as preview would refuse them. */
-function hostSettings(root: string, stacks: ReadonlyArray<string>): Map<string, StackConfig> {
+function hostSettings(project: FleetProject, stacks: ReadonlyArray<string>): Map<string, StackConfig> {
     const settings = new Map<string, StackConfig>();
     const problems: string[] = [];
     for (const stack of stacks) {
-        const parsed = readStackSettings(root, stack);
+        const parsed = stackSettings(project, stack);
         if (parsed.ok) {
             settings.set(stack, parsed.config);
         } else {
@@ -106,9 +111,8 @@ export interface EnvironmentRead {
     selectionOf: Map<string, ReturnType<typeof selectTenantsOfStacks>>;
 }
 
-export function readEnvironment(root: string, environment: string): EnvironmentRead {
-    const project = readFleetProject(root);
-    const { stacks: known, hosts } = project;
+export function readEnvironment(project: FleetProject, environment: string): EnvironmentRead {
+    const { root, stacks: known, hosts } = project;
     if (project.problems.length > 0) {
         fail(project.problems.map(describeProblem).join("\n"));
     }
@@ -118,7 +122,7 @@ export function readEnvironment(root: string, environment: string): EnvironmentR
     } catch (err) {
         fail(errorMessage(err));
     }
-    const settings = hostSettings(root, stacks);
+    const settings = hostSettings(project, stacks);
     const environments = projectEnvironments(project);
     const selectionOf = new Map<string, ReturnType<typeof selectTenantsOfStacks>>();
     for (const dir of new Set([...settings.values()].map((s) => s.tenantsDir))) {
@@ -154,7 +158,7 @@ export async function placeCommand(
     context: CommandContext,
     dependencies: PlaceDependencies,
 ): Promise<number> {
-    const read = readEnvironment(root, environment);
+    const read = readEnvironment(readFleetProject(root), environment);
     const { known, stacks, selectionOf } = read;
     const unplaced: UnplacedTenant[] = [];
     if (!known.includes(environment)) {

@@ -39,7 +39,12 @@ import { newTenantSecrets, renderNewTenantFile } from "../lib/tenants/newTenantF
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { readTenantSources } from "../lib/tenants/readTenantSources";
 import { selectTenants } from "../lib/tenants/selectTenants";
-import { projectEnvironments, readFleetProject, tenantsDirOf } from "../lib/project/fleetProject";
+import {
+    FleetProject,
+    projectEnvironments,
+    readFleetProject,
+    tenantsDirOf,
+} from "../lib/project/fleetProject";
 import { tenantNamePattern } from "../lib/tenants/tenantSchema";
 import { upstreamDefaultModel } from "../lib/zeptoclaw/contract/agentsSchema";
 import { collectSecretUses } from "../lib/tenants/secretRefs";
@@ -53,6 +58,8 @@ export const tenantUsage = `usage: npm run tenant -- add <name> --stack <stack> 
 /** The project the command works on, and where it reports. */
 interface Folders {
     root: string;
+    /** The project's stacks, as read once for the command. */
+    fleet: FleetProject;
     tenantsDir: string;
     out: Writable;
 }
@@ -360,10 +367,9 @@ async function importSeed(
 }
 
 function list(project: Folders): void {
-    const { root, tenantsDir } = project;
+    const { root, tenantsDir, fleet } = project;
     const sources = readTenantSources(tenantsDir, root);
     const rows = [["STACK", "TENANT", "MEMORY", "RESERVED", "CPUS", "CPU-WEIGHT", "PIDS", "DISK"]];
-    const fleet = readFleetProject(root);
     const { stacks } = fleet;
     const environments = projectEnvironments(fleet);
     for (const stack of stacks) {
@@ -412,9 +418,11 @@ export async function tenantCommand(argv: string[], context: CommandContext): Pr
     const root = projectRoot(context.cwd);
     // The tenants folder of the stacks the command names (each stack's tenantsDir).
     const folders = (stacks: ReadonlyArray<string>): Folders => {
-        const tenantsDir = tenantsDirOf(readFleetProject(root), stacks);
+        const fleet = readFleetProject(root);
+        const tenantsDir = tenantsDirOf(fleet, stacks);
         return {
             root,
+            fleet,
             tenantsDir: path.join(root, tenantsDir.ok ? tenantsDir.dir : fail(tenantsDir.message)),
             out: context.stdout,
         };

@@ -29,7 +29,7 @@ import { configLocation } from "../lib/config/configLocation";
 import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
 import { describeProblem } from "../lib/errors";
 import { JournalFile, describeOwner, journalDir } from "../lib/fleet/operationJournal";
-import { readFleetProject, readStackSettings, stackTenants } from "../lib/project/fleetProject";
+import { readFleetProject, stackSettings, stackTenants } from "../lib/project/fleetProject";
 import { UpgradeEffects, runUpgrade } from "../lib/upgrade/runUpgrade";
 import { replacementsAtOnce } from "../lib/upgrade/replacementsAtOnce";
 import { RingOutcome, UpgradePlan, planUpgrade } from "../lib/upgrade/upgradePlan";
@@ -107,7 +107,7 @@ async function engineCores(env: NodeJS.ProcessEnv): Promise<number> {
 /** The stack's rings and tenants, read as the program reads them, and the plan to move them. */
 function plan(root: string, stack: string, version: string): UpgradePlan {
     const project = readFleetProject(root);
-    const parsed = readStackSettings(root, stack);
+    const parsed = stackSettings(project, stack);
     if (!parsed.ok) {
         fail(
             `fix the stack config first:\n${parsed.problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`,

@@ -19,6 +19,8 @@ export interface FleetProject {
     stacks: string[];
     /** Each stack whose file could be read: its environment and tenants folder. */
     hosts: HostStack[];
+    /** Each stack's file as parsed, read once for every question asked of it. */
+    files: ReadonlyMap<string, ParsedStackFile>;
     /** The stack files that could not be read, by file and key; each stack's own preview refuses them too. */
     problems: StackFileProblem[];
 }
@@ -29,19 +31,9 @@ export interface StackFileProblem extends InputProblem {
 }
 
 /** A stack's file: Pulumi.<stack>.yaml, or Pulumi.<stack>.yml when only that exists (Pulumi reads either). */
-export function stackFilePath(root: string, stack: string): string {
+function stackFilePath(root: string, stack: string): string {
     const yaml = path.join(root, `Pulumi.${stack}.yaml`);
     return fs.existsSync(yaml) ? yaml : path.join(root, `Pulumi.${stack}.yml`);
-}
-
-/** A stack's file, parsed (lib/project/stackFile.ts). */
-export function readStackFile(root: string, stack: string): ParsedStackFile {
-    return parseStackFile(stack, fs.readFileSync(stackFilePath(root, stack), "utf8"));
-}
-
-/** A stack's settings from its file, validated as its preview validates them. */
-export function readStackSettings(root: string, stack: string): StackConfigResult {
-    return stackFileSettings(stack, readStackFile(root, stack));
 }
 
 /** The project's stacks from the file names alone: what a command checks `-s <stack>` against. */
@@ -52,18 +44,33 @@ export function projectStacks(root: string): string[] {
 /** Reads the project at `root`: every stack file once. */
 export function readFleetProject(root: string): FleetProject {
     const stacks = projectStacks(root);
+    const files = new Map(
+        stacks.map((stack) => [
+            stack,
+            parseStackFile(stack, fs.readFileSync(stackFilePath(root, stack), "utf8")),
+        ]),
+    );
     const hosts: HostStack[] = [];
     const problems: StackFileProblem[] = [];
-    for (const stack of stacks) {
-        const file = readStackFile(root, stack);
-        const host = file.ok ? hostStackOf(stack, file.values) : file;
+    for (const [stack, file] of files) {
+        const host = file.ok
+            ? hostStackOf(stack, file.values)
+            : { ok: false as const, problems: [file.problem] };
         if (host.ok) {
             hosts.push(host.host);
         } else {
-            problems.push({ ...host.problem, stack });
+            problems.push(...host.problems.map((problem) => ({ ...problem, stack })));
         }
     }
-    return { root, stacks, hosts, problems };
+    return { root, stacks, hosts, files, problems };
+}
+
+/** A stack's settings from its file, validated as its preview validates them. */
+export function stackSettings(project: FleetProject, stack: string): StackConfigResult {
+    const file = project.files.get(stack);
+    return file === undefined
+        ? { ok: false, problems: [{ where: `Pulumi.${stack}.yaml`, path: "", message: "does not exist" }] }
+        : stackFileSettings(stack, file);
 }
 
 /**

@@ -19,7 +19,7 @@ export interface HostStack {
 export function hostStackOf(
     stack: string,
     values: StackFileValues,
-): { ok: true; host: HostStack } | { ok: false; problem: InputProblem } {
+): { ok: true; host: HostStack } | { ok: false; problems: InputProblem[] } {
     const problems: InputProblem[] = [];
     const text = (key: string, what: string): string | undefined => {
         const value = values[key];
@@ -36,6 +36,6 @@ export function hostStackOf(
     const environment = text("environment", "the environment this host belongs to, e.g. prod") ?? stack;
     const tenantsDir = text("tenantsDir", "the folder of tenant files, relative to the project") ?? "tenants";
     return problems.length > 0
-        ? { ok: false, problem: problems[0] }
+        ? { ok: false, problems }
         : { ok: true, host: { stack, environment, tenantsDir } };
 }

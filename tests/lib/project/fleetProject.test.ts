@@ -3,6 +3,7 @@ import * as path from "node:path";
 import {
     projectEnvironments,
     readFleetProject,
+    stackSettings,
     stackTenants,
     tenantsDirOf,
 } from "../../../lib/project/fleetProject";
@@ -36,6 +37,11 @@ describe("readFleetProject", () => {
         const read = readFleetProject(root);
         expect(read).toEqual({
             root,
+            files: new Map([
+                ["dev", { ok: true, values: {} }],
+                ["prod-a", { ok: true, values: { environment: "prod" } }],
+                ["prod-b", { ok: true, values: { environment: "prod" } }],
+            ]),
             stacks: ["dev", "prod-a", "prod-b"],
             hosts: [
                 { stack: "dev", environment: "dev", tenantsDir: "tenants" },
@@ -64,6 +70,20 @@ describe("readFleetProject", () => {
             message: expect.stringMatching(/^Pulumi\.dev\.yaml: is not valid YAML/),
         });
         expect(tenantsDirOf(read, ["prod"])).toEqual({ ok: true, dir: "tenants" });
+    });
+});
+
+describe("stackSettings", () => {
+    test("a stack's settings from the file read with the project; an unknown stack is refused by its file", () => {
+        const read = readFleetProject(
+            project({ "Pulumi.prod-a.yml": "config:\n    zeptoclaw-fleet:hostMemoryMb: 8192\n" }),
+        );
+        const settings = stackSettings(read, "prod-a");
+        expect(settings.ok && settings.config).toMatchObject({ hostKind: "local", hostMemoryMb: 8192 });
+        expect(stackSettings(read, "prod-b")).toEqual({
+            ok: false,
+            problems: [{ where: "Pulumi.prod-b.yaml", path: "", message: "does not exist" }],
+        });
     });
 });
 

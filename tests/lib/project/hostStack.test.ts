@@ -32,11 +32,26 @@ describe("hostStackOf", () => {
         });
         expect(hostOf("prod", "config:\n    zeptoclaw-fleet:environment: [prod]\n")).toEqual({
             ok: false,
-            problem: {
-                where: "Pulumi.prod.yaml: zeptoclaw-fleet:environment",
-                path: "",
-                message: "must be a string (the environment this host belongs to, e.g. prod)",
-            },
+            problems: [
+                {
+                    where: "Pulumi.prod.yaml: zeptoclaw-fleet:environment",
+                    path: "",
+                    message: "must be a string (the environment this host belongs to, e.g. prod)",
+                },
+            ],
+        });
+        // Both keys wrong: both are named.
+        expect(
+            hostOf(
+                "prod",
+                "config:\n    zeptoclaw-fleet:environment: 1\n    zeptoclaw-fleet:tenantsDir: [a]\n",
+            ),
+        ).toMatchObject({
+            ok: false,
+            problems: [
+                { where: "Pulumi.prod.yaml: zeptoclaw-fleet:environment" },
+                { where: "Pulumi.prod.yaml: zeptoclaw-fleet:tenantsDir" },
+            ],
         });
     });
 });
