@@ -21,7 +21,7 @@ import * as path from "node:path";
 import { CommandContext, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
 import { commonOptions, parseCommandLine, wholeNumberOption } from "../lib/cli/commandLine";
 import { waitGatewaysReady } from "../lib/cli/gatewayReadiness";
-import { Ran, run } from "../lib/cli/processRunner";
+import { Ran, lastLine, run } from "../lib/cli/processRunner";
 import { PulumiDriver, pulumiDriver } from "../lib/cli/pulumiDriver";
 import { stackEngine } from "../lib/cli/stackEngine";
 import { tenantImages } from "../lib/config/imageRings";
@@ -38,12 +38,8 @@ const usage = "usage: npm run upgrade -- -s <stack> <version> [--timeout <second
 
 /** How a tool failed: its exit status, and the last line it printed on stderr, if any. */
 function failure(result: Ran): string {
-    const line = result.stderr
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l !== "")
-        .pop();
-    return `failed (exit status ${result.code})${line === undefined ? "" : `: ${line}`}`;
+    const line = lastLine(result.stderr);
+    return `failed (exit status ${result.code})${line === "" ? "" : `: ${line}`}`;
 }
 
 /**
