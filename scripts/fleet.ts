@@ -35,7 +35,7 @@ import {
     projectRoot,
     runMain,
 } from "../lib/cli/command";
-import { runSync } from "../lib/cli/processRunner";
+import { lastLine, runSync } from "../lib/cli/processRunner";
 import { pulumiDriver } from "../lib/cli/pulumiDriver";
 import { mapLimit } from "../lib/concurrency/mapLimit";
 import { changedHosts } from "../lib/fleet/changedHosts";
@@ -144,7 +144,7 @@ async function hostStatus(
             page: { stack, status: json },
         };
     }
-    const failure = err.trim().split("\n").pop() ?? "failed";
+    const failure = lastLine(err) || "failed";
     return { result: "failed", detail: failure, page: { stack, failure } };
 }
 

@@ -22,7 +22,7 @@ import {
     projectRoot,
     runMain,
 } from "../lib/cli/command";
-import { runSync, start } from "../lib/cli/processRunner";
+import { lastLine, runSync, start } from "../lib/cli/processRunner";
 import { pulumiDriver } from "../lib/cli/pulumiDriver";
 import { stackEngine } from "../lib/cli/stackEngine";
 import { LogsRequest, dockerLogsArgs, parseLogsRequest } from "../lib/logs/logsRequest";
@@ -47,7 +47,7 @@ async function logs(request: LogsRequest, env: NodeJS.ProcessEnv, context: Comma
         },
     );
     if (found.code !== 0) {
-        const reason = printable(found.stderr.trim().split("\n").pop() ?? "").replace(/^Error: /, "");
+        const reason = printable(lastLine(found.stderr)).replace(/^Error: /, "");
         fail(
             `no container ${request.container} on the engine of stack "${request.stack}" (${env.DOCKER_HOST}): ${reason}; npm run status -- -s ${request.stack} lists its tenants`,
             exitFailure,

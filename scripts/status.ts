@@ -23,7 +23,7 @@ import * as path from "node:path";
 import { CommandContext, fail, projectRoot, requireStack, runMain } from "../lib/cli/command";
 import { commonOptions, parseCommandLine } from "../lib/cli/commandLine";
 import { dockerEnvironment } from "../lib/cli/dockerEnvironment";
-import { run, runBytes } from "../lib/cli/processRunner";
+import { lastLine, run, runBytes } from "../lib/cli/processRunner";
 import { pulumiDriver } from "../lib/cli/pulumiDriver";
 import { mapLimit } from "../lib/concurrency/mapLimit";
 import { stackConnection } from "../lib/cli/stackConnection";
@@ -94,12 +94,8 @@ function declaredTenants(stack: string, root: string): DeclaredTenant[] {
 
 /** Docker's error without its boilerplate, on one line, safe to print. */
 function dockerError(stderr: string): string {
-    const line = stderr
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l !== "")
-        .pop();
-    return printable((line ?? "no message").replace(/^Error response from daemon: /, ""));
+    const line = lastLine(stderr);
+    return printable((line === "" ? "no message" : line).replace(/^Error response from daemon: /, ""));
 }
 
 /** The tenant's backup record, through the archive API (`docker cp`), read as untrusted input. */
