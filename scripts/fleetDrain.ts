@@ -22,7 +22,7 @@ import { healthcheckIntervalSeconds } from "../lib/docker/tenantContainers";
 import { DrainPlan, describeDrain, planDrain } from "../lib/fleet/drainHost";
 import { moveJournalFile } from "../lib/fleet/moveJournal";
 import { MovePlan } from "../lib/fleet/moveTenant";
-import { JournalFile, describeOwner, journalDir } from "../lib/fleet/operationJournal";
+import { JournalFile, heldMessage, journalDir } from "../lib/fleet/operationJournal";
 import { readFleetProject } from "../lib/project/fleetProject";
 import { parseTenantFile } from "../lib/tenants/parseTenantFile";
 import { PlaceDependencies, readEnvironment, sizedHosts } from "./fleetPlace";
@@ -73,11 +73,7 @@ export async function drainCommand(
     }
     const claimed = JournalFile.claim<DrainEntry>(file, entry, { force: request.takeOver });
     if (claimed.kind === "held") {
-        fail(
-            `${request.host} is being drained by ${describeOwner(claimed.owner)}; wait for it, or, if that run is gone and ` +
-                `was on another machine, run this again with --take-over; nothing was changed`,
-            exitFailure,
-        );
+        fail(heldMessage(`${request.host} is being drained`, claimed.owner), exitFailure);
     }
     const { journal } = claimed;
     const drain = claimed.kind === "taken over" ? claimed.entry : entry;

@@ -26,15 +26,9 @@ import { tenantSecretsKey } from "../lib/config/tenantSecrets";
 import { healthVerdictSeconds } from "../lib/docker/tenantContainers";
 import { tenantNames } from "../lib/docker/tenantNames";
 import { engineEffects } from "../lib/fleet/moveEngines";
-import {
-    MoveEntry,
-    MoveRequest,
-    heldMessage,
-    moveJournalFile,
-    unfinishedMove,
-} from "../lib/fleet/moveJournal";
+import { MoveEntry, MoveRequest, moveJournalFile, unfinishedMove } from "../lib/fleet/moveJournal";
 import { MoveFacts, MovePlan, planMove } from "../lib/fleet/moveTenant";
-import { JournalFile } from "../lib/fleet/operationJournal";
+import { JournalFile, heldMessage } from "../lib/fleet/operationJournal";
 import { pulumiFailure } from "../lib/fleet/pulumiFailure";
 import { readFleetProject, tenantsDirOf } from "../lib/project/fleetProject";
 import { MoveEffects, Outcome, abortMove, runMove } from "../lib/fleet/runMove";
@@ -210,7 +204,7 @@ export async function journaledMove(
     const entry = unfinished?.entry ?? fresh();
     const claimed = JournalFile.claim<MoveEntry>(file, entry, { force: request.takeOver });
     if (claimed.kind === "held") {
-        fail(heldMessage(tenant, claimed.owner), 1);
+        fail(heldMessage(`${tenant} is being moved`, claimed.owner), 1);
     }
     const { journal } = claimed;
     const journaled = claimed.kind === "taken over" ? claimed.entry : entry;

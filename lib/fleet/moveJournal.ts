@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { MovePlan } from "./moveTenant";
-import { JournalOwner, describeOwner, journalDir } from "./operationJournal";
+import { journalDir } from "./operationJournal";
 import { MoveProgress } from "./runMove";
 
 /** A tenant's move as its journal keeps it: the plan it was started with, and how far it got. */
@@ -35,12 +35,4 @@ export function unfinishedMove(
             `${tenant} has an unfinished move to ${target} (${entry.progress.done} of ${entry.plan.steps.length} steps done); ` +
             `finish it (npm run fleet -- move ${tenant} ${target}) or undo it (npm run fleet -- move ${tenant} --abort) first; nothing was changed`,
     };
-}
-
-/** Why a tenant's journal cannot be taken now. */
-export function heldMessage(tenant: string, owner: JournalOwner): string {
-    return (
-        `${tenant} is being moved by ${describeOwner(owner)}; wait for it, or, if that run is gone ` +
-        `and was on another machine, run this again with --take-over; nothing was changed`
-    );
 }

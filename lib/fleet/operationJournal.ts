@@ -116,3 +116,14 @@ function serialize<T>(journal: Journal<T>): string {
 export function describeOwner(owner: JournalOwner): string {
     return `process ${owner.pid} on ${owner.host}, since ${owner.since}`;
 }
+
+/**
+ * Why a journal that `--take-over` can take cannot be taken now; `doing` says what its owner
+ * does, e.g. "shop-a is being moved".
+ */
+export function heldMessage(doing: string, owner: JournalOwner): string {
+    return (
+        `${doing} by ${describeOwner(owner)}; wait for it, or, if that run is gone ` +
+        `and was on another machine, run this again with --take-over; nothing was changed`
+    );
+}
