@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DockerConnection, sshWrapperScript } from "../status/dockerConnection";
+import { notInstalled } from "./processRunner";
 
 export type DockerEnvironment = { ok: true; env: NodeJS.ProcessEnv } | { ok: false; message: string };
 
@@ -35,10 +36,7 @@ export function dockerEnvironment(connection: DockerConnection, dir: string): Do
     if (connection.kind === "ssh") {
         const realSsh = findOnPath("ssh", dir);
         if (realSsh === undefined) {
-            return {
-                ok: false,
-                message: "ssh is not installed: reaching an ssh:// engine needs OpenSSH's ssh (8.5 or newer)",
-            };
+            return { ok: false, message: notInstalled("ssh").message };
         }
         const knownHosts = path.join(dir, "known_hosts");
         fs.writeFileSync(knownHosts, connection.knownHosts, { mode: 0o600 });

@@ -10,7 +10,7 @@ const installHints: Record<string, string> = {
     docker: "the docker CLI is not installed or not on PATH (https://docs.docker.com/engine/install/)",
     pulumi: "the Pulumi CLI is not installed or not on PATH (https://www.pulumi.com/docs/install/)",
     git: "git is not installed or not on PATH",
-    ssh: "ssh is not installed: reaching a Hetzner host needs OpenSSH's ssh (8.5 or newer)",
+    ssh: "ssh is not installed: reaching a host over SSH needs OpenSSH's ssh (8.5 or newer)",
 };
 
 /** The refusal for a tool that is not there, as the operator reads it. */
@@ -60,6 +60,17 @@ export interface AsyncRunOptions extends Omit<RunOptions, "terminal"> {
 
 /** Standard error kept, so that a tool that prints without end cannot fill this process. */
 const maxStderrChars = 64 * 1024;
+
+/** What a started tool prints on standard error, kept up to maxStderrChars, read when it ends. */
+function keptStderr(child: ChildProcess): () => string {
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+        if (stderr.length < maxStderrChars) {
+            stderr += chunk.toString("utf8");
+        }
+    });
+    return () => stderr;
+}
 
 function stdioOf(
     terminal: Terminal,
@@ -116,7 +127,7 @@ export function runBytes(command: string, args: string[], options: AsyncRunOptio
     });
     const out: Buffer[] = [];
     let outBytes = 0;
-    let stderr = "";
+    const stderr = keptStderr(child);
     child.stdout!.on("data", (chunk: Buffer) => {
         if (outBytes < maxStdout) {
             out.push(chunk);
@@ -127,12 +138,7 @@ export function runBytes(command: string, args: string[], options: AsyncRunOptio
             child.kill();
         }
     });
-    child.stderr!.on("data", (chunk: Buffer) => {
-        if (stderr.length < maxStderrChars) {
-            stderr += chunk.toString("utf8");
-        }
-        options.echo?.stderr.write(chunk);
-    });
+    child.stderr!.on("data", (chunk: Buffer) => options.echo?.stderr.write(chunk));
     if (options.input !== undefined) {
         child.stdin!.end(options.input);
     }
@@ -143,7 +149,11 @@ export function runBytes(command: string, args: string[], options: AsyncRunOptio
         child.on("close", (code) => {
             const cut = outBytes > maxStdout;
             const stdout = Buffer.concat(out);
-            resolve({ code: cut ? 0 : code, stdout: cut ? stdout.subarray(0, maxStdout) : stdout, stderr });
+            resolve({
+                code: cut ? 0 : code,
+                stdout: cut ? stdout.subarray(0, maxStdout) : stdout,
+                stderr: stderr(),
+            });
         });
     });
 }
@@ -184,18 +194,13 @@ export function lastLine(stderr: string): string {
  * status and the last line of its standard error.
  */
 export function finished(child: ChildProcess, command: string, what: string): Promise<void> {
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-        if (stderr.length < maxStderrChars) {
-            stderr += chunk.toString("utf8");
-        }
-    });
+    const stderr = keptStderr(child);
     return new Promise((resolve, reject) => {
         child.on("error", (err: NodeJS.ErrnoException) =>
             reject(err.code === "ENOENT" ? notInstalled(command) : err),
         );
         child.on("close", (code) => {
-            const last = lastLine(stderr);
+            const last = lastLine(stderr());
             if (code === 0) {
                 resolve();
             } else {
