@@ -1,3 +1,4 @@
+import { errorMessage } from "../cli/command";
 import { unreachable } from "../unreachable";
 import { withStacks } from "./tenantFileStacks";
 import { MovePlan, MoveStep, UndoAction, describeStep, moveFailure, placementIndex } from "./moveTenant";
@@ -164,7 +165,7 @@ export async function runMove(
         try {
             await run(step, interrupted);
         } catch (err) {
-            const reason = err instanceof Error ? err.message : String(err);
+            const reason = errorMessage(err);
             if (index < placementIndex(plan)) {
                 return undoMove(plan, effects, print, progress, index, reason);
             }
@@ -243,7 +244,7 @@ async function undoMove(
             await undo(action, effects, progress.originalFile);
         } catch (err) {
             undone = false;
-            print(`could not undo (${action.kind}): ${err instanceof Error ? err.message : String(err)}`);
+            print(`could not undo (${action.kind}): ${errorMessage(err)}`);
         }
     }
     failure.lines.slice(1).forEach(print);
