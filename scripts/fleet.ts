@@ -64,8 +64,15 @@ function hostStacks(root: string): HostStack[] {
     return hosts;
 }
 
-/** The hosts to work on: the environment's, narrowed to those the git range affects. */
-function selectHosts(request: FleetRequest, root: string, context: CommandContext): string[] {
+/**
+ * The hosts to work on (`selected`): the environment's (`all`), narrowed to those the git range
+ * affects.
+ */
+function selectHosts(
+    request: FleetRequest,
+    root: string,
+    context: CommandContext,
+): { all: string[]; selected: string[] } {
     const hosts = hostStacks(root);
     let stacks: string[];
     try {
@@ -74,7 +81,7 @@ function selectHosts(request: FleetRequest, root: string, context: CommandContex
         fail(errorMessage(err));
     }
     if (request.changed === undefined) {
-        return stacks;
+        return { all: stacks, selected: stacks };
     }
     const git: Git = (args) => {
         const result = runSync("git", args, { cwd: root });
@@ -89,7 +96,7 @@ function selectHosts(request: FleetRequest, root: string, context: CommandContex
     for (const host of affected) {
         context.stderr.write(`fleet: ${host.stack} changed by ${host.reasons.join(", ")}\n`);
     }
-    return affected.map((h) => h.stack);
+    return { all: stacks, selected: affected.map((h) => h.stack) };
 }
 
 /** The changes Pulumi reports for one operation on one host stack. */
@@ -182,13 +189,13 @@ export async function fleetCommand(
     if (request.operation === "place") {
         return placeCommand(request.environment, root, context, placeDependencies);
     }
-    const stacks = selectHosts(request, root, context);
+    const { all, selected: stacks } = selectHosts(request, root, context);
     const writeComment = (previews: PreviewedHost[]) => {
         if (request.comment !== undefined) {
             const comment = renderPreviewComment({
                 environment: request.environment,
                 changed: request.changed,
-                hostCount: environmentStacks(hostStacks(root), request.environment).length,
+                hostCount: all.length,
                 previews,
             });
             fs.writeFileSync(path.resolve(context.cwd, request.comment), comment);
