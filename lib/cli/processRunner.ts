@@ -91,7 +91,9 @@ function stdioOf(
 export function runSync(command: string, args: string[], options: RunOptions = {}): Ran {
     const result = spawnSync(command, args, {
         cwd: options.cwd,
-        env: options.env,
+        // Named, not left to child_process's default (Node's own process.env): the same object in a
+        // command, but not the one a jest test sets PATH on.
+        env: options.env ?? process.env,
         input: options.input,
         encoding: "utf8",
         stdio: stdioOf(options.terminal ?? "none", options.input),
@@ -173,7 +175,9 @@ export function start(
 ): ChildProcess {
     return spawn(command, args, {
         cwd: options.cwd,
-        env: options.env,
+        // Named, not left to child_process's default (Node's own process.env): the same object in a
+        // command, but not the one a jest test sets PATH on.
+        env: options.env ?? process.env,
         stdio: [options.stdin ?? "ignore", options.stdout ?? "pipe", "pipe"],
     });
 }

@@ -199,9 +199,13 @@ describe("npm run fleet", () => {
         ]);
         // Each line says why that host's status failed: here, no stack outputs to reach an engine.
         for (const line of lines) {
-            expect(line.split(/\s{2,}/)[3]).toMatch(/pulumi/i);
+            expect(line.split(/\s{2,}/)[3]).toMatch(
+                /has no outputs: it has not been deployed yet \(pulumi up/,
+            );
         }
         expect(p.operations()).toEqual([]);
+        // Both hosts read their outputs with the CLI.
+        expect(p.calls().filter((a) => a[0] === "stack" && a[1] === "output")).toHaveLength(2);
 
         // --html: one page for the environment's hosts, each host not read saying why.
         const file = path.join(p.dir, "status.html");
