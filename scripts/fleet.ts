@@ -36,7 +36,7 @@ import {
     runMain,
 } from "../lib/cli/command";
 import { lastLine, runSync } from "../lib/cli/processRunner";
-import { pulumiDriver } from "../lib/cli/pulumiDriver";
+import { PulumiDriver, pulumiDriver } from "../lib/cli/pulumiDriver";
 import { mapLimit } from "../lib/concurrency/mapLimit";
 import { changedHosts } from "../lib/fleet/changedHosts";
 import { environmentStacks } from "../lib/fleet/fleetEnvironments";
@@ -125,6 +125,7 @@ async function runPulumi(
 async function hostStatus(
     stack: string,
     root: string,
+    driver: Promise<PulumiDriver>,
 ): Promise<Omit<HostOutcome, "stack" | "seconds"> & { page: HostStatusPage }> {
     let out = "";
     let err = "";
@@ -135,11 +136,11 @@ async function hostStatus(
                 done();
             },
         });
-    const status = await statusCommand(["-s", stack, "--json"], {
-        cwd: root,
-        stdout: sink((t) => (out += t)),
-        stderr: sink((t) => (err += t)),
-    }).catch((e: unknown) => {
+    const status = await statusCommand(
+        ["-s", stack, "--json"],
+        { cwd: root, stdout: sink((t) => (out += t)), stderr: sink((t) => (err += t)) },
+        driver,
+    ).catch((e: unknown) => {
         err += errorMessage(e);
         return exitFailure;
     });
@@ -210,8 +211,10 @@ export async function fleetCommand(
     let outcomes: PreviewedHost[];
     switch (operation) {
         case "status": {
+            // One choice of the Pulumi CLI for every host, as preview and up make it.
+            const driver = pulumiDriver(root, (line) => context.stderr.write(`fleet: ${line}\n`));
             const statuses = await mapLimit(stacks, request.parallel, (stack) =>
-                timed(stack, () => hostStatus(stack, root)),
+                timed(stack, () => hostStatus(stack, root, driver)),
             );
             if (request.html !== undefined) {
                 const page = renderStatusHtml(

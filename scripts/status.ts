@@ -24,7 +24,7 @@ import { CommandContext, fail, projectRoot, requireStack, runMain } from "../lib
 import { commonOptions, parseCommandLine } from "../lib/cli/commandLine";
 import { dockerEnvironment } from "../lib/cli/dockerEnvironment";
 import { lastLine, run, runBytes } from "../lib/cli/processRunner";
-import { pulumiDriver } from "../lib/cli/pulumiDriver";
+import { PulumiDriver, pulumiDriver } from "../lib/cli/pulumiDriver";
 import { mapLimit } from "../lib/concurrency/mapLimit";
 import { stackConnection } from "../lib/cli/stackConnection";
 import { labelKeys } from "../lib/docker/labels";
@@ -201,13 +201,21 @@ async function status(
     }
 }
 
-/** `npm run status`, callable in-process: its exit status, 3 when some tenant needs attention. */
-export async function statusCommand(argv: string[], context: CommandContext): Promise<number> {
+/**
+ * `npm run status`, callable in-process: its exit status, 3 when some tenant needs attention.
+ * `driver` is the Pulumi CLI a caller already chose (fleet status, for each of its hosts);
+ * default: chosen here.
+ */
+export async function statusCommand(
+    argv: string[],
+    context: CommandContext,
+    driver?: Promise<PulumiDriver>,
+): Promise<number> {
     const options = statusOptions(argv);
     const root = projectRoot(context.cwd);
     const stack = requireStack(options.stack, root, usage);
     const declared = declaredTenants(stack, root);
-    const pulumi = await pulumiDriver(root, (line) => context.stderr.write(`status: ${line}\n`));
+    const pulumi = await (driver ?? pulumiDriver(root, (line) => context.stderr.write(`status: ${line}\n`)));
     const plan = stackConnection(stack, root, pulumi);
     if (!plan.ok) {
         fail(plan.message);

@@ -204,7 +204,8 @@ describe("npm run fleet", () => {
             );
         }
         expect(p.operations()).toEqual([]);
-        // Both hosts read their outputs with the CLI.
+        // One choice of the CLI for the environment, not one per host; both hosts read their outputs with it.
+        expect(p.calls().filter((a) => a[0] === "version")).toHaveLength(1);
         expect(p.calls().filter((a) => a[0] === "stack" && a[1] === "output")).toHaveLength(2);
 
         // --html: one page for the environment's hosts, each host not read saying why.
