@@ -6,7 +6,8 @@ import { InputProblem } from "../errors";
 /**
  * A stack file's own settings: the program's keys without their namespace, each value as the
  * YAML gave it. Encrypted values (`{secure: ...}`) are left out: they are only ever secret keys,
- * and a reader of the file never needs the stack's secrets.
+ * and a reader of the file never needs the stack's secrets. A map of them (tenantSecrets) stays
+ * as the file has it, ciphertext, and the program's parser skips it as a secret key.
  */
 export type StackFileValues = Readonly<Record<string, unknown>>;
 

@@ -7,6 +7,24 @@ const settingsOf = (stack: string, text: string) => stackFileSettings(stack, par
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 
+/** A host's stack file: plain values, an encrypted key of its own and of another namespace, a map of secrets. */
+const hostFile = [
+    "config:",
+    "    hcloud:token:",
+    "        secure: v1:abc",
+    "    zeptoclaw-fleet:environment: prod",
+    "    zeptoclaw-fleet:hostMemoryMb: 8192",
+    "    zeptoclaw-fleet:hostReservedMemoryMb: 1024",
+    "    zeptoclaw-fleet:imageRings: [canary, main]",
+    "    zeptoclaw-fleet:backupPassword:",
+    "        secure: v1:ghi",
+    "    zeptoclaw-fleet:tenantSecrets:",
+    "        shop-a:",
+    "            telegramBotToken:",
+    "                secure: v1:def",
+    "",
+].join("\n");
+
 describe("parseStackFile and stackFileSettings", () => {
     test("reads the shipped prod stack as the program would, with Pulumi.yaml's defaults", () => {
         const parsed = settingsOf("prod", fs.readFileSync(path.join(repo, "Pulumi.prod.yaml"), "utf8"));
@@ -22,21 +40,7 @@ describe("parseStackFile and stackFileSettings", () => {
     });
 
     test("numbers, lists and an environment from a host file; encrypted secrets and other namespaces are skipped", () => {
-        const text = [
-            "config:",
-            "    hcloud:token:",
-            "        secure: v1:abc",
-            "    zeptoclaw-fleet:environment: prod",
-            "    zeptoclaw-fleet:hostMemoryMb: 8192",
-            "    zeptoclaw-fleet:hostReservedMemoryMb: 1024",
-            "    zeptoclaw-fleet:imageRings: [canary, main]",
-            "    zeptoclaw-fleet:tenantSecrets:",
-            "        shop-a:",
-            "            telegramBotToken:",
-            "                secure: v1:def",
-            "",
-        ].join("\n");
-        const parsed = settingsOf("prod-a", text);
+        const parsed = settingsOf("prod-a", hostFile);
         expect(parsed.ok && parsed.config).toMatchObject({
             hostKind: "local",
             environment: "prod",
@@ -64,20 +68,16 @@ describe("parseStackFile and stackFileSettings", () => {
     });
 
     test("values keep their YAML types, without the namespace; secrets and other namespaces are left out", () => {
-        const text = [
-            "config:",
-            "    hcloud:token:",
-            "        secure: v1:abc",
-            "    zeptoclaw-fleet:environment: prod",
-            "    zeptoclaw-fleet:hostMemoryMb: 8192",
-            "    zeptoclaw-fleet:imageRings: [canary, main]",
-            "    zeptoclaw-fleet:backupPassword:",
-            "        secure: v1:def",
-            "",
-        ].join("\n");
-        expect(parseStackFile("prod-a", text)).toEqual({
+        expect(parseStackFile("prod-a", hostFile)).toEqual({
             ok: true,
-            values: { environment: "prod", hostMemoryMb: 8192, imageRings: ["canary", "main"] },
+            values: {
+                environment: "prod",
+                hostMemoryMb: 8192,
+                hostReservedMemoryMb: 1024,
+                imageRings: ["canary", "main"],
+                // A map of secrets keeps its values as the file has them: ciphertext.
+                tenantSecrets: { "shop-a": { telegramBotToken: { secure: "v1:def" } } },
+            },
         });
         expect(parseStackFile("empty", "")).toEqual({ ok: true, values: {} });
     });
